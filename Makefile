@@ -1,0 +1,90 @@
+# Regelkode — build and test entry points.
+#
+#   make build   set up .venv, compile every pack under rules/ into build/ and build the site
+#   make test    set up .venv, make sure Chromium + ChromeDriver are there, ruff, pytest
+#   make clean   remove build output and tool caches (keeps .venv)
+#   make distclean   clean, and remove .venv too
+#
+# Needs only Python >= 3.11, git and make; everything else comes from PyPI
+# (requirements.lock) and, for the browser tests, Debian's packages.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+MAKEFLAGS += --no-builtin-rules
+
+# python3.11 if present, else python3. Override with `make PYTHON=/path/to/python`.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+
+VENV := .venv
+VPY := $(VENV)/bin/python
+# Re-run the install only when the project metadata or the lock changes.
+VENV_STAMP := $(VENV)/.regelkode-installed
+
+CHROMIUM := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+# apt-get runs as root; prefix sudo when not root and sudo exists.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo 2>/dev/null)
+
+.PHONY: build test venv lint pytest chromium clean distclean
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): pyproject.toml requirements.lock
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: no python3.11 or python3 on PATH; regelkode needs Python >= 3.11" >&2; exit 1; \
+	fi
+	@if ! "$(PYTHON)" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then \
+	  echo "error: regelkode needs Python >= 3.11, but $(PYTHON) is $$("$(PYTHON)" --version 2>&1)." >&2; \
+	  echo "       Install Python 3.11 or run: make PYTHON=/path/to/python3.11" >&2; \
+	  exit 1; \
+	fi
+	@if [ -x "$(VPY)" ] && ! "$(VPY)" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then \
+	  echo "$(VENV) has an old Python; recreating it"; rm -rf "$(VENV)"; \
+	fi
+	@if [ ! -x "$(VPY)" ]; then \
+	  echo "creating $(VENV) with $$("$(PYTHON)" --version 2>&1) ($(PYTHON))"; \
+	  "$(PYTHON)" -m venv "$(VENV)"; \
+	fi
+	"$(VPY)" -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	"$(VPY)" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch "$@"
+
+build: $(VENV_STAMP)
+	$(VENV)/bin/regelkode build
+
+# Debian's chromium and chromium-driver for tests/browser (regelkode.browser).
+chromium:
+	@if [ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ]; then \
+	  :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "note: $(CHROMIUM) or $(CHROMEDRIVER) is missing and apt-get is unavailable;" \
+	       "skipping the install, so the browser tests will be skipped"; \
+	else \
+	  echo "installing Debian's chromium and chromium-driver"; \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	fi
+
+RUFF_CHECK = $(VENV)/bin/ruff check compiler tests
+# pytest exits 5 when it collected no tests: that is a failure here too.
+RUN_PYTEST = rc=0; "$(VPY)" -m pytest -q || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
+	exit $$rc
+
+test: $(VENV_STAMP) chromium
+	$(RUFF_CHECK)
+	@$(RUN_PYTEST)
+
+lint: $(VENV_STAMP)
+	$(RUFF_CHECK)
+
+pytest: $(VENV_STAMP) chromium
+	@$(RUN_PYTEST)
+
+clean:
+	rm -rf build dist site/docs/genereret .pytest_cache .ruff_cache .hypothesis
+	find compiler tests -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
+
+distclean: clean
+	rm -rf $(VENV)
