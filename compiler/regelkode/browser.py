@@ -116,6 +116,15 @@ def _from_wire(value: Any) -> Any:
     return value
 
 
+def _error_from(exc: urllib.error.HTTPError) -> WebDriverError:
+    payload = exc.read()
+    try:
+        value = json.loads(payload)["value"]
+        return WebDriverError(str(value["error"]), str(value.get("message", "")))
+    except (ValueError, KeyError, TypeError):
+        return WebDriverError(f"HTTP {exc.code}", payload.decode("utf-8", "replace"))
+
+
 class Browser:
     """Headless Chromium driven through chromedriver. Use it as a context manager."""
 
@@ -225,12 +234,7 @@ class Browser:
             with _OPENER.open(request, timeout=timeout or self._request_timeout) as response:
                 payload = response.read()
         except urllib.error.HTTPError as exc:
-            payload = exc.read()
-            try:
-                value = json.loads(payload)["value"]
-                raise WebDriverError(value.get("error", str(exc.code)), value.get("message", ""))
-            except (ValueError, KeyError, TypeError, AttributeError):
-                raise WebDriverError(str(exc.code), payload.decode("utf-8", "replace")) from exc
+            raise _error_from(exc) from None
         return _from_wire(json.loads(payload)["value"]) if payload else None
 
     # ------------------------------------------------------------ commands
