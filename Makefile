@@ -21,6 +21,10 @@ VPY := $(VENV)/bin/python
 # Re-run the install only when the project metadata or the lock changes.
 VENV_STAMP := $(VENV)/.regelkode-installed
 
+# mkdocs-material 9.7+ prints a boxed end-of-life notice on every build; the
+# pinned version is deliberate, so keep the build output readable.
+export NO_MKDOCS_2_WARNING := 1
+
 CHROMIUM := /usr/bin/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
 # apt-get runs as root; prefix sudo when not root and sudo exists.
