@@ -8,7 +8,7 @@
 # Needs only Python >= 3.11, git and make; everything else comes from PyPI
 # (requirements.lock) and, for the browser tests, Debian's packages.
 
-SHELL := bash
+SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
 MAKEFLAGS += --no-builtin-rules
