@@ -1,0 +1,275 @@
+"""Command line: `regelkode build | check | eval | test | …`.
+
+Exit codes: 0 success; 1 diagnostics with errors, failing examples, a
+refused case or a build that could not be written; 2 wrong usage. No input
+gives a traceback: every problem the user can cause is a diagnostic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from . import diagnostics as D
+from . import runtime as rt
+from .pipeline import Compiled, compile_pack
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+STATUS_MARK = {"opfyldt": "✓", "brud": "✗", "opmærksomhed": "!", "ikke_relevant": "–",
+               "ukendt": "?", "konflikt": "‼"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: fejl: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _packs(args_packs: list[str]) -> list[Path]:
+    from .load import discover_packs
+    if args_packs:
+        return [Path(p) for p in args_packs]
+    root = Path("rules")
+    return discover_packs(root) if root.is_dir() else []
+
+
+def _print_diags(diags: D.Diagnostics, fmt: str, stream=None) -> None:
+    items = diags.sorted()
+    if items:
+        print(D.render(items, fmt), file=stream or sys.stderr)
+
+
+def _compile_all(paths, fmt) -> tuple[list[Compiled], bool]:
+    results, ok = [], True
+    if not paths:
+        print("regelkode: ingen regelpakker fundet (angiv en mappe, fx rules/ressourceforloeb)",
+              file=sys.stderr)
+        return [], False
+    for path in paths:
+        c = compile_pack(path)
+        results.append(c)
+        if not c.ok:
+            ok = False
+    diags = D.Diagnostics()
+    for c in results:
+        diags.extend(c.diags)
+    _print_diags(diags, fmt)
+    return results, ok
+
+
+def cmd_check(args) -> int:
+    results, ok = _compile_all(_packs(args.packs), args.format)
+    if args.dump and results and results[0].program is not None:
+        _dump(results[0], args.dump)
+    if ok and args.format == "text":
+        for c in results:
+            print(f"{c.pack.id}: {len(c.pack.rules)} regler, {len(c.pack.defs)} definitioner, "
+                  f"{len(c.pack.params)} parametre, {len(c.pack.facts)} fakta — ingen fejl")
+    return EXIT_OK if ok else EXIT_FAIL
+
+
+def _dump(c: Compiled, stage: str) -> None:
+    from . import emit_python
+    if stage == "python":
+        print(emit_python.emit_module(c.program))
+    elif stage == "ir":
+        for d in c.program.defs:
+            print(f"{d.name} = {d.expr!r}")
+        for r in c.program.rules:
+            print(f"{r.id}: gælder={r.applies!r}\n  krav={r.requirement!r}")
+    elif stage == "ast":
+        for name, d in sorted(c.pack.defs.items()):
+            print(f"{name}: {d.value.node if d.value else d.table!r}")
+        for rid, r in sorted(c.pack.rules.items()):
+            print(f"{rid}: {r.requirement.node!r}")
+
+
+def build_outputs(c: Compiled) -> dict[str, bytes]:
+    from . import emit_python, emit_schema
+    source = emit_python.emit_module(c.program)
+    compile(source, f"{c.pack.id}.py", "exec")  # a generated module that doesn't compile is a bug
+    descriptions = {n: f.description for n, f in c.pack.facts.items()}
+    return {
+        f"{c.pack.id}.py": source.encode("utf-8"),
+        "sag.schema.json": emit_schema.emit_case_schema(c.program, descriptions).encode("utf-8"),
+    }
+
+
+def cmd_build(args) -> int:
+    from .output import replace_tree
+    results, ok = _compile_all(_packs(args.packs), args.format)
+    if not ok:
+        print("regelkode: bygningen er stoppet; intet er skrevet", file=sys.stderr)
+        return EXIT_FAIL
+    out = Path(args.out)
+    try:
+        staged = {c.pack.id: build_outputs(c) for c in results}
+        for pack_id, files in staged.items():
+            replace_tree(out / pack_id, files)
+            print(f"{out / pack_id / (pack_id + '.py')}")
+        if not args.no_site:
+            from .site import build_site
+            build_site(results, out, quiet=args.quiet)
+    except OSError as exc:
+        print(f"regelkode: kunne ikke skrive byggeresultatet: {exc.strerror or exc}; "
+              "det forrige byggeresultat er uændret", file=sys.stderr)
+        return EXIT_FAIL
+    except SiteError as exc:
+        print(f"regelkode: siden kunne ikke bygges: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+class SiteError(Exception):
+    pass
+
+
+def load_generated(c: Compiled, tmp: Path):
+    from . import emit_python
+    from .examples import load_module
+    return load_module(emit_python.emit_module(c.program), c.pack.id, tmp)
+
+
+def _read_case(path: str):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise rt.SagFejl("$", f"kan ikke læse {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise rt.SagFejl("$", f"{path} er ikke gyldig UTF-8") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise rt.SagFejl("$", f"{path}:{exc.lineno}:{exc.colno}: ugyldig JSON: {exc.msg}") from None
+    except RecursionError:
+        raise rt.SagFejl("$", f"{path}: JSON'en er for dybt indlejret") from None
+
+
+def cmd_eval(args) -> int:
+    c = compile_pack(Path(args.pack))
+    if not c.ok:
+        _print_diags(c.diags, "text")
+        return EXIT_FAIL
+    try:
+        sag = _read_case(args.case)
+        with tempfile.TemporaryDirectory() as tmp:
+            module = load_generated(c, Path(tmp))
+            rapport = module.evaluate(sag, dato=args.dato)
+    except rt.SagFejl as exc:
+        print(f"regelkode: sagen afvises: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except Exception as exc:  # the generated module's own SagFejl class
+        if type(exc).__name__ == "SagFejl":
+            print(f"regelkode: sagen afvises: {exc}", file=sys.stderr)
+            return EXIT_FAIL
+        raise
+    if args.json:
+        print(json.dumps(rapport.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_report(rapport))
+    return EXIT_OK
+
+
+def render_report(rapport) -> str:
+    lines = [f"{rapport.pakke} {rapport.version} — bedømt på {rapport.beregningsdato.isoformat()}"]
+    counts = rapport.opsummering()
+    lines.append("  ".join(f"{STATUS_MARK[s]} {s}: {n}" for s, n in counts.items() if n))
+    lines.append("")
+    order = {"brud": 0, "konflikt": 1, "opmærksomhed": 2, "ukendt": 3, "opfyldt": 4,
+             "ikke_relevant": 5}
+    for r in sorted(rapport.regler, key=lambda r: (order[r.status], r.omraade, r.id)):
+        lines.append(f"{STATUS_MARK[r.status]} {r.status.upper():<14} {r.id}  ({r.omraade})")
+        lines.append(f"    {r.titel}")
+        if r.meddelelse:
+            lines.append(f"    → {r.meddelelse}")
+        if r.status in ("brud", "opmærksomhed", "ukendt", "konflikt"):
+            if r.kilder:
+                lines.append("    kilder: " + "; ".join(r.kilder))
+            used = {**r.fakta, **r.definitioner}
+            if used:
+                shown = ", ".join(f"{k}={_short(v)}" for k, v in used.items())
+                lines.append(f"    grundlag: {shown}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def cmd_test(args) -> int:
+    from .examples import report_failures, run_examples
+    results, ok = _compile_all(_packs(args.packs), args.format)
+    if not ok:
+        return EXIT_FAIL
+    failed = 0
+    total = 0
+    diags = D.Diagnostics()
+    for c in results:
+        with tempfile.TemporaryDirectory() as tmp:
+            module = load_generated(c, Path(tmp))
+            outcomes = run_examples(c, module)
+        total += len(outcomes)
+        failed += sum(1 for o in outcomes if not o.ok)
+        report_failures(outcomes, diags)
+        if args.coverage:
+            from .coverage import coverage_report
+            cov_ok = coverage_report(c, args.format, sys.stdout)
+            ok = ok and cov_ok
+    _print_diags(diags, args.format)
+    if args.format == "text":
+        print(f"eksempler: {total - failed} passed, {failed} failed")
+    return EXIT_OK if ok and not failed else EXIT_FAIL
+
+
+def main(argv=None) -> int:
+    parser = _Parser(prog="regelkode", description="Regelkode: dansk lovgivning som kode.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def packs_arg(p):
+        p.add_argument("packs", nargs="*", metavar="PACK",
+                       help="regelpakkens mappe (standard: alle pakker under rules/)")
+        p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="diagnosticeringsformat (standard: text)")
+
+    p = sub.add_parser("build", help="oversæt pakker til Python-moduler, skema og site i build/")
+    packs_arg(p)
+    p.add_argument("--out", default="build", help="output-mappe (standard: build)")
+    p.add_argument("--no-site", action="store_true", help="byg ikke reviewer-sitet")
+    p.add_argument("--quiet", action="store_true", help="skriv mindre")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("check", help="alle diagnosticeringer; exit 1 ved fejl")
+    packs_arg(p)
+    p.add_argument("--dump", choices=("ast", "ir", "python"), help="vis et mellemtrin")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("eval", help="bedøm en sag (JSON) efter en pakke")
+    p.add_argument("pack", metavar="PACK")
+    p.add_argument("case", metavar="CASE.json")
+    p.add_argument("--dato", help="bedømmelsesdato ÅÅÅÅ-MM-DD (standard: sagens beregningsdato)")
+    p.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("test", help="kør pakkernes eksempler")
+    packs_arg(p)
+    p.add_argument("--coverage", action="store_true", help="rapportér regeldækning")
+    p.set_defaults(func=cmd_test)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

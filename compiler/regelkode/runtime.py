@@ -1,0 +1,884 @@
+"""Regelkode runtime: values, primitive operations, case validation, reports.
+
+Standard library only. This file is copied verbatim into every generated
+module (between the BEGIN/END markers) and imported by the reference
+interpreter, so both back ends share one definition of dates, money and
+`Ukendt`. Every `op_*` is total: for any arguments of its types it returns a
+value and never raises; what cannot be computed is an `Ukendt` saying why.
+"""
+
+# --- BEGIN RUNTIME ---
+import calendar as _calendar
+import datetime as _dt
+import re as _re
+from bisect import bisect_right as _bisect_right
+from decimal import ROUND_HALF_UP as _HALF_UP
+from decimal import Context as _Context
+from decimal import Decimal
+
+# A private context: a caller's decimal settings never change our results.
+_CTX = _Context(prec=40, rounding=_HALF_UP)
+
+STATUSER = ("opfyldt", "brud", "opmærksomhed", "ikke_relevant", "ukendt", "konflikt")
+MAX_LISTE = 10_000
+
+
+class Ukendt:
+    """An undetermined value: which facts are missing, and why else.
+
+    It has no truth value on purpose: using it as a bool is a bug, and
+    raises instead of silently counting as false.
+    """
+
+    __slots__ = ("mangler", "grunde", "konflikter")
+
+    def __init__(self, mangler=frozenset(), grunde=(), konflikter=()):
+        self.mangler = frozenset(mangler)
+        self.grunde = tuple(grunde)
+        self.konflikter = tuple(konflikter)
+
+    def __bool__(self):
+        raise TypeError("Ukendt har ingen sandhedsværdi")
+
+    def __repr__(self):
+        return f"Ukendt(mangler={sorted(self.mangler)!r}, grunde={list(self.grunde)!r})"
+
+
+def _flet(*values):
+    """Merge the Ukendt among `values` into one."""
+    mangler, grunde, konflikter = set(), [], []
+    for v in values:
+        if v.__class__ is Ukendt:
+            mangler |= v.mangler
+            grunde.extend(g for g in v.grunde if g not in grunde)
+            konflikter.extend(k for k in v.konflikter if k not in konflikter)
+    return Ukendt(mangler, grunde, konflikter)
+
+
+class Varighed:
+    """A duration: whole months (år = 12) and whole days (uge = 7)."""
+
+    __slots__ = ("maaneder", "dage")
+
+    def __init__(self, maaneder=0, dage=0):
+        self.maaneder = maaneder
+        self.dage = dage
+
+    def _key(self):
+        return (self.maaneder, self.dage)
+
+    def __eq__(self, other):
+        return isinstance(other, Varighed) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __lt__(self, other):
+        return self._key() < other._key()
+
+    def __le__(self, other):
+        return self._key() <= other._key()
+
+    def __gt__(self, other):
+        return self._key() > other._key()
+
+    def __ge__(self, other):
+        return self._key() >= other._key()
+
+    def __add__(self, other):
+        return Varighed(self.maaneder + other.maaneder, self.dage + other.dage)
+
+    def __repr__(self):
+        return f"Varighed({self.maaneder}, {self.dage})"
+
+
+# --- logic (three-valued: False decides `og`, True decides `eller`) ---
+
+def op_og(a, b):
+    if a is False or b is False:
+        return False
+    if a is True and b is True:
+        return True
+    return _flet(a, b)
+
+
+def op_eller(a, b):
+    if a is True or b is True:
+        return True
+    if a is False and b is False:
+        return False
+    return _flet(a, b)
+
+
+def op_ikke(a):
+    if a.__class__ is Ukendt:
+        return a
+    return not a
+
+
+def op_hvis(c, a, b):
+    if c is True:
+        return a
+    if c is False:
+        return b
+    if a.__class__ is not Ukendt and b.__class__ is not Ukendt and _lige(a, b):
+        return a
+    return c
+
+
+def op_er_kendt(a):
+    return a.__class__ is not Ukendt
+
+
+def op_er_ukendt(a):
+    return a.__class__ is Ukendt
+
+
+# --- comparison ---
+
+def _lige(a, b):
+    return a == b and (a.__class__ is not bool) == (b.__class__ is not bool)
+
+
+def op_lig(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return _lige(a, b)
+
+
+def op_forskellig(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return not _lige(a, b)
+
+
+def op_mindre(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return a < b
+
+
+def op_mindre_lig(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return a <= b
+
+
+def op_stoerre(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return a > b
+
+
+def op_stoerre_lig(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return a >= b
+
+
+def op_i(x, seq):
+    if x.__class__ is Ukendt or seq.__class__ is Ukendt:
+        return _flet(x, seq)
+    unknown = [e for e in seq if e.__class__ is Ukendt]
+    if any(_lige(x, e) for e in seq if e.__class__ is not Ukendt):
+        return True
+    return _flet(*unknown) if unknown else False
+
+
+# --- arithmetic (int stays int; Decimal through our own context; money is int øre) ---
+
+def _plus(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        return a + b
+    if a.__class__ is Varighed:
+        return a + b
+    return _CTX.add(Decimal(a), Decimal(b))
+
+
+def op_plus(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return _plus(a, b)
+
+
+def op_minus(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    if a.__class__ is int and b.__class__ is int:
+        return a - b
+    if a.__class__ is Varighed:
+        return Varighed(a.maaneder - b.maaneder, a.dage - b.dage)
+    return _CTX.subtract(Decimal(a), Decimal(b))
+
+
+def op_neg(a):
+    if a.__class__ is Ukendt:
+        return a
+    if a.__class__ is Varighed:
+        return Varighed(-a.maaneder, -a.dage)
+    return -a if a.__class__ is int else _CTX.minus(a)
+
+
+def op_gange(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    if a.__class__ is int and b.__class__ is int:
+        return a * b
+    return _CTX.multiply(Decimal(a), Decimal(b))
+
+
+def op_divider(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    if b == 0:
+        return Ukendt(grunde=("division med nul",))
+    return _CTX.divide(Decimal(a), Decimal(b))
+
+
+def _til_oere(x):
+    return int(x.quantize(Decimal(1), rounding=_HALF_UP, context=_CTX))
+
+
+def op_beloeb_gange(oere, tal):
+    """Money times a number, rounded to the nearest øre, half away from zero."""
+    if oere.__class__ is Ukendt or tal.__class__ is Ukendt:
+        return _flet(oere, tal)
+    if tal.__class__ is int:
+        return oere * tal
+    return _til_oere(_CTX.multiply(Decimal(oere), tal))
+
+
+def op_beloeb_divider(oere, tal):
+    if oere.__class__ is Ukendt or tal.__class__ is Ukendt:
+        return _flet(oere, tal)
+    if tal == 0:
+        return Ukendt(grunde=("division med nul",))
+    return _til_oere(_CTX.divide(Decimal(oere), Decimal(tal)))
+
+
+def op_beloeb_forhold(a, b):
+    """Money divided by money: a plain decimal."""
+    return op_divider(a, b)
+
+
+def op_afrund_kroner(oere):
+    if oere.__class__ is Ukendt:
+        return oere
+    return _til_oere(_CTX.divide(Decimal(oere), Decimal(100))) * 100
+
+
+def op_varighed_gange(v, n):
+    if v.__class__ is Ukendt or n.__class__ is Ukendt:
+        return _flet(v, n)
+    if v.__class__ is not Varighed:
+        v, n = n, v
+    return Varighed(v.maaneder * n, v.dage * n)
+
+
+# --- dates: the one definition of month arithmetic ---
+
+def _plus_maaneder(d, n):
+    """Same day number n months later, clamped to the month's last day.
+
+    2024-01-31 + 1 måned = 2024-02-29; 2024-02-29 + 12 måneder = 2025-02-28.
+    """
+    y, m = divmod(d.month - 1 + n, 12)
+    y += d.year
+    if not 1 <= y <= 9999:
+        return None
+    last = _calendar.monthrange(y, m + 1)[1]
+    return _dt.date(y, m + 1, min(d.day, last))
+
+
+_UDENFOR = "datoen ligger uden for kalenderen (år 1-9999)"
+
+
+def _dato_plus(d, maaneder, dage):
+    if maaneder:
+        d = _plus_maaneder(d, maaneder)
+        if d is None:
+            return Ukendt(grunde=(_UDENFOR,))
+    if dage:
+        try:
+            d = d + _dt.timedelta(days=dage)
+        except OverflowError:
+            return Ukendt(grunde=(_UDENFOR,))
+    return d
+
+
+def op_dato_plus(d, v):
+    """A date plus a duration: months first (clamped at month ends), then days."""
+    if d.__class__ is Ukendt or v.__class__ is Ukendt:
+        return _flet(d, v)
+    return _dato_plus(d, v.maaneder, v.dage)
+
+
+def op_dato_minus(d, v):
+    if d.__class__ is Ukendt or v.__class__ is Ukendt:
+        return _flet(d, v)
+    return _dato_plus(d, -v.maaneder, -v.dage)
+
+
+def _hele(a, b, skridt):
+    n = ((b.year - a.year) * 12 + b.month - a.month) // skridt
+    while True:
+        d = _plus_maaneder(a, n * skridt)
+        if d is None or d <= b:
+            break
+        n -= 1
+    while True:
+        d = _plus_maaneder(a, (n + 1) * skridt)
+        if d is None or d > b:
+            break
+        n += 1
+    return n
+
+
+def op_hele_aar(a, b):
+    """The largest n with a + n år <= b (so 2000-02-29 is 1 year old on 2001-02-28)."""
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return _hele(a, b, 12)
+
+
+def op_hele_maaneder(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return _hele(a, b, 1)
+
+
+def op_dage(a, b):
+    if a.__class__ is Ukendt or b.__class__ is Ukendt:
+        return _flet(a, b)
+    return (b - a).days
+
+
+def op_min(*args):
+    unknown = [a for a in args if a.__class__ is Ukendt]
+    return _flet(*unknown) if unknown else min(args)
+
+
+def op_max(*args):
+    unknown = [a for a in args if a.__class__ is Ukendt]
+    return _flet(*unknown) if unknown else max(args)
+
+
+# --- records, lists and aggregates ---
+
+def op_felt(post, navn):
+    if post.__class__ is Ukendt:
+        return post
+    return post[navn]
+
+
+def op_liste(*items):
+    return items
+
+
+def _filtrer(seq, pred):
+    """The elements where pred is true, and the Ukendt of undecided ones."""
+    if pred is None:
+        return seq, None
+    valgt, unknown = [], []
+    for e in seq:
+        r = pred(e)
+        if r is True:
+            valgt.append(e)
+        elif r.__class__ is Ukendt:
+            unknown.append(r)
+    return valgt, (_flet(*unknown) if unknown else None)
+
+
+def op_antal(seq, pred):
+    if seq.__class__ is Ukendt:
+        return seq
+    valgt, unknown = _filtrer(seq, pred)
+    return unknown if unknown is not None else len(valgt)
+
+
+def op_nogen(seq, pred):
+    if seq.__class__ is Ukendt:
+        return seq
+    valgt, unknown = _filtrer(seq, pred)
+    if valgt:
+        return True
+    return unknown if unknown is not None else False
+
+
+def op_ingen(seq, pred):
+    return op_ikke(op_nogen(seq, pred))
+
+
+def op_alle(seq, pred):
+    if seq.__class__ is Ukendt:
+        return seq
+    unknown = []
+    for e in seq:
+        r = pred(e)
+        if r is False:
+            return False
+        if r.__class__ is Ukendt:
+            unknown.append(r)
+    return _flet(*unknown) if unknown else True
+
+
+def op_summen(seq, felt, pred, nul):
+    if seq.__class__ is Ukendt:
+        return seq
+    valgt, unknown = _filtrer(seq, pred)
+    values = [e[felt] for e in valgt]
+    bad = [v for v in values if v.__class__ is Ukendt]
+    if unknown is not None or bad:
+        return _flet(unknown or Ukendt(), *bad)
+    total = nul
+    for v in values:
+        total = _plus(total, v)
+    return total
+
+
+def _yderst(seq, felt, pred, fn, navn):
+    if seq.__class__ is Ukendt:
+        return seq
+    valgt, unknown = _filtrer(seq, pred)
+    values = [e[felt] for e in valgt]
+    bad = [v for v in values if v.__class__ is Ukendt]
+    if unknown is not None or bad:
+        return _flet(unknown or Ukendt(), *bad)
+    if not values:
+        return Ukendt(grunde=(f"{navn}: ingen elementer at vælge imellem",))
+    return fn(values)
+
+
+def op_mindste_felt(seq, felt, pred, navn):
+    return _yderst(seq, felt, pred, min, navn)
+
+
+def op_stoerste_felt(seq, felt, pred, navn):
+    return _yderst(seq, felt, pred, max, navn)
+
+
+# --- parameters, tables and exceptions ---
+
+def op_param(navn, datoer, vaerdier, dato):
+    """The value in force on `dato`: the latest `gyldig_fra` not after it."""
+    if dato.__class__ is Ukendt:
+        return dato
+    i = _bisect_right(datoer, dato) - 1
+    if i < 0:
+        return Ukendt(grunde=(f"parameteren {navn} har ingen værdi på {dato.isoformat()}",))
+    return vaerdier[i]
+
+
+def op_tabel(navn, hitpolitik, betingelser, resultater):
+    """A decision table: hit policy `unik` (exactly one row) or `første`."""
+    hits, unknown = [], []
+    for i, c in enumerate(betingelser):
+        if c is True:
+            if hitpolitik == "første" and not unknown:
+                return resultater[i]
+            hits.append(i)
+        elif c.__class__ is Ukendt:
+            unknown.append(c)
+    if hitpolitik == "unik" and len(hits) > 1:
+        rows = ", ".join(str(i + 1) for i in hits)
+        return Ukendt(grunde=(f"tabellen {navn}: række {rows} passer alle (hitpolitik unik)",),
+                      konflikter=tuple(f"{navn}[{i + 1}]" for i in hits))
+    if unknown:
+        return _flet(*unknown)
+    if hits:
+        return resultater[hits[0]]
+    return Ukendt(grunde=(f"tabellen {navn}: ingen række passer",))
+
+
+def _kolonner(raekker):
+    """((condition, result), ...) -> ((conditions), (results)): tables are written row by row."""
+    return tuple(r[0] for r in raekker), tuple(r[1] for r in raekker)
+
+
+def op_standard(basis, undtagelser):
+    """Default logic: the base value unless exactly one exception applies.
+
+    `undtagelser` is ((id, applies, value), ...), each value already
+    resolved against that exception's own exceptions. Two that apply at
+    once are a conflict, never a silent pick.
+    """
+    hits, unknown = [], []
+    for uid, gaelder, vaerdi in undtagelser:
+        if gaelder is True:
+            hits.append((uid, vaerdi))
+        elif gaelder.__class__ is Ukendt:
+            unknown.append((gaelder, vaerdi))
+    if len(hits) > 1:
+        ids = tuple(h[0] for h in hits)
+        return Ukendt(grunde=("undtagelserne " + " og ".join(ids) + " gælder samtidig",),
+                      konflikter=ids)
+    if not unknown:
+        return hits[0][1] if hits else basis
+    if not hits:
+        # Undecided exceptions don't matter if every outcome is the same known value.
+        outcomes = [basis] + [v for _, v in unknown]
+        if all(o.__class__ is not Ukendt for o in outcomes) and all(
+                _lige(o, basis) for o in outcomes):
+            return basis
+    return _flet(*(g for g, _ in unknown))
+
+
+def regel_status(gaelder, krav, alvor):
+    if gaelder is False:
+        return "ikke_relevant"
+    if gaelder.__class__ is Ukendt:
+        return "konflikt" if gaelder.konflikter else "ukendt"
+    if krav is True:
+        return "opfyldt"
+    if krav is False:
+        return alvor
+    return "konflikt" if krav.konflikter else "ukendt"
+
+
+# --- the case: validation and normalisation ---
+
+class SagFejl(ValueError):
+    """A malformed case. `sti` is the JSON path of the problem."""
+
+    def __init__(self, sti, besked):
+        super().__init__(f"{sti}: {besked}")
+        self.sti = sti
+        self.besked = besked
+
+
+_DECIMAL = _re.compile(r"-?\d{1,30}(\.\d{1,20})?")
+_BELOEB = _re.compile(r"-?\d{1,15}(\.\d{1,2})?")
+_DATO = _re.compile(r"\d{4}-\d{2}-\d{2}")
+RESERVEREDE = ("beregningsdato", "beskrivelse")
+
+
+def _nøgle(sti, navn):
+    return f"{sti}.{navn}" if _re.fullmatch(r"[^\W\d]\w*", navn) else f'{sti}["{navn}"]'
+
+
+def _fejl_type(sti, forventet, value):
+    if isinstance(value, float):
+        raise SagFejl(sti, f"forventede {forventet}; kommatal er ikke tilladt, skriv fx \"1.50\"")
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    raise SagFejl(sti, f"forventede {forventet}, fik {shown[:60]}")
+
+
+def _dato(value, sti):
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str) and _DATO.fullmatch(value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            raise SagFejl(sti, f"{value} er ikke en gyldig dato") from None
+    _fejl_type(sti, "en dato ÅÅÅÅ-MM-DD", value)
+
+
+def _norm(value, typ, sti, rel):
+    kind = typ[0]
+    if kind == "sandhedsværdi":
+        if value is True or value is False:
+            return value
+        _fejl_type(sti, "true eller false", value)
+    if kind == "heltal":
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 18:
+            return value
+        _fejl_type(sti, "et heltal", value)
+    if kind == "decimal":
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 18:
+            return Decimal(value)
+        if isinstance(value, Decimal) and value.is_finite():
+            return value
+        if isinstance(value, str) and _DECIMAL.fullmatch(value):
+            return Decimal(value)
+        _fejl_type(sti, 'et decimaltal som tekst, fx "1.5"', value)
+    if kind == "beløb":
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 15:
+            return value * 100
+        if isinstance(value, str) and _BELOEB.fullmatch(value):
+            return int(Decimal(value) * 100)
+        if isinstance(value, Decimal) and value.is_finite() and value == value.quantize(
+                Decimal("0.01"), context=_CTX):
+            return int(value * 100)
+        _fejl_type(sti, 'et beløb i kroner som tekst med højst 2 decimaler, fx "12326.50"', value)
+    if kind == "dato":
+        return _dato(value, sti)
+    if kind == "varighed":
+        if isinstance(value, Varighed):
+            return value
+        if isinstance(value, dict) and set(value) <= {"måneder", "dage"}:
+            m, d = value.get("måneder", 0), value.get("dage", 0)
+            for part, n in (("måneder", m), ("dage", d)):
+                if not isinstance(n, int) or isinstance(n, bool) or abs(n) > 10 ** 6:
+                    _fejl_type(_nøgle(sti, part), "et heltal", n)
+            return Varighed(m, d)
+        _fejl_type(sti, 'en varighed {"måneder": n, "dage": n}', value)
+    if kind == "tekst":
+        if isinstance(value, str) and len(value) <= 100_000:
+            return value
+        _fejl_type(sti, "en tekst", value)
+    if kind == "enum":
+        if isinstance(value, str) and value in typ[2]:
+            return value
+        if isinstance(value, str):
+            raise SagFejl(sti, f"`{value[:60]}` er ikke en tilladt værdi for {typ[1]}; "
+                          f"forventede en af: {', '.join(typ[2])}")
+        _fejl_type(sti, f"en af: {', '.join(typ[2])}", value)
+    if kind == "liste":
+        if not isinstance(value, (list, tuple)):
+            _fejl_type(sti, "en liste", value)
+        if len(value) > MAX_LISTE:
+            raise SagFejl(sti, f"listen har {len(value)} elementer; højst {MAX_LISTE} er tilladt")
+        out = []
+        for i, item in enumerate(value):
+            if item is None:
+                raise SagFejl(f"{sti}[{i}]", "et element i en liste må ikke være null")
+            out.append(_norm(item, typ[1], f"{sti}[{i}]", f"{rel}[{i}]"))
+        return tuple(out)
+    if kind == "post":
+        if not isinstance(value, dict):
+            _fejl_type(sti, f"et objekt ({typ[1]})", value)
+        felter = typ[2]
+        navne = [f[0] for f in felter]
+        for key in value:
+            if key not in navne:
+                raise SagFejl(_nøgle(sti, str(key)), f"{typ[1]} har ikke feltet `{key}`; "
+                              f"felterne er: {', '.join(navne)}")
+        out = {}
+        for navn, ftyp in felter:
+            v = value.get(navn)
+            frel = f"{rel}.{navn}"
+            out[navn] = (Ukendt((frel,)) if v is None
+                         else _norm(v, ftyp, _nøgle(sti, navn), frel))
+        return out
+    raise SagFejl(sti, f"ukendt type {kind}")
+
+
+def normaliser(sag, fakta):
+    """Validate a case against the fact types; missing facts become Ukendt."""
+    if not isinstance(sag, dict):
+        raise SagFejl("$", "en sag skal være et JSON-objekt")
+    for key in sag:
+        if key not in fakta and key not in RESERVEREDE:
+            import difflib
+            close = difflib.get_close_matches(str(key), list(fakta), n=1)
+            hint = f" (mente du `{close[0]}`?)" if close else ""
+            raise SagFejl(_nøgle("$", str(key)), f"ukendt faktum `{key}`{hint}")
+    out = {}
+    for navn, typ in fakta.items():
+        v = sag.get(navn)
+        out[navn] = Ukendt((navn,)) if v is None else _norm(v, typ, _nøgle("$", navn), navn)
+    return out
+
+
+def beregningsdato(sag, dato):
+    if dato is not None:
+        return _dato(dato, "dato")
+    if isinstance(sag, dict) and sag.get("beregningsdato") is not None:
+        return _dato(sag["beregningsdato"], "$.beregningsdato")
+    return _dt.date.today()
+
+
+# --- presenting values ---
+
+MAANEDER = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+            "september", "oktober", "november", "december")
+
+
+def til_json(value, typ):
+    """A value as plain JSON data (money and decimals as exact strings)."""
+    if value.__class__ is Ukendt:
+        out = {"ukendt": True, "mangler": sorted(value.mangler)}
+        if value.grunde:
+            out["grunde"] = list(value.grunde)
+        if value.konflikter:
+            out["konflikter"] = list(value.konflikter)
+        return out
+    kind = typ[0]
+    if kind == "beløb":
+        sign = "-" if value < 0 else ""
+        kr, oere = divmod(abs(value), 100)
+        return f"{sign}{kr}.{oere:02d}"
+    if kind == "decimal":
+        return _decimal_tekst(value, ".")
+    if kind == "dato":
+        return value.isoformat()
+    if kind == "varighed":
+        return {"måneder": value.maaneder, "dage": value.dage}
+    if kind == "liste":
+        return [til_json(v, typ[1]) for v in value]
+    if kind == "post":
+        return {navn: til_json(value[navn], ftyp) for navn, ftyp in typ[2]}
+    return value
+
+
+def _decimal_tekst(value, komma):
+    if value.__class__ is int:
+        return str(value)
+    text = format(value.normalize(context=_CTX), "f")
+    return text.replace(".", komma)
+
+
+def _tusinder(n):
+    return f"{n:,}".replace(",", ".")
+
+
+def tekst(value, typ):
+    """A value as Danish text for messages and tables."""
+    if value.__class__ is Ukendt:
+        return "ukendt"
+    kind = typ[0]
+    if kind == "beløb":
+        sign = "-" if value < 0 else ""
+        kr, oere = divmod(abs(value), 100)
+        return f"{sign}{_tusinder(kr)}{',' + format(oere, '02d') if oere else ''} kr."
+    if kind == "sandhedsværdi":
+        return "ja" if value else "nej"
+    if kind == "decimal":
+        return _decimal_tekst(value, ",")
+    if kind == "heltal":
+        return _tusinder(value) if abs(value) >= 10000 else str(value)
+    if kind == "dato":
+        return f"{value.day}. {MAANEDER[value.month - 1]} {value.year}"
+    if kind == "varighed":
+        return varighed_tekst(value)
+    if kind == "liste":
+        return ", ".join(tekst(v, typ[1]) for v in value) if value else "ingen"
+    if kind == "post":
+        return "; ".join(f"{n}: {tekst(value[n], t)}" for n, t in typ[2])
+    return str(value)
+
+
+def varighed_tekst(v):
+    parts = []
+    years, months = divmod(v.maaneder, 12)
+    if years:
+        parts.append(f"{years} år")
+    if months:
+        parts.append(f"{months} {'måned' if months == 1 else 'måneder'}")
+    if v.dage:
+        if v.dage % 7 == 0 and not v.maaneder:
+            w = v.dage // 7
+            parts.append(f"{w} {'uge' if w == 1 else 'uger'}")
+        else:
+            parts.append(f"{v.dage} {'dag' if v.dage == 1 else 'dage'}")
+    return " og ".join(parts) if parts else "0 dage"
+
+
+def udfyld(skabelon, f, d):
+    """Fill a message template: parts are text or ("f"|"d", name, type)."""
+    return "".join(p if p.__class__ is str else tekst((f if p[0] == "f" else d)[p[1]], p[2])
+                   for p in skabelon)
+
+
+def forklar_ukendt(u):
+    if u.konflikter:
+        return "Konflikt: " + "; ".join(u.grunde)
+    parts = []
+    if u.mangler:
+        parts.append("mangler " + ", ".join(sorted(u.mangler)))
+    parts.extend(u.grunde)
+    return "Kan ikke afgøres: " + "; ".join(parts)
+
+
+def tilfoej(regel, gaelder, krav, skabelon, f, d, brugt, rapport):
+    """One rule's result; the message is only formatted when someone must act."""
+    status = regel_status(gaelder, krav, regel[2])
+    ukendt = meddelelse = None
+    if status == "brud" or status == "opmærksomhed":
+        meddelelse = udfyld(skabelon, f, d)
+    elif status == "ukendt" or status == "konflikt":
+        ukendt = gaelder if gaelder.__class__ is Ukendt else krav
+        meddelelse = forklar_ukendt(ukendt)
+    return Regelresultat(regel, status, meddelelse, ukendt, brugt, rapport)
+
+
+# --- the report ---
+
+class Regelresultat:
+    """One rule's outcome, with the facts and definitions behind it."""
+
+    __slots__ = ("id", "titel", "status", "alvor", "meddelelse", "kilder", "lag", "omraade",
+                 "mangler", "grunde", "konflikter", "_brugt", "_rapport")
+
+    def __init__(self, regel, status, meddelelse, ukendt, brugt, rapport):
+        self.id, self.titel, self.alvor, self.kilder, self.lag, self.omraade = regel
+        self.status = status
+        self.meddelelse = meddelelse
+        self.mangler = tuple(sorted(ukendt.mangler)) if ukendt is not None else ()
+        self.grunde = ukendt.grunde if ukendt is not None else ()
+        self.konflikter = ukendt.konflikter if ukendt is not None else ()
+        self._brugt = brugt
+        self._rapport = rapport
+
+    @property
+    def fakta(self):
+        """The facts this rule reads, as JSON data (missing ones as `ukendt`)."""
+        if self._brugt is None:
+            return {}
+        f, typer = self._rapport._fakta, self._rapport._fakta_typer
+        return {n: til_json(f[n], typer[n]) for n in self._brugt[0]}
+
+    @property
+    def definitioner(self):
+        if self._brugt is None:
+            return {}
+        d, typer = self._rapport._definitioner, self._rapport._definition_typer
+        return {n: til_json(d[n], typer[n]) for n in self._brugt[1]}
+
+    def to_dict(self):
+        return {
+            "id": self.id, "titel": self.titel, "område": self.omraade, "lag": self.lag,
+            "status": self.status, "alvor": self.alvor, "meddelelse": self.meddelelse,
+            "kilder": list(self.kilder), "mangler": list(self.mangler),
+            "grunde": list(self.grunde), "konflikter": list(self.konflikter),
+            "fakta": self.fakta, "definitioner": self.definitioner,
+        }
+
+    def __repr__(self):
+        return f"<Regelresultat {self.id}: {self.status}>"
+
+
+class Rapport:
+    """The outcome of one case: every rule, and every computed definition."""
+
+    def __init__(self, pakke, version, dato, fakta, fakta_typer, definitioner,
+                 definition_typer):
+        self.pakke = pakke
+        self.version = version
+        self.beregningsdato = dato
+        self.regler = []
+        self._fakta = fakta
+        self._fakta_typer = fakta_typer
+        self._definitioner = definitioner
+        self._definition_typer = definition_typer
+
+    def regel(self, regel_id):
+        for r in self.regler:
+            if r.id == regel_id:
+                return r
+        raise KeyError(regel_id)
+
+    @property
+    def brud(self):
+        return [r for r in self.regler if r.status == "brud"]
+
+    @property
+    def definitioner(self):
+        return {n: til_json(v, self._definition_typer[n]) for n, v in self._definitioner.items()}
+
+    def opsummering(self):
+        counts = dict.fromkeys(STATUSER, 0)
+        for r in self.regler:
+            counts[r.status] += 1
+        return counts
+
+    def to_dict(self):
+        return {
+            "pakke": self.pakke, "version": self.version,
+            "beregningsdato": self.beregningsdato.isoformat(),
+            "opsummering": self.opsummering(),
+            "regler": [r.to_dict() for r in self.regler],
+            "definitioner": self.definitioner,
+        }
+# --- END RUNTIME ---
