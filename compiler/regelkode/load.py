@@ -306,6 +306,16 @@ def _span_at(tree, path) -> Span:
     return span
 
 
+def _node_at(tree, path):
+    node = tree
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
 _TYPE_NAMES = {"string": "en tekst", "integer": "et heltal", "object": "en tabel (nøgle: værdi)",
                "array": "en liste", "boolean": "true eller false", "number": "et tal",
                "null": "ingenting"}
@@ -340,6 +350,10 @@ def validate(tree, schema_name: str, diags: Diagnostics) -> bool:
         if err.validator == "required":
             missing = err.message.split("'")[1] if "'" in err.message else err.message
             msg = f"nøglen `{missing}` mangler i {where}"
+            if path:
+                parent = _node_at(tree, path[:-1])
+                if isinstance(parent, YMap):
+                    span = key_span(parent, path[-1])
         elif err.validator == "type":
             expected = err.validator_value
             expected = [expected] if isinstance(expected, str) else expected
@@ -438,9 +452,10 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
         if not _inside(path, pack_dir):
             diags.error("outside-pack", "filen peger uden for pakken", Span(fdisplay, 1, 1))
             continue
+        before = len(diags.errors)
         tree = load_yaml(path, fdisplay, diags)
-        if tree is None:
-            continue
+        if tree is None or len(diags.errors) > before:
+            continue  # its YAML errors say it all; schema errors on the remains would mislead
         if validate(tree, "regelfil", diags):
             pack.files.append(RuleFile(path, fdisplay, tree))
 

@@ -23,6 +23,8 @@ KEYWORDS = frozenset("""og eller ikke hvis så ellers i er mindst højst under o
 tidligst kendt ukendt antal alle nogen ingen summen af tidligste seneste mindste største hvor
 hele fra til dage dag uge uger måned måneder år på afrundet kroner kr sand falsk""".split())
 BUILTIN_NAMES = frozenset({"beregningsdato", "forrige"})
+ARTICLE = {"fakta": "et faktum", "parameter": "en parameter", "definition": "en definition",
+           "regel": "en regel", "type": "en type", "undtagelse": "en undtagelse"}
 NAME_RE = re.compile(r"^[a-zæøå_][a-zæøå0-9_]*$")
 
 
@@ -306,8 +308,8 @@ class _Builder:
     def claim(self, name: str, span: Span, kind: str) -> bool:
         if name in self.ids:
             prev_kind, prev_span, _prev_layer = self.ids[name]
-            self.diags.error("duplicate-id", f"id'et `{name}` er allerede brugt til en "
-                             f"{prev_kind} ({prev_span})", span,
+            self.diags.error("duplicate-id", f"id'et `{name}` er allerede brugt til "
+                             f"{ARTICLE.get(prev_kind, prev_kind)} ({prev_span})", span,
                              "hvert id skal være entydigt i pakken og de pakker, den udvider")
             return False
         self.ids[name] = (kind, span, self.layer)
