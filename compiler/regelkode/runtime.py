@@ -552,106 +552,126 @@ _DATO = _re.compile(r"\d{4}-\d{2}-\d{2}")
 RESERVEREDE = ("beregningsdato", "beskrivelse")
 
 
-def _nøgle(sti, navn):
-    return f"{sti}.{navn}" if _re.fullmatch(r"[^\W\d]\w*", navn) else f'{sti}["{navn}"]'
+def _sti(dele):
+    """A JSON path from its parts (names and indexes), made only when reporting."""
+    out = "$"
+    for d in dele:
+        if d.__class__ is int:
+            out += f"[{d}]"
+        elif _re.fullmatch(r"[^\W\d]\w*", d):
+            out += f".{d}"
+        else:
+            out += f'["{d}"]'
+    return out
 
 
-def _fejl_type(sti, forventet, value):
+def _rel(dele):
+    """The path as the report names a missing fact: `samtaler[0].dato`."""
+    return _sti(dele)[2:]
+
+
+def _fejl_type(dele, forventet, value):
     if isinstance(value, float):
-        raise SagFejl(sti, f"forventede {forventet}; kommatal er ikke tilladt, skriv fx \"1.50\"")
+        raise SagFejl(_sti(dele), f"forventede {forventet}; kommatal er ikke tilladt, "
+                      "skriv fx \"1.50\"")
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    raise SagFejl(sti, f"forventede {forventet}, fik {shown[:60]}")
+    raise SagFejl(_sti(dele), f"forventede {forventet}, fik {shown[:60]}")
 
 
-def _dato(value, sti):
-    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+def _dato(value, dele):
+    if value.__class__ is _dt.date:
         return value
     if isinstance(value, str) and _DATO.fullmatch(value):
         try:
             return _dt.date.fromisoformat(value)
         except ValueError:
-            raise SagFejl(sti, f"{value} er ikke en gyldig dato") from None
-    _fejl_type(sti, "en dato ÅÅÅÅ-MM-DD", value)
+            raise SagFejl(_sti(dele), f"{value} er ikke en gyldig dato") from None
+    _fejl_type(dele, "en dato ÅÅÅÅ-MM-DD", value)
 
 
-def _norm(value, typ, sti, rel):
+def _er_heltal(value, graense):
+    return value.__class__ is int and -graense < value < graense
+
+
+def _norm(value, typ, dele):
     kind = typ[0]
+    if kind == "dato":
+        return _dato(value, dele)
     if kind == "sandhedsværdi":
         if value is True or value is False:
             return value
-        _fejl_type(sti, "true eller false", value)
+        _fejl_type(dele, "true eller false", value)
+    if kind == "enum":
+        if value.__class__ is str and value in typ[2]:
+            return value
+        if isinstance(value, str):
+            raise SagFejl(_sti(dele), f"`{value[:60]}` er ikke en tilladt værdi for {typ[1]}; "
+                          f"forventede en af: {', '.join(typ[2])}")
+        _fejl_type(dele, f"en af: {', '.join(typ[2])}", value)
+    if kind == "post":
+        if not isinstance(value, dict):
+            _fejl_type(dele, f"et objekt ({typ[1]})", value)
+        felter = typ[2]
+        for key in value:
+            if not any(key == f[0] for f in felter):
+                raise SagFejl(_sti((*dele, str(key))), f"{typ[1]} har ikke feltet `{key}`; "
+                              f"felterne er: {', '.join(f[0] for f in felter)}")
+        out = {}
+        for navn, ftyp in felter:
+            v = value.get(navn)
+            out[navn] = (Ukendt((_rel((*dele, navn)),)) if v is None
+                         else _norm(v, ftyp, (*dele, navn)))
+        return out
+    if kind == "liste":
+        if not isinstance(value, (list, tuple)):
+            _fejl_type(dele, "en liste", value)
+        if len(value) > MAX_LISTE:
+            raise SagFejl(_sti(dele), f"listen har {len(value)} elementer; højst {MAX_LISTE} "
+                          "er tilladt")
+        inner = typ[1]
+        out = []
+        for i, item in enumerate(value):
+            if item is None:
+                raise SagFejl(_sti((*dele, i)), "et element i en liste må ikke være null")
+            out.append(_norm(item, inner, (*dele, i)))
+        return tuple(out)
     if kind == "heltal":
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 18:
+        if _er_heltal(value, 10 ** 18):
             return value
-        _fejl_type(sti, "et heltal", value)
-    if kind == "decimal":
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 18:
-            return Decimal(value)
-        if isinstance(value, Decimal) and value.is_finite():
-            return value
-        if isinstance(value, str) and _DECIMAL.fullmatch(value):
-            return Decimal(value)
-        _fejl_type(sti, 'et decimaltal som tekst, fx "1.5"', value)
+        _fejl_type(dele, "et heltal", value)
     if kind == "beløb":
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 15:
+        if _er_heltal(value, 10 ** 15):
             return value * 100
         if isinstance(value, str) and _BELOEB.fullmatch(value):
             return int(Decimal(value) * 100)
         if isinstance(value, Decimal) and value.is_finite() and value == value.quantize(
                 Decimal("0.01"), context=_CTX):
             return int(value * 100)
-        _fejl_type(sti, 'et beløb i kroner som tekst med højst 2 decimaler, fx "12326.50"', value)
-    if kind == "dato":
-        return _dato(value, sti)
+        _fejl_type(dele, 'et beløb i kroner som tekst med højst 2 decimaler, fx "12326.50"',
+                   value)
+    if kind == "decimal":
+        if _er_heltal(value, 10 ** 18):
+            return Decimal(value)
+        if isinstance(value, Decimal) and value.is_finite():
+            return value
+        if isinstance(value, str) and _DECIMAL.fullmatch(value):
+            return Decimal(value)
+        _fejl_type(dele, 'et decimaltal som tekst, fx "1.5"', value)
     if kind == "varighed":
         if isinstance(value, Varighed):
             return value
         if isinstance(value, dict) and set(value) <= {"måneder", "dage"}:
             m, d = value.get("måneder", 0), value.get("dage", 0)
             for part, n in (("måneder", m), ("dage", d)):
-                if not isinstance(n, int) or isinstance(n, bool) or abs(n) > 10 ** 6:
-                    _fejl_type(_nøgle(sti, part), "et heltal", n)
+                if not _er_heltal(n, 10 ** 6):
+                    _fejl_type((*dele, part), "et heltal", n)
             return Varighed(m, d)
-        _fejl_type(sti, 'en varighed {"måneder": n, "dage": n}', value)
+        _fejl_type(dele, 'en varighed {"måneder": n, "dage": n}', value)
     if kind == "tekst":
         if isinstance(value, str) and len(value) <= 100_000:
             return value
-        _fejl_type(sti, "en tekst", value)
-    if kind == "enum":
-        if isinstance(value, str) and value in typ[2]:
-            return value
-        if isinstance(value, str):
-            raise SagFejl(sti, f"`{value[:60]}` er ikke en tilladt værdi for {typ[1]}; "
-                          f"forventede en af: {', '.join(typ[2])}")
-        _fejl_type(sti, f"en af: {', '.join(typ[2])}", value)
-    if kind == "liste":
-        if not isinstance(value, (list, tuple)):
-            _fejl_type(sti, "en liste", value)
-        if len(value) > MAX_LISTE:
-            raise SagFejl(sti, f"listen har {len(value)} elementer; højst {MAX_LISTE} er tilladt")
-        out = []
-        for i, item in enumerate(value):
-            if item is None:
-                raise SagFejl(f"{sti}[{i}]", "et element i en liste må ikke være null")
-            out.append(_norm(item, typ[1], f"{sti}[{i}]", f"{rel}[{i}]"))
-        return tuple(out)
-    if kind == "post":
-        if not isinstance(value, dict):
-            _fejl_type(sti, f"et objekt ({typ[1]})", value)
-        felter = typ[2]
-        navne = [f[0] for f in felter]
-        for key in value:
-            if key not in navne:
-                raise SagFejl(_nøgle(sti, str(key)), f"{typ[1]} har ikke feltet `{key}`; "
-                              f"felterne er: {', '.join(navne)}")
-        out = {}
-        for navn, ftyp in felter:
-            v = value.get(navn)
-            frel = f"{rel}.{navn}"
-            out[navn] = (Ukendt((frel,)) if v is None
-                         else _norm(v, ftyp, _nøgle(sti, navn), frel))
-        return out
-    raise SagFejl(sti, f"ukendt type {kind}")
+        _fejl_type(dele, "en tekst", value)
+    raise SagFejl(_sti(dele), f"ukendt type {kind}")
 
 
 def normaliser(sag, fakta):
@@ -663,19 +683,22 @@ def normaliser(sag, fakta):
             import difflib
             close = difflib.get_close_matches(str(key), list(fakta), n=1)
             hint = f" (mente du `{close[0]}`?)" if close else ""
-            raise SagFejl(_nøgle("$", str(key)), f"ukendt faktum `{key}`{hint}")
+            raise SagFejl(_sti((str(key),)), f"ukendt faktum `{key}`{hint}")
     out = {}
     for navn, typ in fakta.items():
         v = sag.get(navn)
-        out[navn] = Ukendt((navn,)) if v is None else _norm(v, typ, _nøgle("$", navn), navn)
+        out[navn] = Ukendt((navn,)) if v is None else _norm(v, typ, (navn,))
     return out
 
 
 def beregningsdato(sag, dato):
     if dato is not None:
-        return _dato(dato, "dato")
+        try:
+            return _dato(dato, ())
+        except SagFejl as exc:
+            raise SagFejl("dato", exc.besked) from None
     if isinstance(sag, dict) and sag.get("beregningsdato") is not None:
-        return _dato(sag["beregningsdato"], "$.beregningsdato")
+        return _dato(sag["beregningsdato"], ("beregningsdato",))
     return _dt.date.today()
 
 
