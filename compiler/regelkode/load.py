@@ -257,7 +257,8 @@ def load_yaml(path: Path, display: str, diags: Diagnostics):
     except RecursionError:
         diags.error("yaml-depth", "YAML-strukturen er for dybt indlejret", Span(display, 1, 1))
         return None
-    if node is None:
+    # `---` or `~` alone composes to a null scalar, not to None: just as empty.
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
         diags.error("empty-file", "filen er tom", Span(display, 1, 1))
         return None
     conv = _Converter(source, diags)

@@ -1,0 +1,41 @@
+"""Inputs the reliability fuzzing found to break the compiler, kept as fixed tests.
+
+Each test names the input that broke and what the right answer is; the
+commit that added it says why the fix is right.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .support import assert_clean_outcome, positioned_errors, run_cli, write_pack
+
+GOOD_RULE = """regler:
+  r:
+    titel: T
+    område: o
+    alvor: brud
+    krav: sand
+    meddelelse: m
+"""
+
+
+@pytest.mark.parametrize("document", ["---\n", "~\n", "null\n", "--- ~\n...\n"])
+@pytest.mark.parametrize("where", ["pakke.yaml", "regler.yaml"])
+def test_a_null_yaml_document_is_an_empty_file(tmp_path: Path, document, where):
+    # `---` alone used to load as None with no diagnostic: the manifest case
+    # exited 1 silently, a rule file was skipped as if it were not there.
+    files = {"regler.yaml": GOOD_RULE}
+    manifest = None
+    if where == "pakke.yaml":
+        manifest = document
+    else:
+        files["regler.yaml"] = document
+    pack = write_pack(tmp_path, "p", files, manifest=manifest)
+    run = run_cli(["check", pack])
+    assert run.code == 1
+    assert_clean_outcome(run)
+    assert "error[empty-file]: filen er tom" in run.err
+    assert positioned_errors(run.err)[0]["file"].endswith(where)
