@@ -429,7 +429,7 @@ def op_summen(seq, felt, pred, nul):
     values = [e[felt] for e in valgt]
     bad = [v for v in values if v.__class__ is Ukendt]
     if unknown is not None or bad:
-        return _flet(unknown or Ukendt(), *bad)
+        return _flet(unknown, *bad)  # unknown may be None: _flet skips non-Ukendt
     total = nul
     for v in values:
         total = _plus(total, v)
@@ -443,7 +443,7 @@ def _yderst(seq, felt, pred, fn, navn):
     values = [e[felt] for e in valgt]
     bad = [v for v in values if v.__class__ is Ukendt]
     if unknown is not None or bad:
-        return _flet(unknown or Ukendt(), *bad)
+        return _flet(unknown, *bad)  # unknown may be None: _flet skips non-Ukendt
     if not values:
         return Ukendt(grunde=(f"{navn}: ingen elementer at vælge imellem",))
     return fn(values)

@@ -50,6 +50,17 @@ def test_quantifiers_three_valued():
     assert isinstance(rt.op_mindste_felt((), "a", None, "tidligste a i l"), rt.Ukendt)
 
 
+def test_sum_and_extremes_with_an_undecided_element_are_unknown_not_an_error():
+    # An element whose condition is unknown used to reach `unknown or …`, i.e. bool(Ukendt).
+    seq = ({"a": True, "n": 1}, {"a": U, "n": 2})
+    out = rt.op_summen(seq, "n", lambda e: e["a"], 0)
+    assert isinstance(out, rt.Ukendt) and out.mangler == {"x"}
+    out = rt.op_mindste_felt(seq, "n", lambda e: e["a"], "mindste n i l")
+    assert isinstance(out, rt.Ukendt) and out.mangler == {"x"}
+    out = rt.op_stoerste_felt(({"a": True, "n": V},), "n", lambda e: e["a"], "største n i l")
+    assert isinstance(out, rt.Ukendt) and out.mangler == {"y"}
+
+
 def test_money_rounds_half_away_from_zero_to_the_oere():
     assert rt.op_beloeb_gange(1232650, Decimal("1.5")) == 1848975
     assert rt.op_beloeb_gange(1, Decimal("0.5")) == 1            # 0,5 øre -> 1 øre
