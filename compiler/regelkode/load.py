@@ -261,6 +261,12 @@ def load_yaml(path: Path, display: str, diags: Diagnostics):
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
         diags.error("empty-file", "filen er tom", Span(display, 1, 1))
         return None
+    if isinstance(node, yaml.ScalarNode):
+        # Every YAML file of a pack is a mapping; a bare `42` converts to an int,
+        # which has no span for the schema error to point at.
+        diags.error("yaml-root", "filen skal indeholde en tabel (nøgle: værdi), ikke en enkelt "
+                    "værdi", source.span(node.start_mark.index, node.end_mark.index))
+        return None
     conv = _Converter(source, diags)
     try:
         return conv.convert(node)

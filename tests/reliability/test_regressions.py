@@ -39,3 +39,24 @@ def test_a_null_yaml_document_is_an_empty_file(tmp_path: Path, document, where):
     assert_clean_outcome(run)
     assert "error[empty-file]: filen er tom" in run.err
     assert positioned_errors(run.err)[0]["file"].endswith(where)
+
+
+@pytest.mark.parametrize("document", ["42\n", "true\n", '"tekst"\n', "2024-01-01\n"])
+@pytest.mark.parametrize("where", ["pakke.yaml", "regler.yaml", "kilder/love/lov.yaml",
+                                   "konflikter.yaml"])
+def test_a_scalar_yaml_document_is_refused_with_a_position(tmp_path: Path, document, where):
+    # A law text of `42` gave "error[schema]: (roden) skal være en tabel" with
+    # no file or line: the int root had no span to point at.
+    files = {"regler.yaml": GOOD_RULE}
+    manifest = None
+    if where == "pakke.yaml":
+        manifest = document
+    else:
+        files[where] = document
+    pack = write_pack(tmp_path, "p", files, manifest=manifest)
+    run = run_cli(["check", pack])
+    assert run.code == 1
+    assert_clean_outcome(run)
+    errors = positioned_errors(run.err)
+    assert errors and all(e["file"].endswith(where) for e in errors), run.err
+    assert "error[yaml-root]" in run.err
