@@ -17,6 +17,32 @@ _AGG = {
 }
 
 
+class Recorder:
+    """What `evaluate(..., recorder=)` reports; subclass and override (coverage.py does).
+
+    `saw(node, value)`: an AST node with a lowered operation took a value (for
+    `hvis … så … ellers` also its condition node, so branches can be told
+    apart); `saw_table(name, conds)`: a decision table's row conditions;
+    `saw_exception(id, when)`: an exception's condition; `saw_rule(id,
+    applies, requirement)`; `saw_param(name, date)`: a parameter was read on a date.
+    """
+
+    def saw(self, node, value):
+        pass
+
+    def saw_table(self, name, conds):
+        pass
+
+    def saw_exception(self, uid, when):
+        pass
+
+    def saw_rule(self, rid, applies, requirement):
+        pass
+
+    def saw_param(self, name, date):
+        pass
+
+
 class Env:
     __slots__ = ("facts", "defs", "today", "elems", "params", "prev", "recorder")
 
@@ -33,9 +59,12 @@ class Env:
 def ev(node, env: Env):
     cls = node.__class__
     if cls is ir.Call:
-        value = _OPS[node.op](*[ev(a, env) for a in node.args])
+        args = [ev(a, env) for a in node.args]
+        value = _OPS[node.op](*args)
         if env.recorder is not None and node.origin is not None:
             env.recorder.saw(node.origin, value)
+            if node.op == "hvis":  # the branch taken is only visible in the condition's value
+                env.recorder.saw(node.origin.cond, args[0])
         return value
     if cls is ir.Const:
         return node.value
@@ -51,7 +80,10 @@ def ev(node, env: Env):
         return env.prev
     if cls is ir.Param:
         p = env.params[node.name]
-        return rt.op_param(node.name, p.dates, p.values, ev(node.date, env))
+        date = ev(node.date, env)
+        if env.recorder is not None:
+            env.recorder.saw_param(node.name, date)
+        return rt.op_param(node.name, p.dates, p.values, date)
     if cls is ir.Agg:
         return _agg(node, env)
     if cls is ir.Table:
