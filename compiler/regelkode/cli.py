@@ -44,7 +44,7 @@ def _print_diags(diags: D.Diagnostics, fmt: str, stream=None) -> None:
         print(D.render(items, fmt), file=stream or sys.stderr)
 
 
-def _compile_all(paths, fmt) -> tuple[list[Compiled], bool]:
+def _compile_all(paths, fmt, *, report: bool = True) -> tuple[list[Compiled], bool]:
     results, ok = [], True
     if not paths:
         print("regelkode: ingen regelpakker fundet (angiv en mappe, fx rules/ressourceforloeb)",
@@ -58,7 +58,8 @@ def _compile_all(paths, fmt) -> tuple[list[Compiled], bool]:
     diags = D.Diagnostics()
     for c in results:
         diags.extend(c.diags)
-    _print_diags(diags, fmt)
+    if report:
+        _print_diags(diags, fmt)
     return results, ok
 
 
@@ -205,12 +206,17 @@ def _short(value) -> str:
 
 def cmd_test(args) -> int:
     from .examples import report_failures, run_examples
-    results, ok = _compile_all(_packs(args.packs), args.format)
+    # Compile and example diagnostics are printed together: with --format json
+    # two separate arrays on stderr would not be one JSON document.
+    results, ok = _compile_all(_packs(args.packs), args.format, report=False)
+    diags = D.Diagnostics()
+    for c in results:
+        diags.extend(c.diags)
     if not ok:
+        _print_diags(diags, args.format)
         return EXIT_FAIL
     failed = 0
     total = 0
-    diags = D.Diagnostics()
     for c in results:
         with tempfile.TemporaryDirectory() as tmp:
             module = load_generated(c, Path(tmp))

@@ -60,3 +60,25 @@ def test_a_scalar_yaml_document_is_refused_with_a_position(tmp_path: Path, docum
     errors = positioned_errors(run.err)
     assert errors and all(e["file"].endswith(where) for e in errors), run.err
     assert "error[yaml-root]" in run.err
+
+
+def test_test_with_format_json_prints_one_json_document(tmp_path: Path):
+    # `regelkode test --format json` printed the compile warnings and the
+    # failing examples as two JSON arrays one after the other on stderr,
+    # which no JSON reader accepts.
+    import json
+    rule = GOOD_RULE.replace("krav: sand", "krav: a > 1") + """    eksempler:
+      - navn: fejler
+        dato: 2024-01-01
+        givet: {a: 5}
+        forventet: brud
+fakta:
+  a: {type: heltal, beskrivelse: x}
+  ubrugt: {type: heltal, beskrivelse: x}
+"""
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
+    run = run_cli(["test", pack, "--format", "json"])
+    assert run.code == 1
+    rows = json.loads(run.err)
+    codes = {r["code"] for r in rows}
+    assert {"example", "unused"} <= codes, rows
