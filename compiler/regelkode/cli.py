@@ -268,6 +268,9 @@ def main(argv=None) -> int:
     p.add_argument("--coverage", action="store_true", help="rapportér regeldækning")
     p.set_defaults(func=cmd_test)
 
+    from .diff import register as add_diff  # semantic diff of two versions (diff.py)
+    add_diff(sub)
+
     args = parser.parse_args(argv)
     try:
         return args.func(args)
