@@ -40,7 +40,8 @@ def _packs(args_packs: list[str]) -> list[Path]:
 
 def _print_diags(diags: D.Diagnostics, fmt: str, stream=None) -> None:
     items = diags.sorted()
-    if items:
+    # JSON readers need a document even when there is nothing to say.
+    if items or fmt == "json":
         print(D.render(items, fmt), file=stream or sys.stderr)
 
 
