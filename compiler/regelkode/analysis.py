@@ -38,6 +38,8 @@ def analyse_pack(compiled, diags: Diagnostics) -> None:
         elif not (expected & HOLDS and expected & FAILS):
             diags.warning("one-sided-examples", f"reglen `{rid}` mangler et eksempel, hvor den er "
                           "opfyldt, og et, hvor den ikke er", r.span)
+    from .review import review_warnings
+    review_warnings(compiled, diags)
     from .tables import analyse as analyse_tables  # decision tables, periods, exceptions
     analyse_tables(compiled, diags)
     for cid, c in pack.conflicts.items():

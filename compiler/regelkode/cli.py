@@ -272,6 +272,9 @@ def main(argv=None) -> int:
     from .diff import register as add_diff  # semantic diff of two versions (diff.py)
     add_diff(sub)
 
+    from .review import add_command as add_godkend
+    add_godkend(sub)
+
     args = parser.parse_args(argv)
     try:
         return args.func(args)
