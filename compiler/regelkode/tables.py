@@ -652,22 +652,21 @@ def check_exceptions(compiled, diags: Diagnostics) -> None:
                               f"betydning: den kan kun gælde, når {parent_what} ikke gør",
                               e.when.span)
             else:
-                for j, (f, d) in enumerate(zip(excs, conds, strict=True)):
-                    if j == i or d is None or _truth(d.node) is not None:
-                        continue
-                    if c.shape == d.shape:
-                        if j < i:
-                            diags.warning("exception-shadowed", f"undtagelserne `{f.id}` og "
-                                          f"`{e.id}` har samme betingelse: de gælder altid "
-                                          "samtidig, og resultatet er en konflikt", e.when.span)
-                        break
-                    if c.implies(d):
-                        diags.warning("exception-shadowed", f"undtagelsen `{e.id}` kan aldrig "
-                                      f"gælde alene: når den gælder, gælder `{f.id}` også, og "
-                                      "resultatet er en konflikt", e.when.span,
-                                      f"gør den til en undtagelse under `{f.id}`, eller "
-                                      "afgræns betingelserne, så de udelukker hinanden")
-                        break
+                others = [(j, f, d) for j, (f, d) in enumerate(zip(excs, conds, strict=True))
+                          if j != i and d is not None and _truth(d.node) is None]
+                twin = next((f for j, f, d in others if j < i and d.shape == c.shape), None)
+                wider = next((f for _j, f, d in others if d.shape != c.shape and c.implies(d)),
+                             None)
+                if twin is not None:
+                    diags.warning("exception-shadowed", f"undtagelsen `{e.id}` har samme "
+                                  f"betingelse som `{twin.id}`: de gælder altid samtidig, og "
+                                  "resultatet er en konflikt", e.when.span)
+                elif wider is not None:
+                    diags.warning("exception-shadowed", f"undtagelsen `{e.id}` kan aldrig "
+                                  f"gælde alene: når den gælder, gælder `{wider.id}` også, og "
+                                  "resultatet er en konflikt", e.when.span,
+                                  f"gør den til en undtagelse under `{wider.id}`, eller "
+                                  "afgræns betingelserne, så de udelukker hinanden")
             visit(e.subs, c, f"undtagelsen `{e.id}`, som den hører under,")
 
     for rid in sorted(compiled.pack.rules):
