@@ -1,0 +1,99 @@
+"""Rule coverage (`regelkode test --coverage`): what the examples exercised, and the threshold."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from regelkode.coverage import coverage_report, measure
+from regelkode.pipeline import compile_pack
+
+from .helpers import EKSEMPEL, copy_eksempel, edit, run_cli
+
+
+def owner(cov, kind, name):
+    return next(o for o in cov.owners if o.kind == kind and o.name == name)
+
+
+def missing(o):
+    return [i.what for i in o.items if not i.hit]
+
+
+def test_the_example_pack_items_hit_and_missed():
+    cov = measure(compile_pack(EKSEMPEL))
+    assert cov.examples == 14
+    # `ydelse` is `hvis har_barn så … ellers …`; examples have both har_barn values
+    ydelse = owner(cov, "definition", "ydelse")
+    assert [i.what.split(": ")[1] for i in ydelse.items] == ["så-grenen", "ellers-grenen"]
+    assert ydelse.covered == ydelse.total == 2
+    # no example is born 1955-07-01 .. 1966-12-31: table rows 2 and 3 never hit
+    pension = owner(cov, "definition", "folkepensionsalder")
+    assert [m.split(" (")[0] for m in missing(pension)] == ["række 2", "række 3"]
+    # exceptions: the main rule's examples never use the old-course exception
+    varighed = owner(cov, "regel", "varighed_højst")
+    assert "undtagelsen `gammelt_forløb` gælder" in missing(varighed)
+    assert "undtagelsen `gammelt_forløb` gælder ikke" not in missing(varighed)
+    # parameter periods: the 2025 period of grundbeløb is never read by an example
+    grund = owner(cov, "parameter", "grundbeløb")
+    assert missing(grund) == ["perioden fra 2025-01-01 bruges"]
+    # rule outcomes: fire_samtaler has examples where it applies/doesn't, holds/fails
+    assert owner(cov, "regel", "fire_samtaler").covered == 4
+    assert 0 < cov.covered < cov.total
+    assert cov.ok        # the pack asks for 0.5
+
+
+def test_a_new_example_covers_what_it_exercises(tmp_path):
+    pack = copy_eksempel(tmp_path)
+    before = measure(compile_pack(pack))
+    edit(pack / "regler.yaml", """      - navn: skudår
+""", """      - navn: født 1960
+        dato: 2024-12-01
+        givet: {fødselsdato: "1960-01-01", startdato: "2024-01-01"}
+        forventet: 2024-07-01
+      - navn: skudår
+""")
+    after = measure(compile_pack(pack))
+    pension = owner(after, "definition", "folkepensionsalder")
+    assert [m.split(" (")[0] for m in missing(pension)] == ["række 3"]
+    assert after.covered > before.covered and after.examples == before.examples + 1
+
+
+def test_below_the_threshold_fails_the_command(tmp_path):
+    pack = copy_eksempel(tmp_path)
+    edit(pack / "pakke.yaml", 'minimum: "0.5"', 'minimum: "0.95"')
+    c = compile_pack(pack)
+    out = io.StringIO()
+    assert coverage_report(c, "text", out) is False
+    assert "minimum 95,0 %: IKKE opfyldt" in out.getvalue()
+    run = run_cli(["test", pack, "--coverage"])
+    assert run.code == 1
+    assert "eksempler: 14 passed, 0 failed" in run.out     # the examples themselves pass
+    run = run_cli(["test", pack])
+    assert run.code == 0                                    # coverage only counts when asked
+
+
+def test_a_percent_threshold_and_a_bad_one(tmp_path):
+    pack = copy_eksempel(tmp_path)
+    edit(pack / "pakke.yaml", 'minimum: "0.5"', 'minimum: "40 %"')
+    assert measure(compile_pack(pack)).ok
+    edit(pack / "pakke.yaml", 'minimum: "40 %"', 'minimum: "mange"')
+    cov = measure(compile_pack(pack))
+    assert not cov.ok and "mange" in cov.minimum_problem
+
+
+def test_json_and_github_output(tmp_path):
+    run = run_cli(["test", EKSEMPEL, "--coverage", "--format", "json"])
+    assert run.code == 0
+    data = [json.loads(line) for line in run.out.splitlines() if line.strip()]
+    assert len(data) == 1 and data[0]["pakke"] == "eksempel" and data[0]["ok"] is True
+    rows = {(e["art"], e["navn"]): e for e in data[0]["elementer"]}
+    assert rows[("definition", "folkepensionsalder")]["i_alt"] == 4
+    assert rows[("definition", "folkepensionsalder")]["mangler"][0]["linje"] > 0
+    assert json.loads(run.err) == [d for d in json.loads(run.err) if d["severity"] == "warning"]
+
+    pack = copy_eksempel(tmp_path)
+    edit(pack / "pakke.yaml", 'minimum: "0.5"', 'minimum: "0.95"')
+    run = run_cli(["test", pack, "--coverage", "--format", "github"])
+    assert run.code == 1
+    assert any(line.startswith("::error file=") and "under minimum" in line
+               for line in run.out.splitlines())
