@@ -90,11 +90,11 @@ def definitions_page(ctx: PackContext, coverage_: dict) -> str:
             out += [f"**Beslutningstabel** (hitpolitik {md.code(d.table.hit)}: {hit})", "",
                     decision_table(d.table), ""]
             if d.exceptions:
-                out += ["**Undtagelser**", "", formal_block(None, None, d.exceptions,
-                                                             value_word="værdi"), ""]
+                out += ["**Undtagelser**", "", formal_block(
+                    None, None, d.exceptions, value_word="værdi", layer=d.layer), ""]
         else:
-            out += ["**Formelt**", "", formal_block(None, d.value, d.exceptions,
-                                                      value_word="værdi"), ""]
+            out += ["**Formelt**", "", formal_block(
+                None, d.value, d.exceptions, value_word="værdi", layer=d.layer), ""]
         out += [citations_section(ctx, d.citations, page, coverage_), ""]
         if d.examples:
             out += ["**Eksempler**", "", examples_table(d.examples), ""]

@@ -34,28 +34,30 @@ def _comment(text: str) -> str:
     return "# " + " ".join(text.split())
 
 
-def formal_block(applies, requirement, exceptions, *, value_word: str = "krav") -> str:
+def formal_block(applies, requirement, exceptions, *, value_word: str = "krav",
+                 layer: str = "") -> str:
     """The formal rule as one `regelkode` code block; labels are comments, so it highlights."""
     parts = []
     if applies is not None:
         parts += [_comment("gælder når:"), expr_source(applies), ""]
     if requirement is not None:
         parts += [_comment(f"{value_word}:"), expr_source(requirement), ""]
-    parts += _exception_lines(exceptions, value_word, 0)
-    return md.fenced("\n".join(parts).rstrip(), "regelkode")
+    parts += _exception_lines(exceptions, value_word, 0, layer)
+    return md.fenced("\n".join(parts).rstrip(), "regelkode", "rk-formel")
 
 
-def _exception_lines(excs, value_word: str, depth: int) -> list[str]:
+def _exception_lines(excs, value_word: str, depth: int, owner_layer: str) -> list[str]:
     out = []
     for e in excs:
         lead = "undtagelse" if depth == 0 else "undtagelse til undtagelsen"
         title = f" ({e.title})" if e.title else ""
-        layer = f" [lag: {e.layer}]" if e.target and e.layer else ""
+        # An exception added by another layer (a municipality) says so.
+        layer = f" [fra laget {e.layer}]" if e.layer and e.layer != owner_layer else ""
         out += [_comment(f"{lead} {e.id}{title}{layer} — hvis:"), expr_source(e.when), ""]
         if e.value is not None:
             out += [_comment(f"så er {value_word}et:" if value_word == "krav"
                              else "så er værdien:"), expr_source(e.value), ""]
-        out += _exception_lines(e.subs, value_word, depth + 1)
+        out += _exception_lines(e.subs, value_word, depth + 1, owner_layer)
     return out
 
 
@@ -89,6 +91,9 @@ def date_text(value) -> str:
         return md.text(value)
 
 
+STATUS_WORDS = {"ikke_relevant": "ikke relevant"}
+
+
 def compact(value) -> str:
     """A case value, short: dates and text as they are, true/false as ja/nej."""
     if value is None:
@@ -112,7 +117,7 @@ def examples_table(examples) -> str:
         if e.case_ref and not e.given:
             given.append("(som sagen er)")
         when = dk.date_text(e.date) if e.date else "sagens beregningsdato"
-        expected = compact(e.expected)
+        expected = STATUS_WORDS.get(str(e.expected), compact(e.expected))
         rows.append([md.cell(e.name), md.cell(when), md.cell("; ".join(given) or "ingen fakta"),
                      f"**{md.cell(expected)}**"])
     return md.table(["Eksempel", "Bedømt", "Givet", "Forventet"], rows)
@@ -136,7 +141,7 @@ def uses_lines(ctx: PackContext, page: str, kind: str, name: str) -> list[str]:
 
 def rule_section(ctx: PackContext, rule, page: str, coverage_: dict) -> str:
     layer_title = ctx.pack.layer_titles.get(rule.layer, rule.layer)
-    out = [f"## {md.text(rule.title)} {{#{rule.id}}}", ""]
+    out = ['<hr class="rk-skille">', "", f"## {md.text(rule.title)} {{#{rule.id}}}", ""]
     out += review_note(ctx, "rule", rule.id)
     out += [
         f"- **Id:** {md.code(rule.id)}",
@@ -151,10 +156,9 @@ def rule_section(ctx: PackContext, rule, page: str, coverage_: dict) -> str:
     out += [citations_section(ctx, rule.citations, page, coverage_), ""]
     out += ["**Reglen på dansk**", "", danish_block(dk.rule_sentences(rule, ctx.types)), ""]
     out += ["**Den formelle regel**", "",
-            formal_block(rule.applies, rule.requirement, rule.exceptions), ""]
-    exc_cites = [(e, c) for e in _walk(rule.exceptions) for c in e.citations]
-    if exc_cites:
-        for e in dict.fromkeys(e for e, _c in exc_cites):
+            formal_block(rule.applies, rule.requirement, rule.exceptions, layer=rule.layer), ""]
+    for e in _walk(rule.exceptions):
+        if e.citations:
             out += [citations_section(ctx, e.citations, page, coverage_,
                                       f"Kilder til undtagelsen {e.id}"), ""]
     out += [f"**Meddelelse, når kravet ikke er opfyldt:** {md.text(rule.message)}", ""]

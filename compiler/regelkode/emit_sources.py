@@ -38,33 +38,26 @@ class Passage:
 def passages(body: str) -> list[Passage]:
     """A seed document as passages: paragraphs, each bullet on its own, headings apart.
 
-    Lines run on until a blank line; a bullet starts a new passage; a short
-    line without closing punctuation followed by more text is a heading.
+    Blocks are separated by blank lines; inside a block, lines run on (they
+    are wrapped text) except that a bullet starts a new passage. A block's
+    first line is a heading when it is short and has no closing punctuation.
     """
     out: list[Passage] = []
-    current: list[str] = []
-
-    def flush():
+    for block in re.split(r"\n\s*\n", body):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if _looks_like_heading(lines[0].strip()):
+            out.append(Passage(_norm(lines[0]), True))
+            lines = lines[1:]
+        current: list[str] = []
+        for line in lines:
+            if _BULLET.match(line) and current:
+                out.append(Passage(_norm(" ".join(current)), False))
+                current = []
+            current.append(line.strip())
         if current:
             out.append(Passage(_norm(" ".join(current)), False))
-            current.clear()
-
-    lines = body.splitlines()
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if not s:
-            flush()
-            continue
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if _BULLET.match(line):
-            flush()
-            current.append(s)
-            continue
-        if not current and _looks_like_heading(s) and (nxt or len(out) == 0):
-            out.append(Passage(_norm(s), True))
-            continue
-        current.append(s)
-    flush()
     return out
 
 
@@ -196,8 +189,8 @@ def citation_block(ctx: PackContext, c, page: str, coverage_: dict | None = None
 def citations_section(ctx: PackContext, cits: list, page: str, coverage_=None,
                       heading: str = "Kilder") -> str:
     if not cits:
-        return f"**{heading}:** ingen kilde angivet."
-    blocks = [f"**{heading}**"]
+        return f"**{md.text(heading)}:** ingen kilde angivet."
+    blocks = [f"**{md.text(heading)}**"]
     for c in cits:
         blocks.append(citation_block(ctx, c, page, coverage_))
     return "\n\n".join(blocks)

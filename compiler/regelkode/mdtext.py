@@ -30,7 +30,8 @@ def text(value: object, *, table: bool = False) -> str:
     del table  # '|' is escaped everywhere; the flag documents intent at call sites
     s = _SPACE.sub(" ", str(value)).strip()
     s = _MD_SPECIALS.sub(r"\\\1", s)
-    return html.escape(s, quote=True)
+    # Quotes need no escaping: pack text never lands inside an attribute.
+    return html.escape(s, quote=False)
 
 
 def cell(value: object) -> str:
@@ -49,11 +50,15 @@ def code(value: object) -> str:
     return f"{fence}{pad}{s}{pad}{fence}"
 
 
-def fenced(body: str, lang: str = "") -> str:
-    """A fenced code block whose fence is longer than any backtick run in the body."""
+def fenced(body: str, lang: str = "", css_class: str = "") -> str:
+    """A fenced code block whose fence is longer than any backtick run in the body.
+
+    `css_class` is added to the block's <div> (superfences' `{.lang .class}` form).
+    """
     longest = max((len(m) for m in re.findall(r"`{3,}", body)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"{fence}{lang}\n{body.rstrip()}\n{fence}"
+    info = f"{{.{lang} .{css_class}}}" if css_class and lang else lang
+    return f"{fence}{info}\n{body.rstrip()}\n{fence}"
 
 
 def link(label: object, url: str) -> str:

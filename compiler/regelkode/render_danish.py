@@ -281,6 +281,12 @@ class Renderer:
                 if all(p is not None and not p.startswith("ikke ") for p in parts):
                     return "hverken " + " eller ".join(parts)
                 return None
+            if isinstance(inner, ast.Binary) and inner.op == "and":
+                parts = [self.predicate(x) for x in _flatten(inner, "and")]
+                if all(p is not None and " og " not in p and " eller " not in p
+                       for p in parts):
+                    return "ikke både " + join_words(parts, "og")
+                return None
             pred = self.predicate(inner)
             if pred is None or pred.startswith(("ikke ", "hverken ")):
                 return None
@@ -295,9 +301,12 @@ class Renderer:
             right = self.render(node.right)
             if node.op == "≠":
                 return f"ikke har {field} {right}"
-            words = _HAS_WORDS if self.kind(node.left) == "date" or self.kind(
-                node.right) == "date" else _HAS_NUM_WORDS
-            word = words[node.op]
+            if node.word.startswith("er "):
+                word = node.word[3:]      # the author's own word: 'er senest' -> 'senest'
+            else:
+                words = _HAS_WORDS if self.kind(node.left) == "date" or self.kind(
+                    node.right) == "date" else _HAS_NUM_WORDS
+                word = words[node.op]
             return f"har {field} {word} {right}" if word else f"har {field} {right}"
         if isinstance(node, ast.Member) and isinstance(node.item, ast.Name) and isinstance(
                 node.collection, ast.ListLit):

@@ -30,6 +30,15 @@ MKDOCS_TIMEOUT = 600
 DEFAULT_SOURCE_DATE_EPOCH = "0"
 
 
+CSS_PATH = "stylesheets/regelkode.css"
+# A formal rule is read, not scrolled: long expressions wrap. Each rule starts
+# below a rule line so that one rule's examples don't run into the next title.
+CSS = """\
+.md-typeset .rk-formel pre code { white-space: pre-wrap; overflow-wrap: anywhere; }
+.md-typeset hr.rk-skille { margin: 2.5em 0 0; border-bottom: 2px solid var(--md-default-fg-color--lightest); }
+"""
+
+
 def _error(message: str) -> Exception:
     from .cli import SiteError  # lazily: cli imports this module lazily too
     return SiteError(message)
@@ -63,8 +72,12 @@ def assemble(docs: SiteDocs, source: Path, work: Path) -> Path:
         dest = target / path
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
+    css = target / CSS_PATH
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(CSS, encoding="utf-8")
     config = {
         "INHERIT": str(source / "mkdocs.yml"),
+        "extra_css": [CSS_PATH],
         "docs_dir": "docs",
         "site_dir": "html",
         "nav": _nav(docs, target),
@@ -94,14 +107,14 @@ def _nav(docs: SiteDocs, target: Path) -> list:
     return nav
 
 
-def run_mkdocs(config: Path, *, quiet: bool) -> str:
+def run_mkdocs(config: Path) -> str:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)
     env["NO_MKDOCS_2_WARNING"] = "1"
+    # Never `--quiet`: MkDocs then drops warnings before --strict can count them.
+    # The output is captured either way and shown only when the build fails.
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
            "--config-file", str(config)]
-    if quiet:
-        cmd.append("--quiet")
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
                               timeout=MKDOCS_TIMEOUT, cwd=config.parent, check=False)
@@ -132,7 +145,7 @@ def build_site(results, out: Path, *, quiet: bool = False) -> Path:
         shutil.rmtree(work)
     try:
         config = assemble(docs, source, work)
-        run_mkdocs(config, quiet=quiet)
+        run_mkdocs(config)
         replace_tree(out / "site", copy_from=work / "html")
     finally:
         shutil.rmtree(work, ignore_errors=True)
