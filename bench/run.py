@@ -1,0 +1,576 @@
+"""The benchmark: evaluation against a hand-written baseline, batch, compile, site.
+
+`python -m bench` (what `make bench` runs) prints a table and writes
+`build/bench.json`; `--side site/docs/hastighed.md` also puts the table on
+the review site's page. Targets are reported, never asserted: machines are
+noisy. What is asserted is agreement: the generated module, the reference
+interpreter and the hand-written baseline must give the same results on
+every case the benchmark evaluates, or the run fails with the case printed.
+
+How each number is taken, and why:
+
+- per case: every implementation runs on the same case back to back (so
+  machine noise hits them alike), each case `REPS` times; a case's time is
+  its fastest run (noise only ever adds), the reported figure the median
+  over the cases. Garbage collection stays on, as in production.
+- the unit of work per case is "case in, report out as JSON-shaped data":
+  the baseline returns dicts; the generated module's report is turned into
+  the same dicts with `to_dict()`. The generated module also formats its
+  explanations lazily, so `evaluate()` alone is reported separately.
+- batch: worker processes (one per core) each evaluate a pool of distinct
+  cases several times over; only the evaluation is timed (the parent's
+  clock from a barrier to the last result), not making the cases.
+- compile: `compile_pack` (= `regelkode check`) and `build_outputs` (the
+  Python module, compiled by CPython, and the case schema) on the pack and
+  on copies 10× and 100× its size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from regelkode import interpret
+from regelkode.cli import build_outputs
+from regelkode.emit_python import emit_module
+from regelkode.pipeline import compile_pack
+
+from . import baseline
+from .cases import make_case, rates
+from .packs import replicated_pack, subset_pack
+
+ROOT = Path(__file__).resolve().parents[1]
+PACK = ROOT / "rules" / "ressourceforloeb"
+
+TARGET_RATIO = 1.5           # generated ≤ 1.5 × hand-written, per case, explanations on
+TARGET_BATCH_S = 10.0        # 100,000 cases in under 10 s on 2 cores
+TARGET_COMPILE_S = 1.0       # the pack
+TARGET_COMPILE_100_S = 60.0  # 100 × the pack
+
+
+class Disagreement(Exception):
+    """Two implementations gave different results for a case."""
+
+
+# --- the machine
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                capture_output=True, text=True, check=False).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, capture_output=True, text=True,
+                               check=False).stdout.strip()
+    except OSError:
+        commit, dirty = "", ""
+    return {
+        "nproc": cores, "cpu": cpu, "python": platform.python_version(),
+        "implementation": platform.python_implementation(), "platform": platform.platform(),
+        "dato": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit + (" (med uncommittede ændringer)" if dirty else ""),
+        "load_før": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+
+
+# --- loading the three implementations
+
+class Setup:
+    def __init__(self, work: Path):
+        self.work = work
+        self.compiled = compile_pack(PACK)
+        if not self.compiled.ok:
+            raise SystemExit("bench: pakken kan ikke oversættes; kør `regelkode check "
+                             f"{PACK.relative_to(ROOT)}`")
+        self.program = self.compiled.program
+        self.rates = rates(self.program)
+        self.module_path = work / "fuld" / f"{self.program.pack}.py"
+        self.module = _load(emit_module(self.program), self.module_path, "bench_fuld")
+        sub_dir = subset_pack(self.program, PACK, work / "udsnit", baseline.REGEL_IDER)
+        self.subset = compile_pack(sub_dir)
+        if not self.subset.ok:
+            raise SystemExit("bench: udsnitspakken kan ikke oversættes: " + "; ".join(
+                d.message for d in self.subset.diags.errors))
+        self.sub_module = _load(emit_module(self.subset.program),
+                                work / "udsnit" / f"{self.program.pack}.py", "bench_udsnit")
+        self.sub_facts = frozenset(self.sub_module.FAKTA) | {"beregningsdato"}
+
+    def case(self, i: int) -> dict:
+        return make_case(i, self.program.facts, self.rates)
+
+    def project(self, sag: dict) -> dict:
+        """The case with only the facts the subset pack has (it refuses any others)."""
+        return {k: v for k, v in sag.items() if k in self.sub_facts}
+
+
+def _load(source: str, path: Path, name: str):
+    """Write a generated module to `path` and import it (as a file, like an embedding would)."""
+    import importlib.util
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- agreement
+
+def _show(sag) -> str:
+    return json.dumps(sag, ensure_ascii=False, sort_keys=True)
+
+
+def check_case(s: Setup, i: int, sag: dict, *, interpreter: bool = True) -> int:
+    """Raise Disagreement unless all implementations agree on case i; returns the
+    number of baseline entries whose message or explanation differs (statuses agree)."""
+    rapport = s.module.evaluate(sag)
+    fuld = rapport.to_dict()
+    if interpreter:
+        fortolket = interpret.evaluate(s.program, sag).to_dict()
+        if fortolket != fuld:
+            rules = [r["id"] for r, t in zip(fuld["regler"], fortolket["regler"],
+                                              strict=False) if r != t] or ["definitioner"]
+            raise Disagreement(f"sag {i}: det genererede modul og fortolkeren er uenige om "
+                               f"{', '.join(rules)}\n{_show(sag)}")
+    sub = {r["id"]: r for r in (x.to_dict() for x in s.sub_module.evaluate(
+        s.project(sag)).regler)}
+    by_id = {r["id"]: r for r in fuld["regler"]}
+    soft = 0
+    for entry in baseline.evaluate(sag):
+        rid = entry["id"]
+        if rid not in by_id:
+            raise Disagreement(f"reglen {rid} findes ikke længere i pakken; ret bench/baseline.py")
+        gen = by_id[rid]
+        if sub[rid] != gen:
+            raise Disagreement(f"sag {i}: udsnitspakken og den fulde pakke er uenige om {rid}\n"
+                               f"{_show(sag)}")
+        if (entry["status"], entry["mangler"]) != (gen["status"], gen["mangler"]):
+            raise Disagreement(
+                f"sag {i}: den håndskrevne baseline og det genererede modul er uenige om {rid}: "
+                f"baseline {entry['status']} {entry['mangler']}, genereret {gen['status']} "
+                f"{gen['mangler']}\n{_show(sag)}")
+        soft += entry != gen
+    return soft
+
+
+# --- per case
+
+def per_case(s: Setup, n: int, reps: int) -> dict:
+    cases = [s.case(i) for i in range(n)]
+    projected = [s.project(c) for c in cases]
+    soft = sum(check_case(s, i, c) for i, c in enumerate(cases))
+    full, sub, program = s.module, s.sub_module, s.program
+
+    def rules_json(rapport):
+        return [r.to_dict() for r in rapport.regler]
+
+    variants = {
+        "baseline_til": (lambda c: baseline.evaluate(c), projected),
+        "baseline_fra": (lambda c: baseline.evaluate(c, forklaring=False), projected),
+        "udsnit_til": (lambda c: rules_json(sub.evaluate(c)), projected),
+        "udsnit_fra": (lambda c: rules_json(sub.evaluate(c, forklaring=False)), projected),
+        "fuld_til": (lambda c: rules_json(full.evaluate(c)), cases),
+        "fuld_fra": (lambda c: rules_json(full.evaluate(c, forklaring=False)), cases),
+        "fuld_evaluate": (lambda c: full.evaluate(c), cases),
+        "fortolker_evaluate": (lambda c: interpret.evaluate(program, c), cases),
+    }
+    best = {k: [float("inf")] * n for k in variants}
+    names = list(variants)
+    clock = time.perf_counter_ns
+    gc.collect()
+    for rep in range(reps):
+        order = names[rep % len(names):] + names[:rep % len(names)]
+        for i in range(n):
+            for k in order:
+                fn, cs = variants[k]
+                c = cs[i]
+                t0 = clock()
+                fn(c)
+                t = clock() - t0
+                if t < best[k][i]:
+                    best[k][i] = t
+    med = {k: statistics.median(v) / 1000 for k, v in best.items()}      # µs
+    return {"sager": n, "gentagelser": reps, "median_us": med, "afvigende_tekster": soft,
+            "regler": {"baseline": len(baseline.REGEL_IDER), "udsnit": len(sub.REGLER),
+                       "fuld": len(full.REGLER)}}
+
+
+def memory_per_evaluation(s: Setup, n: int) -> dict:
+    """tracemalloc's peak while one case is evaluated (largest over n cases), in KiB."""
+    cases = [s.case(i) for i in range(n)]
+    peaks = []
+    tracemalloc.start()
+    try:
+        for c in cases:
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            r = s.module.evaluate(c)
+            peaks.append(tracemalloc.get_traced_memory()[1] - before)
+            del r
+    finally:
+        tracemalloc.stop()
+    return {"median_kib": statistics.median(peaks) / 1024, "max_kib": max(peaks) / 1024}
+
+
+# --- batch
+
+_SETUP: Setup | None = None
+
+
+def _rss_kib() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError):
+        return 0
+
+
+def _worker(w: int, first: int, pool: int, rounds: int, work: str, barrier, results) -> None:
+    try:
+        s = _SETUP if _SETUP is not None else Setup(Path(work))
+        cases = [s.case(i) for i in range(first, first + pool)]
+        soft = sum(check_case(s, i, c) for i, c in enumerate(cases, first))
+        evaluate = s.module.evaluate
+        statuses: dict = {}
+        gc.collect()
+        rss_before = _rss_kib()
+        barrier.wait()
+        t0 = time.perf_counter()
+        for _ in range(rounds):
+            for c in cases:
+                evaluate(c)
+        elapsed = time.perf_counter() - t0
+        for c in cases:
+            for r in evaluate(c).regler:
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+        results.put({"w": w, "s": elapsed, "n": pool * rounds, "rss_før_kib": rss_before,
+                     "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                     "statusser": statuses, "afvigende_tekster": soft})
+    except BaseException as exc:            # reported by the parent, which fails the run
+        try:
+            barrier.abort()
+        finally:
+            results.put({"w": w, "fejl": f"{type(exc).__name__}: {exc}"})
+
+
+def batch(s: Setup, total: int, pool_per_worker: int, first_case: int) -> dict:
+    global _SETUP
+    workers = machine_cores()
+    rounds = max(1, total // (workers * pool_per_worker))
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    if ctx.get_start_method() == "fork":
+        _SETUP = s                        # inherited: no second compile in the workers
+    barrier = ctx.Barrier(workers + 1)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(w, first_case + w * pool_per_worker,
+                                                pool_per_worker, rounds, str(s.work),
+                                                barrier, results))
+             for w in range(workers)]
+    for p in procs:
+        p.start()
+    try:
+        barrier.wait()
+        t0 = time.perf_counter()
+        out = [results.get() for _ in procs]
+        wall = time.perf_counter() - t0
+    except Exception:
+        out = [results.get(timeout=5) for _ in procs]
+        wall = float("nan")
+    finally:
+        for p in procs:
+            p.join()
+        _SETUP = None
+    errors = [o["fejl"] for o in out if "fejl" in o]
+    if errors:
+        raise Disagreement("\n".join(errors))
+    n = sum(o["n"] for o in out)
+    per_core = statistics.median(o["n"] / o["s"] for o in out)
+    statuses: dict = {}
+    for o in out:
+        for k, v in o["statusser"].items():
+            statuses[k] = statuses.get(k, 0) + v
+    return {
+        "sager": n, "forskellige_sager": workers * pool_per_worker, "gange_hver": rounds,
+        "processer": workers, "sekunder": wall, "sager_pr_sekund": n / wall,
+        "sager_pr_sekund_pr_kerne": per_core,
+        "sekunder_for_100000_paa_2_kerner": 100_000 / (2 * per_core),
+        "maxrss_mib": max(o["maxrss_kib"] for o in out) / 1024,
+        "rss_før_mib": max(o["rss_før_kib"] for o in out) / 1024,
+        "statusser_pr_pulje": statuses,
+        "afvigende_tekster": sum(o["afvigende_tekster"] for o in out),
+    }
+
+
+def machine_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# --- compile
+
+def _compile_once(path: Path) -> tuple[float, float, int]:
+    gc.collect()
+    t0 = time.perf_counter()
+    c = compile_pack(path)
+    t1 = time.perf_counter()
+    if not c.ok:
+        raise SystemExit(f"bench: {path} kan ikke oversættes: " + "; ".join(
+            d.message for d in c.diags.errors[:5]))
+    build_outputs(c)
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, len(c.program.rules)
+
+
+def compile_scaling(work: Path, factors: tuple[int, ...], reps_small: int) -> list[dict]:
+    out = []
+    for k in factors:
+        if k == 1:
+            path = PACK
+        else:
+            path, _ = replicated_pack(PACK, work / f"x{k}", k)
+        runs = [_compile_once(path) for _ in range(reps_small if k < 100 else 1)]
+        check = statistics.median(r[0] for r in runs)
+        build = statistics.median(r[1] for r in runs)
+        rules = runs[0][2]
+        out.append({"faktor": k, "regler": rules, "check_s": check, "build_s": build,
+                    "i_alt_s": check + build, "ms_pr_regel": (check + build) / rules * 1000,
+                    "kørsler": len(runs)})
+    return out
+
+
+# --- site
+
+def site_timing(work: Path) -> dict:
+    try:
+        from regelkode.emit_markdown import emit_site
+        from regelkode.site import build_site
+    except ImportError as exc:
+        return {"mangler": f"sitegeneratoren kan ikke importeres ({exc})"}
+    from regelkode.load import discover_packs
+    results = [compile_pack(p) for p in discover_packs(ROOT / "rules")]
+    if not all(c.ok for c in results):
+        return {"mangler": "en af pakkerne under rules/ kan ikke oversættes"}
+    cwd = Path.cwd()
+    os.chdir(ROOT)                       # build_site finds site/mkdocs.yml from here
+    try:
+        t0 = time.perf_counter()
+        emit_site(results)
+        t1 = time.perf_counter()
+        build_site(results, work / "site-build", quiet=True)
+        t2 = time.perf_counter()
+    except Exception as exc:             # a broken site is reported, not fatal
+        return {"mangler": f"sitet kunne ikke bygges: {type(exc).__name__}: {exc}"}
+    finally:
+        os.chdir(cwd)
+    markdown = t1 - t0
+    return {"markdown_s": markdown, "mkdocs_s": (t2 - t1) - markdown, "i_alt_s": t2 - t1,
+            "pakker": len(results)}
+
+
+# --- the report
+
+def _fmt(x: float, digits: int = 1) -> str:
+    return f"{x:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+
+def targets(r: dict) -> list[tuple[str, bool, str]]:
+    out = []
+    m = r["pr_sag"]["median_us"]
+    ratio = m["udsnit_til"] / m["baseline_til"]
+    out.append(("genereret ≤ 1,5 × håndskrevet pr. sag, forklaringer til (udsnit)",
+                ratio <= TARGET_RATIO, f"{_fmt(ratio, 2)} ×"))
+    if "batch" in r:
+        b = r["batch"]
+        secs = b["sekunder_for_100000_paa_2_kerner"]
+        out.append(("100.000 sager under 10 s på 2 kerner", secs < TARGET_BATCH_S,
+                    f"{_fmt(secs)} s"))
+    for c in r.get("oversættelse", []):
+        if c["faktor"] == 1:
+            out.append(("pakken oversættes under 1 s", c["i_alt_s"] < TARGET_COMPILE_S,
+                        f"{_fmt(c['i_alt_s'], 2)} s"))
+        if c["faktor"] == 100:
+            out.append(("100 × pakken oversættes under 60 s", c["i_alt_s"] < TARGET_COMPILE_100_S,
+                        f"{_fmt(c['i_alt_s'])} s"))
+    return out
+
+
+ROWS = (
+    ("baseline_til", "håndskrevet (bench/baseline.py)", "baseline", "til"),
+    ("baseline_fra", "håndskrevet (bench/baseline.py)", "baseline", "fra"),
+    ("udsnit_til", "genereret, udsnit af pakken", "udsnit", "til"),
+    ("udsnit_fra", "genereret, udsnit af pakken", "udsnit", "fra"),
+    ("fuld_til", "genereret, hele pakken", "fuld", "til"),
+    ("fuld_fra", "genereret, hele pakken", "fuld", "fra"),
+    ("fuld_evaluate", "genereret, hele pakken, kun evaluate()", "fuld", "doven"),
+    ("fortolker_evaluate", "fortolkeren, hele pakken, kun evaluate()", "fuld", "doven"),
+)
+
+
+def markdown_table(r: dict) -> str:
+    m, p = r["maskine"], r["pr_sag"]
+    med = p["median_us"]
+    lines = [
+        f"- **Maskine:** {m['nproc']} kerner (`nproc`), {m['cpu']}, "
+        f"{m['implementation']} {m['python']}, {m['platform']}",
+        f"- **Kørt:** {m['dato']}, commit `{m['commit']}`",
+        f"- **Kommando:** `{r['kommando']}`",
+        "",
+        f"### Evaluering pr. sag ({p['sager']} sager, hver sags bedste af {p['gentagelser']}, "
+        "median)",
+        "",
+        "| implementering | regler | forklaringer | median µs pr. sag | × håndskrevet |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for key, label, rules, expl in ROWS:
+        base = med["baseline_fra" if expl == "fra" else "baseline_til"]
+        lines.append(f"| {label} | {p['regler'][rules]} | {expl} | {_fmt(med[key])} | "
+                     f"{_fmt(med[key] / base, 2)} |")
+    ratio = med["fortolker_evaluate"] / med["fuld_evaluate"]
+    lines += ["", f"Fortolkeren er {_fmt(ratio, 1)} × langsommere end det genererede modul "
+              "(begge kun `evaluate()`, hele pakken)."]
+    if "hukommelse" in r:
+        h = r["hukommelse"]
+        lines.append(f"Én evaluering af hele pakken allokerer højst {_fmt(h['max_kib'], 0)} KiB "
+                     f"(median {_fmt(h['median_kib'], 0)} KiB; tracemalloc).")
+    if "batch" in r:
+        b = r["batch"]
+        lines += ["", "### Batch", "",
+                  "| sager | processer | sekunder | sager pr. sekund | pr. kerne | "
+                  "100.000 på 2 kerner | maks. RSS pr. proces |",
+                  "|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {b['sager']:,} ({b['forskellige_sager']:,} forskellige × "
+                  f"{b['gange_hver']}) | {b['processer']} | {_fmt(b['sekunder'], 2)} | "
+                  f"{_fmt(b['sager_pr_sekund'], 0)} | {_fmt(b['sager_pr_sekund_pr_kerne'], 0)} | "
+                  f"{_fmt(b['sekunder_for_100000_paa_2_kerner'], 2)} s | "
+                  f"{_fmt(b['maxrss_mib'], 0)} MiB (heraf sagerne og modulet "
+                  f"{_fmt(b['rss_før_mib'], 0)} MiB) |".replace(",", ".")]
+    if r.get("oversættelse"):
+        lines += ["", "### Oversættelse", "",
+                  "| størrelse | regler | check s | build s | i alt s | ms pr. regel |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for c in r["oversættelse"]:
+            lines.append(f"| {c['faktor']} × | {c['regler']} | {_fmt(c['check_s'], 2)} | "
+                         f"{_fmt(c['build_s'], 2)} | {_fmt(c['i_alt_s'], 2)} | "
+                         f"{_fmt(c['ms_pr_regel'], 2)} |")
+    site = r.get("site")
+    if site is not None:
+        lines += ["", "### Site", ""]
+        if "mangler" in site:
+            lines.append(f"Ikke målt: {site['mangler']}.")
+        else:
+            lines += ["| Markdown s | mkdocs build s | i alt s |", "|---:|---:|---:|",
+                      f"| {_fmt(site['markdown_s'], 2)} | {_fmt(site['mkdocs_s'], 2)} | "
+                      f"{_fmt(site['i_alt_s'], 2)} |"]
+    lines += ["", "### Mål", "", "| mål | opfyldt | målt |", "|---|---|---:|"]
+    for label, ok, value in targets(r):
+        lines.append(f"| {label} | {'ja' if ok else '**nej**'} | {value} |")
+    a = r["enighed"]
+    lines += ["", f"Enighed: {a['sager']:,} forskellige sager er bedømt af det genererede modul, "
+              "fortolkeren og den håndskrevne baseline med samme status og samme manglende "
+              f"fakta for alle regler ({a['afvigende_tekster']} afvigende meddelelser eller "
+              "forklaringer).".replace(",", ".")]
+    return "\n".join(lines) + "\n"
+
+
+def text_table(r: dict) -> str:
+    # The Markdown table reads fine in a terminal too; one format, no drift.
+    return markdown_table(r)
+
+
+def write_page(path: Path, table: str) -> None:
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    text = path.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"bench: {path} mangler markeringerne {start} og {end}")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{table}{end}{tail}", encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--hurtig", action="store_true",
+                    help="færre sager og ingen 100 ×-pakke (til udvikling; tallene er grovere)")
+    ap.add_argument("--sager", type=int, help="sager i målingen pr. sag (standard 1000)")
+    ap.add_argument("--out", default=str(ROOT / "build" / "bench.json"), help="JSON-resultatet")
+    ap.add_argument("--side", metavar="MD", help="skriv tabellen ind i denne side "
+                    "(mellem <!-- bench:start --> og <!-- bench:end -->)")
+    ap.add_argument("--uden", action="append", default=[],
+                    choices=("batch", "oversættelse", "site"), help="spring en del over")
+    args = ap.parse_args(argv)
+    quick = args.hurtig
+    n = args.sager or (200 if quick else 1000)
+    work = ROOT / "build" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    r: dict = {"maskine": machine(),
+               "kommando": "make bench" if os.environ.get("MAKELEVEL") else
+               "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])}
+    t_start = time.perf_counter()
+    try:
+        print(f"bench: oversætter {PACK.relative_to(ROOT)} og et udsnit med "
+              f"{len(baseline.REGEL_IDER)} regler …", flush=True)
+        s = Setup(work)
+        print(f"bench: {n} sager pr. sag-måling, tre implementeringer kontrolleres …", flush=True)
+        r["pr_sag"] = per_case(s, n, reps=3)
+        r["hukommelse"] = memory_per_evaluation(s, 100 if quick else 300)
+        checked = n
+        soft = r["pr_sag"]["afvigende_tekster"]
+        if "batch" not in args.uden:
+            total = 10_000 if quick else 100_000
+            pool = 1000 if quick else 2500
+            print(f"bench: batch med {total:,} sager …".replace(",", "."), flush=True)
+            r["batch"] = batch(s, total, pool, first_case=n)
+            checked += r["batch"]["forskellige_sager"]
+            soft += r["batch"]["afvigende_tekster"]
+        r["enighed"] = {"sager": checked, "afvigende_tekster": soft}
+    except Disagreement as exc:
+        print(f"bench: FEJL — implementeringerne er uenige:\n{exc}", file=sys.stderr)
+        return 1
+    if "oversættelse" not in args.uden:
+        factors = (1, 10) if quick else (1, 10, 100)
+        print(f"bench: oversættelse ved {', '.join(f'{k} ×' for k in factors)} …", flush=True)
+        r["oversættelse"] = compile_scaling(work, factors, reps_small=3)
+    if "site" not in args.uden:
+        print("bench: sitet …", flush=True)
+        r["site"] = site_timing(work)
+    r["maskine"]["load_efter"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    r["varighed_s"] = time.perf_counter() - t_start
+    r["mål"] = [{"mål": label, "opfyldt": ok, "målt": value} for label, ok, value in targets(r)]
+    table = markdown_table(r)
+    print()
+    print(table)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"bench: {out} ({_fmt(r['varighed_s'], 0)} s)")
+    if args.side:
+        write_page(Path(args.side), table)
+        print(f"bench: tabellen er skrevet ind i {args.side}")
+    return 0
