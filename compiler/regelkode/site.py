@@ -35,7 +35,9 @@ CSS_PATH = "stylesheets/regelkode.css"
 # below a rule line so that one rule's examples don't run into the next title.
 CSS = """\
 .md-typeset .rk-formel pre code { white-space: pre-wrap; overflow-wrap: anywhere; }
-.md-typeset hr.rk-skille { margin: 2.5em 0 0; border-bottom: 2px solid var(--md-default-fg-color--lightest); }
+.md-typeset hr.rk-skille {
+  margin: 2.5em 0 0; border-bottom: 2px solid var(--md-default-fg-color--lightest);
+}
 """
 
 

@@ -194,7 +194,8 @@ def test_timeline(docs):
     assert "```mermaid\nflowchart LR\n" in text
     nodes = dict(re.findall(r'    (n\d+)\["([^"]*)"\]', text))
     by_label = {v: k for k, v in nodes.items()}
-    start, deadline = by_label["henvendelsesdato"], by_label["Sidste dag for mødet #lt;em#gt;x#lt;/em#gt;"]
+    start = by_label["henvendelsesdato"]
+    deadline = by_label["Sidste dag for mødet #lt;em#gt;x#lt;/em#gt;"]
     assert f'{start} -->|"+ mødefrist på henvendelsesdato"| {deadline}' in text
     assert f'{by_label["mødedato"]} -.->|"senest"| {deadline}' in text
 
