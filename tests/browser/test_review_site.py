@@ -1,0 +1,178 @@
+"""The review site in headless Chromium: rule pages, search and escaping as a reader sees them.
+
+The site is built once for this module from tests/packs/eksempel and the
+hostile tests/packs/fjendtlig; screenshots of the start page and rule pages
+are kept in build/test-artifacts/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from regelkode import site as site_mod
+from regelkode.browser import Browser, missing_binaries, serve_directory
+from regelkode.pipeline import compile_pack
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "build" / "test-artifacts"
+HOSTILE_TITLE = "Farlig <script>alert(1)</script> | *fed* [x](y)"
+
+_missing = missing_binaries()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(bool(_missing), reason=f"not installed: {', '.join(_missing)} "
+                       "(apt-get install chromium chromium-driver; `make test` does this)"),
+]
+
+# The text of an element without the '¶' permalink MkDocs adds to headings.
+HEADING_TEXT = """
+const el = arguments[0].cloneNode(true);
+el.querySelectorAll('.headerlink').forEach(a => a.remove());
+return el.textContent.trim();
+"""
+# Everything from a rule's heading up to the next rule's separator.
+SECTION_TEXT = """
+const parts = [];
+let el = document.getElementById(arguments[0]);
+while (el) {
+  if (el !== document.getElementById(arguments[0]) && el.matches('hr.rk-skille')) break;
+  parts.push(el.innerText);
+  el = el.nextElementSibling;
+}
+return parts.join('\\n');
+"""
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    results = [compile_pack(ROOT / "tests" / "packs" / "eksempel"),
+               compile_pack(ROOT / "tests" / "packs" / "fjendtlig")]
+    assert all(c.ok for c in results)
+    out = tmp_path_factory.mktemp("sitebygning")
+    site = site_mod.build_site(results, out, quiet=True)
+    with serve_directory(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser(window_size=(1280, 1000)) as b:
+        yield b
+
+
+def shoot(browser: Browser, name: str) -> None:
+    # Material fades the header title when a page opens scrolled; let it settle.
+    time.sleep(0.8)
+    browser.screenshot(ARTIFACTS / name)
+
+
+def open_page(browser: Browser, url: str) -> None:
+    browser.navigate(url)
+    browser.wait_for("article h1", timeout=20)
+
+
+def test_rule_page_shows_what_a_reviewer_needs(base, browser):
+    open_page(browser, base + "genereret/eksempel/regler/samtaler/#fire_samtaler")
+    heading = browser.find("h2#fire_samtaler")
+    assert browser.execute(HEADING_TEXT, heading) == "Mindst 4 samtaler i de første 6 måneder"
+    section = browser.execute(SECTION_TEXT, "fire_samtaler")
+    # citation, linked to its ELI address, with the quoted provision
+    assert "LAB § 31, stk. 3" in section
+    link = browser.execute(
+        "return [...document.querySelectorAll('article a')].find("
+        "a => a.textContent === 'LAB § 31, stk. 3').href")
+    assert link == "https://www.retsinformation.dk/eli/lta/2024/280"
+    assert "holder jobcenteret mindst fire individuelle jobsamtaler" in section
+    # the formal rule, highlighted as regelkode
+    assert "samtaler_i_tide er mindst 4" in section
+    keywords = browser.execute(
+        "const h = document.getElementById('fire_samtaler');"
+        "let el = h.nextElementSibling;"
+        "while (el && !el.matches('.rk-formel')) el = el.nextElementSibling;"
+        "return [...el.querySelectorAll('span.k')].map(s => s.textContent);")
+    assert "mindst" in keywords and "efter" in keywords
+    # the Danish rendering and the examples
+    assert "Kravet er, at samtaler i tide er mindst 4." in section
+    assert "Reglen gælder, når beregningsdatoen er efter seks måneders frist." in section
+    rows = browser.execute(
+        "const h = document.getElementById('fire_samtaler');"
+        "let el = h.nextElementSibling;"
+        "while (el && !el.querySelector('table') && el.tagName !== 'TABLE')"
+        "  el = el.nextElementSibling;"
+        "const t = el.tagName === 'TABLE' ? el : el.querySelector('table');"
+        "return [...t.querySelectorAll('tbody tr')].map(r => r.innerText);")
+    assert any("fire i tide" in r and "opfyldt" in r for r in rows)
+    assert any("tre i tide" in r and "brud" in r for r in rows)
+    # links to what the rule uses
+    assert "samtaler_i_tide" in section and "Bygger på" in section
+    shoot(browser, "site-regel.png")
+
+
+def test_start_page(base, browser):
+    open_page(browser, base)
+    text = browser.text(browser.find("article"))
+    assert "Regelkode — reglerne til gennemgang" in text
+    assert "Sådan læser du en regel" in text
+    assert "Regler efter område og gennemgang" in text
+    assert "Fire eller seks uger <script>alert('konflikt')</script> | *x*" in text
+    shoot(browser, "site-start.png")
+
+
+def search(browser: Browser, base: str, words: str) -> list[tuple[str, str]]:
+    open_page(browser, base)
+    # At this window width Material shows the search field in the header.
+    field = browser.wait_for("input.md-search__input", timeout=10)
+    browser.click(field)
+    browser.type(field, words)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        found = browser.execute(
+            "return [...document.querySelectorAll('.md-search-result__item a')]"
+            ".map(a => [a.href, a.innerText]);")
+        if found:
+            return [tuple(x) for x in found]
+        time.sleep(0.2)
+    raise AssertionError(f"ingen søgeresultater for {words!r}")
+
+
+def test_search_finds_a_rule_by_a_danish_word(base, browser):
+    found = search(browser, base, "fremmøde")
+    assert any("første_samtale_personlig" in href or
+               "personligt fremmøde" in text for href, text in found), found
+    shoot(browser, "site-soegning.png")
+
+
+def test_hostile_title_renders_literally(base, browser):
+    open_page(browser, base + "genereret/fjendtlig/regler/farlig/#farlig_titel")
+    heading = browser.find("h2#farlig_titel")
+    assert browser.execute(HEADING_TEXT, heading) == HOSTILE_TITLE
+    injected = browser.execute(
+        "return document.querySelectorAll("
+        "'article script, article img, article b, article i, article u, article s,"
+        " .md-nav script, .md-nav i, .md-nav b').length")
+    assert injected == 0
+    assert browser.execute("return document.title").startswith(
+        "Farligt område <i>x</i> | *y*")
+    nav = browser.execute("return [...document.querySelectorAll('.md-nav__link')]"
+                          ".map(a => a.textContent.trim())")
+    assert "Farligt område <i>x</i> | *y*" in nav
+    toc = browser.execute("return [...document.querySelectorAll('.md-nav--secondary a')]"
+                          ".map(a => a.textContent.trim())")
+    assert HOSTILE_TITLE in toc
+    section = browser.execute(SECTION_TEXT, "farlig_titel")
+    assert "Mødet blev holdt {mødedato}, efter fristen <img src=x onerror=alert(6)> | *x*." in (
+        section)
+    assert "Ubekræftet kilde" in section
+    shoot(browser, "site-fjendtlig.png")
+
+
+def test_hostile_title_in_search_results(base, browser):
+    found = search(browser, base, "Farlig")
+    assert any(HOSTILE_TITLE in text for _href, text in found), found
+    injected = browser.execute(
+        "return document.querySelectorAll('.md-search-result script, .md-search-result img')"
+        ".length")
+    assert injected == 0
