@@ -74,12 +74,20 @@ def _plain(value):
 
 
 def collect(compiled) -> list[ExampleCase]:
+    """The examples written in this pack's own layer.
+
+    A pack that extends another may change its outcomes on purpose (a
+    municipality's exception); the base pack's examples are tested with the
+    base pack, so they are not re-run here.
+    """
     pack = compiled.pack
     out = []
     for kind, table in (("regel", pack.rules), ("definition", pack.defs)):
         for owner in sorted(table):
             decl = table[owner]
             for ex in decl.examples:
+                if ex.layer != pack.id:
+                    continue
                 case, problem = _load_case(pack, ex)
                 date = ex.date
                 if date is None and case and case.get("beregningsdato"):
@@ -130,6 +138,10 @@ def run_one(compiled, ex: ExampleCase, module=None) -> Outcome:
         return Outcome(ex, ok, actual, "" if ok else explain(rapport, ex), reports[0][1])
     value = rapport._definitioner[ex.owner]
     desc = compiled.program.def_types[ex.owner]
+    if str(ex.expected).strip() == "ukendt":
+        ok = value.__class__ is rt.Ukendt
+        actual = rt.til_json(value, desc)
+        return Outcome(ex, ok, actual, "" if ok else explain(rapport, ex), reports[0][1])
     try:
         expected_value = _expected_value(compiled, ex)
     except ValueError as exc:

@@ -143,7 +143,7 @@ def test_missing_fact_is_named_in_an_unknown_result():
 def test_test_command_runs_examples():
     code, out, _ = run("test", PACK)
     assert code == 0
-    assert "eksempler: 14 passed, 0 failed" in out
+    assert "eksempler: 15 passed, 0 failed" in out
 
 
 def test_non_editable_install_ships_grammar_and_schemas(tmp_path, repo_root):

@@ -64,25 +64,25 @@ _P_maksimal_varighed = (
 )
 
 
-# tests/packs/eksempel/regler.yaml:19
+# tests/packs/eksempel/regler.yaml:23
 def definition_alder(f, d, idag):
     """alder"""
     return op_hele_aar(f['fødselsdato'], idag)
 
 
-# tests/packs/eksempel/regler.yaml:83
+# tests/packs/eksempel/regler.yaml:87
 def definition_andel(f, d, idag):
     """andel"""
     return op_plus(op_divider(op_minus(op_gange(f['sats'], 2), 1), 4), op_divider(1000, 1000))
 
 
-# tests/packs/eksempel/regler.yaml:80
+# tests/packs/eksempel/regler.yaml:84
 def definition_dage_siden_start(f, d, idag):
     """dage_siden_start"""
     return op_dage(f['startdato'], idag)
 
 
-# tests/packs/eksempel/regler.yaml:31
+# tests/packs/eksempel/regler.yaml:35
 def definition_folkepensionsalder(f, d, idag):
     """folkepensionsalder"""
     return op_tabel('folkepensionsalder', 'unik', *_kolonner((
@@ -93,25 +93,25 @@ def definition_folkepensionsalder(f, d, idag):
     )))
 
 
-# tests/packs/eksempel/regler.yaml:50
+# tests/packs/eksempel/regler.yaml:54
 def definition_forløbsslut(f, d, idag):
     """forløbsslut"""
     return op_dato_plus(f['startdato'], op_param('maksimal_varighed', _P_maksimal_varighed[0], _P_maksimal_varighed[1], f['startdato']))
 
 
-# tests/packs/eksempel/regler.yaml:59
+# tests/packs/eksempel/regler.yaml:63
 def definition_første_samtale(f, d, idag):
     """første_samtale"""
     return op_mindste_felt(f['samtaler'], 'dato', lambda e0: e0['afholdt'], 'tidligste dato i samtaler')
 
 
-# tests/packs/eksempel/regler.yaml:65
+# tests/packs/eksempel/regler.yaml:69
 def definition_mindste_udbetaling(f, d, idag):
     """mindste_udbetaling"""
     return op_mindste_felt(f['udbetalinger'], 'beløb', None, 'mindste beløb i udbetalinger')
 
 
-# tests/packs/eksempel/regler.yaml:89
+# tests/packs/eksempel/regler.yaml:93
 def definition_må_starte(f, d, idag):
     """Må et forløb starte (med undtagelse)"""
     return op_standard(
@@ -122,19 +122,19 @@ def definition_må_starte(f, d, idag):
     )
 
 
-# tests/packs/eksempel/regler.yaml:77
+# tests/packs/eksempel/regler.yaml:81
 def definition_måneder_siden_start(f, d, idag):
     """måneder_siden_start"""
     return op_hele_maaneder(f['startdato'], idag)
 
 
-# tests/packs/eksempel/regler.yaml:86
+# tests/packs/eksempel/regler.yaml:90
 def definition_navn_er_kendt(f, d, idag):
     """navn_er_kendt"""
     return op_og(op_er_kendt(f['navn']), op_forskellig(f['navn'], 'ukendt person'))
 
 
-# tests/packs/eksempel/regler.yaml:41
+# tests/packs/eksempel/regler.yaml:45
 def definition_samtaleform_klasse(f, d, idag):
     """samtaleform_klasse"""
     return op_tabel('samtaleform_klasse', 'første', *_kolonner((
@@ -150,61 +150,61 @@ def definition_seks_måneders_frist(f, d, idag):
     return op_dato_plus(f['startdato'], Varighed(6, 0))
 
 
-# tests/packs/eksempel/regler.yaml:22
+# tests/packs/eksempel/regler.yaml:26
 def definition_samtaler_i_tide(f, d, idag):
     """samtaler_i_tide"""
     return op_antal(f['samtaler'], lambda e0: op_og(e0['afholdt'], op_mindre_lig(e0['dato'], d['seks_måneders_frist'])))
 
 
-# tests/packs/eksempel/regler.yaml:71
+# tests/packs/eksempel/regler.yaml:75
 def definition_senere_dato(f, d, idag):
     """senere_dato"""
     return op_max(f['startdato'], _dt.date(2024, 1, 1))
 
 
-# tests/packs/eksempel/regler.yaml:62
+# tests/packs/eksempel/regler.yaml:66
 def definition_sidste_samtale(f, d, idag):
     """sidste_samtale"""
     return op_stoerste_felt(f['samtaler'], 'dato', None, 'seneste dato i samtaler')
 
 
-# tests/packs/eksempel/regler.yaml:68
+# tests/packs/eksempel/regler.yaml:72
 def definition_største_udbetaling(f, d, idag):
     """største_udbetaling"""
     return op_stoerste_felt(f['udbetalinger'], 'beløb', lambda e0: op_ikke(op_er_ukendt(e0['beløb'])), 'største beløb i udbetalinger')
 
 
-# tests/packs/eksempel/regler.yaml:74
+# tests/packs/eksempel/regler.yaml:78
 def definition_tidligere_dato(f, d, idag):
     """tidligere_dato"""
     return op_min(f['startdato'], d['seks_måneders_frist'])
 
 
-# tests/packs/eksempel/regler.yaml:53
+# tests/packs/eksempel/regler.yaml:57
 def definition_udbetalt_i_alt(f, d, idag):
     """udbetalt_i_alt"""
     return op_summen(f['udbetalinger'], 'beløb', None, 0)
 
 
-# tests/packs/eksempel/regler.yaml:16
+# tests/packs/eksempel/regler.yaml:20
 def definition_uge_26_slut(f, d, idag):
     """uge_26_slut"""
     return op_dato_plus(f['startdato'], Varighed(0, 182))
 
 
-# tests/packs/eksempel/regler.yaml:56
+# tests/packs/eksempel/regler.yaml:60
 def definition_uger_i_alt(f, d, idag):
     """uger_i_alt"""
     return op_summen(f['udbetalinger'], 'periode', lambda e0: op_stoerre(e0['beløb'], 0), Varighed(0, 0))
 
 
-# tests/packs/eksempel/regler.yaml:25
+# tests/packs/eksempel/regler.yaml:29
 def definition_ydelse(f, d, idag):
     """ydelse"""
     return op_hvis(f['har_barn'], op_beloeb_gange(op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato']), Decimal('1.5')), op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato']))
 
 
-# tests/packs/eksempel/regler.yaml:152
+# tests/packs/eksempel/regler.yaml:156
 _R_alder_under_60 = ('alder_under_60', 'Personen er under 60, medmindre personen ønsker forløbet', 'brud', ('LAB § 112, stk. 3',), 'eksempel', 'alder')
 _M_alder_under_60 = ('Personen er ', ('d', 'alder', ('heltal',)), ' år.')
 _B_alder_under_60 = (('fødselsdato', 'ønsker_det'), ('alder', 'må_starte'))
@@ -220,7 +220,7 @@ def regel_alder_under_60(f, d, idag):
     return gaelder, krav
 
 
-# tests/packs/eksempel/regler.yaml:99
+# tests/packs/eksempel/regler.yaml:103
 _R_fire_samtaler = ('fire_samtaler', 'Mindst 4 samtaler i de første 6 måneder', 'brud', ('LAB § 31, stk. 3',), 'eksempel', 'samtaler')
 _M_fire_samtaler = ('Der er kun holdt ', ('d', 'samtaler_i_tide', ('heltal',)), ' samtaler inden ', ('d', 'seks_måneders_frist', ('dato',)), '.')
 _B_fire_samtaler = (('samtaler', 'startdato'), ('samtaler_i_tide', 'seks_måneders_frist'))
@@ -236,7 +236,7 @@ def regel_fire_samtaler(f, d, idag):
     return gaelder, krav
 
 
-# tests/packs/eksempel/regler.yaml:130
+# tests/packs/eksempel/regler.yaml:134
 _R_første_samtale_personlig = ('første_samtale_personlig', 'Den første samtale holdes ved personligt fremmøde', 'opmærksomhed', ('LAB § 31, stk. 3',), 'eksempel', 'samtaler')
 _M_første_samtale_personlig = ('Den første samtale var ikke ved personligt fremmøde.',)
 _B_første_samtale_personlig = (('samtaler',), ('første_samtale',))
@@ -252,7 +252,7 @@ def regel_første_samtale_personlig(f, d, idag):
     return gaelder, krav
 
 
-# tests/packs/eksempel/regler.yaml:176
+# tests/packs/eksempel/regler.yaml:180
 _R_varighed_højst = ('varighed_højst', 'Forløbet varer højst den maksimale varighed', 'brud', ('LAB § 114, stk. 1',), 'eksempel', 'varighed')
 _M_varighed_højst = ('Forløbet skulle være slut ', ('d', 'forløbsslut', ('dato',)), '.')
 _B_varighed_højst = (('har_barn', 'startdato', 'udbetalinger'), ('forløbsslut', 'udbetalt_i_alt', 'ydelse'))
