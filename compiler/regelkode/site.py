@@ -138,7 +138,9 @@ def _problems(output: str) -> str:
 
 def build_site(results, out: Path, *, quiet: bool = False) -> Path:
     """Generate, build with MkDocs and install the site as `out/site`."""
-    out = Path(out)
+    # Absolute: MkDocs runs inside the work folder, where a relative path would not resolve.
+    given = Path(out)
+    out = given.resolve()
     docs = emit_site(results)
     source = site_source()
     out.mkdir(parents=True, exist_ok=True)
@@ -152,5 +154,5 @@ def build_site(results, out: Path, *, quiet: bool = False) -> Path:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not quiet:
-        print(out / "site" / "index.html")
+        print(given / "site" / "index.html")
     return out / "site"

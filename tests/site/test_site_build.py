@@ -244,3 +244,12 @@ def test_cli_build_reports_a_site_error_without_traceback(tmp_path, monkeypatch,
     assert code == 1
     assert "siden kunne ikke bygges" in err and "index.md er håndskrevet" in err
     assert "Traceback" not in err
+
+
+def test_cli_build_with_a_relative_output_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["build", str(PACKS / "eksempel"), "--out", "ud"]) == 0
+    assert "ud/site/index.html" in capsys.readouterr().out
+    assert (tmp_path / "ud" / "site" / "genereret" / "eksempel" / "regler" / "alder"
+            / "index.html").is_file()
+    assert not list((tmp_path / "ud").glob(".site-work-*"))
