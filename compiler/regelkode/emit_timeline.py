@@ -23,8 +23,9 @@ _ORDER_WORDS = {"<": "før", "<=": "senest", ">": "før", ">=": "senest"}
 
 def _mermaid_label(text: str) -> str:
     text = " ".join(str(text).split())
-    for ch, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
-                     ("`", "#96;"), ("|", "#124;")):
+    # '#' first: Mermaid reads '#name;' as an entity, so a literal '#' is one too.
+    for ch, code in (("#", "#35;"), ("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"),
+                     (">", "#gt;"), ("`", "#96;"), ("|", "#124;")):
         text = text.replace(ch, code)
     return text
 
