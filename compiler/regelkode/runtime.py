@@ -685,10 +685,103 @@ def normaliser(sag, fakta):
             hint = f" (mente du `{close[0]}`?)" if close else ""
             raise SagFejl(_sti((str(key),)), f"ukendt faktum `{key}`{hint}")
     out = {}
-    for navn, typ in fakta.items():
+    for navn, parse in _parsere(fakta):
         v = sag.get(navn)
-        out[navn] = Ukendt((navn,)) if v is None else _norm(v, typ, (navn,))
+        out[navn] = Ukendt((navn,)) if v is None else parse(v, (), navn)
     return out
+
+
+# Validation is the larger part of evaluating a case, so each type descriptor is
+# turned once into a parser function `parse(value, dele, key)` for the value at
+# the path (*dele, key). A parser only handles the common, valid shapes itself
+# and hands anything else to `_norm`, which gives the result or the SagFejl:
+# so the outcome is by construction the same as `_norm(value, typ, (*dele, key))`.
+
+def _parser(typ):
+    kind = typ[0]
+
+    def fallback(value, dele, key):
+        return _norm(value, typ, (*dele, key))
+
+    if kind == "dato":
+        def parse(value, dele, key):
+            if value.__class__ is str and _DATO.fullmatch(value):
+                try:
+                    return _dt.date.fromisoformat(value)
+                except ValueError:
+                    pass
+            return _norm(value, typ, (*dele, key))
+        return parse
+    if kind == "sandhedsværdi":
+        def parse(value, dele, key):
+            if value is True or value is False:
+                return value
+            return _norm(value, typ, (*dele, key))
+        return parse
+    if kind == "enum":
+        tilladt = frozenset(typ[2])
+
+        def parse(value, dele, key):
+            if value.__class__ is str and value in tilladt:
+                return value
+            return _norm(value, typ, (*dele, key))
+        return parse
+    if kind == "heltal":
+        def parse(value, dele, key):
+            if value.__class__ is int and -10 ** 18 < value < 10 ** 18:
+                return value
+            return _norm(value, typ, (*dele, key))
+        return parse
+    if kind == "tekst":
+        def parse(value, dele, key):
+            if value.__class__ is str and len(value) <= 100_000:
+                return value
+            return _norm(value, typ, (*dele, key))
+        return parse
+    if kind == "post":
+        felter = tuple((navn, _parser(ftyp)) for navn, ftyp in typ[2])
+        navne = frozenset(navn for navn, _ in felter)
+
+        def parse(value, dele, key):
+            if value.__class__ is not dict or not navne.issuperset(value):
+                return _norm(value, typ, (*dele, key))      # not a plain record: refused
+            sti = (*dele, key)
+            out = {}
+            for navn, p in felter:
+                v = value.get(navn)
+                out[navn] = Ukendt((_rel((*sti, navn)),)) if v is None else p(v, sti, navn)
+            return out
+        return parse
+    if kind == "liste":
+        inner = _parser(typ[1])
+
+        def parse(value, dele, key):
+            if (value.__class__ is not list and value.__class__ is not tuple) or \
+                    len(value) > MAX_LISTE:
+                return _norm(value, typ, (*dele, key))
+            sti = (*dele, key)
+            out = []
+            for i, item in enumerate(value):
+                if item is None:
+                    return _norm(value, typ, sti)      # refused, with the item's path
+                out.append(inner(item, sti, i))
+            return tuple(out)
+        return parse
+    return fallback                     # beløb, decimal, varighed: few per case
+
+
+_PARSERE = {}
+
+
+def _parsere(fakta):
+    """((name, parser), ...) for a fact table; built once per table (tables are constants)."""
+    entry = _PARSERE.get(id(fakta))
+    if entry is None or entry[0] is not fakta or entry[1] != len(fakta):
+        if len(_PARSERE) > 100:
+            _PARSERE.clear()
+        entry = (fakta, len(fakta), tuple((navn, _parser(typ)) for navn, typ in fakta.items()))
+        _PARSERE[id(fakta)] = entry
+    return entry[2]
 
 
 def beregningsdato(sag, dato):
