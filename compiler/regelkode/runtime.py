@@ -45,7 +45,23 @@ class Ukendt:
 
 
 def _flet(*values):
-    """Merge the Ukendt among `values` into one."""
+    """Merge the Ukendt among `values` into one.
+
+    When only one of them is an Ukendt, that one is the result as it is: no
+    Ukendt repeats a reason or a conflict (each is made with at most one, or
+    here, where repeats are dropped), so merging it alone would only copy it.
+    Most merges are of that kind (`sand og ukendt`, `x < ukendt`).
+    """
+    n = len(values)
+    if n == 2:
+        a, b = values
+        if a.__class__ is Ukendt:
+            if b.__class__ is not Ukendt or b is a:
+                return a
+        elif b.__class__ is Ukendt:
+            return b
+    elif n == 1 and values[0].__class__ is Ukendt:
+        return values[0]
     mangler, grunde, konflikter = set(), [], []
     for v in values:
         if v.__class__ is Ukendt:
