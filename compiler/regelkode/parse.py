@@ -390,7 +390,9 @@ class _Builder:
                 months += n
             else:
                 months += 12 * n
-        text = self.text.text[t.meta.start_pos:t.meta.end_pos]
+        # Rebuilt from the tokens, so a comment between them can't leak into the
+        # text the type checker reads the units from.
+        text = " ".join(f"{num} {unit}" for num, unit in zip(kids[::2], kids[1::2], strict=False))
         return ast.Literal(self.span(t), "duration", Varighed(months, days), text)
 
     def t_true(self, t):

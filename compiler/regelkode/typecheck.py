@@ -79,7 +79,12 @@ class _Checker:
         if node.kind == "number":
             return T.INT if isinstance(node.value, int) else T.DEC
         if node.kind == "duration":
-            return T.dur(T.unit_of(node.value.maaneder, node.value.dage))
+            # The unit is the one written, not read off the value: `0 måneder` is
+            # a duration in months although its value holds no months.
+            words = set(node.text.split()[1::2])
+            months = bool(words & {"måned", "måneder", "år"})
+            days = bool(words & {"dag", "dage", "uge", "uger"})
+            return T.dur(T.MIXED if months and days else T.MONTHS if months else T.DAYS)
         if node.kind == "bool":
             return T.BOOL
         return T.TEXT

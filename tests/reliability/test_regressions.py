@@ -82,3 +82,30 @@ fakta:
     rows = json.loads(run.err)
     codes = {r["code"] for r in rows}
     assert {"example", "unused"} <= codes, rows
+
+
+@pytest.mark.parametrize("expr", ["g er mindst 0 måneder", "g > 0 år", "s < 0 dage",
+                                  "s er højst 0 uger", "g = 0 måneder", "s >= 0 dage",
+                                  "g < 1 år # dage\n  0 måneder"])
+def test_a_zero_duration_has_the_unit_written(tmp_path: Path, expr):
+    # `g er mindst 0 måneder` (g in months) was a type error "en varighed i
+    # måneder kan ikke sammenlignes med en i dage": the literal's unit was read
+    # off its value, and Varighed(0, 0) has no months, so it counted as days.
+    rule = GOOD_RULE.replace("krav: sand", "krav: |\n      " + expr.replace("\n", "\n    ")) + """
+fakta:
+  g: {type: varighed (måneder), beskrivelse: x}
+  s: {type: varighed (dage), beskrivelse: x}
+"""
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
+    run = run_cli(["check", pack])
+    assert run.code == 0, run.text
+
+
+def test_zero_months_and_zero_days_still_do_not_compare(tmp_path: Path):
+    rule = GOOD_RULE.replace("krav: sand", "krav: g > 0 dage") + """
+fakta:
+  g: {type: varighed (måneder), beskrivelse: x}
+"""
+    run = run_cli(["check", write_pack(tmp_path, "p", {"regler.yaml": rule})])
+    assert run.code == 1
+    assert "en varighed i måneder kan ikke sammenlignes med en i dage" in run.err
