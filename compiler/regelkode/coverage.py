@@ -14,6 +14,10 @@ definition and parameter, each hit or not:
 - every decision-table row hit (the row that gave the table its value);
 - every period of a parameter that a rule or definition reads.
 
+Only the pack's own layer counts (its examples are the ones `examples.collect`
+runs): for a rule or definition of a pack it extends, only the exceptions
+this layer adds to it.
+
 `coverage_report(compiled, fmt, stream) -> bool` prints it (a text table,
 one JSON object per line, or the table plus a GitHub annotation) and says
 whether the pack's threshold (`dækning: minimum` in pakke.yaml) is met.
@@ -194,10 +198,23 @@ class _Items:
                 self.expr(e.value.node, set())
             self.exceptions(e.subs)
 
+    def base_exceptions(self, kind, name, decl) -> None:
+        """A base-layer declaration: only the exceptions this pack's layer adds to it."""
+        own = [e for e in decl.exceptions if e.layer == self.c.pack.id]
+        if own:
+            self.owner = Owner(kind, name, decl.span)
+            self.owners.append(self.owner)
+            self.exceptions(own)
+
     def build(self) -> list[Owner]:
         pack, res = self.c.pack, self.c.resolution
+        # A pack answers for its own layer, as its examples do (examples.collect):
+        # the packs it extends measure their own declarations.
         for rid in sorted(pack.rules):
             r = pack.rules[rid]
+            if r.layer != pack.id:
+                self.base_exceptions("regel", rid, r)
+                continue
             self.owner = Owner("regel", rid, r.span)
             self.owners.append(self.owner)
             skip: set = set()
@@ -218,6 +235,9 @@ class _Items:
             self.exceptions(r.exceptions)
         for name in sorted(pack.defs):
             d = pack.defs[name]
+            if d.layer != pack.id:
+                self.base_exceptions("definition", name, d)
+                continue
             self.owner = Owner("definition", name, d.span)
             self.owners.append(self.owner)
             if d.value is not None:
@@ -238,6 +258,8 @@ class _Items:
             if p is None:
                 continue
             decl = pack.params[name]
+            if decl.layer != pack.id:
+                continue
             self.owner = Owner("parameter", name, decl.span)
             self.owners.append(self.owner)
             used = {bisect.bisect_right(p.dates, d) - 1

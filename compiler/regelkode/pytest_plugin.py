@@ -11,10 +11,9 @@ file `.skal-fejle` in the folder. Out: test items
   not, this one item fails with the diagnostics (and the pack has no other items);
 - `<root>/<pack>/<file>.yaml::<rule or definition>::<example>`: one example,
   run exactly as `regelkode test` runs it (`examples.collect` +
-  `examples.run_one` on the interpreter and the generated module). An
-  example in a pack that other packs extend also runs in each extending pack,
-  as `<example>[<extending pack>]`, because `regelkode test <extending pack>`
-  runs it there too.
+  `examples.run_one` on the interpreter and the generated module). Like
+  `regelkode test`, a pack tests the examples of its own layer: a pack that
+  extends another may change the base's outcomes on purpose.
 
 Each pack is compiled, and its generated module imported, once per session.
 A failing example shows the facts given, the expected and the actual result
@@ -28,7 +27,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-import yaml
 
 SKIP_MARKER = ".skal-fejle"
 SKIP_PREFIX = "fejl"
@@ -116,37 +114,9 @@ class _Packs:
             self.entries[d] = _Entry(d, self._tmp)
         return self.entries[d]
 
-    def contexts(self, d: Path) -> list[Path]:
-        """The pack itself, then every sibling pack that extends it (directly or not)."""
-        d = d.resolve()
-        extends = {}
-        for sib in sorted(d.parent.iterdir()):
-            if sib != d and self.is_pack(sib):
-                extends[sib.name] = _udvider(sib)
-        out = [d]
-        for name in sorted(extends):
-            seen, todo = set(), list(extends[name])
-            while todo:
-                parent = todo.pop()
-                if parent in seen:
-                    continue
-                seen.add(parent)
-                todo.extend(extends.get(parent, ()))
-            if d.name in seen:
-                out.append(d.parent / name)
-        return out
-
     def close(self):
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
-
-
-def _udvider(pack_dir: Path) -> list[str]:
-    try:
-        manifest = yaml.safe_load((pack_dir / "pakke.yaml").read_text(encoding="utf-8"))
-        return [str(p) for p in (manifest or {}).get("udvider") or []]
-    except (OSError, yaml.YAMLError, AttributeError):
-        return []   # its own compile item reports the problem
 
 
 # --- collectors and items ------------------------------------------------------------------
@@ -183,15 +153,12 @@ class CompileItem(pytest.Item):
 
 class RuleFile(pytest.File):
     def collect(self):
-        state = self.config.stash[_STATE]
         own = self.path.parent.resolve()
+        entry = self.config.stash[_STATE].get(own)
         owners: dict[str, list] = {}
-        for ctx in state.contexts(own):
-            entry = state.get(ctx)
-            for ex in entry.examples:
-                if entry.dir_of(ex) == own and Path(ex.file).name == self.path.name:
-                    suffix = "" if ctx == own else f"[{ctx.name}]"
-                    owners.setdefault(ex.owner, []).append((entry, ex, suffix))
+        for ex in entry.examples:
+            if entry.dir_of(ex) == own and Path(ex.file).name == self.path.name:
+                owners.setdefault(ex.owner, []).append((entry, ex))
         # In file order, as a reader of the YAML meets them.
         for owner, items in sorted(owners.items(), key=lambda kv: kv[1][0][1].span.line):
             yield Owner.from_parent(self, name=owner, items=items)
@@ -203,8 +170,8 @@ class Owner(pytest.Collector):
         self._items = items
 
     def collect(self):
-        for entry, ex, suffix in self._items:
-            yield ExampleItem.from_parent(self, name=ex.name + suffix, entry=entry, example=ex)
+        for entry, ex in self._items:
+            yield ExampleItem.from_parent(self, name=ex.name, entry=entry, example=ex)
 
 
 class ExampleItem(pytest.Item):
