@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from regelkode.diff import changes_markdown
+from regelkode.examples import collect
+from regelkode.pipeline import compile_pack
 
 from .helpers import copy_eksempel, edit, run_cli
 
@@ -47,7 +49,8 @@ def test_a_changed_parameter_value_names_the_parameter_and_the_changed_examples(
     o = changed[("eksempel", "regler.yaml::varighed_højst::inden for 3 år")]
     assert (o["gammel"], o["ny"], o["forventet"], o["ny_som_forventet"]) == (
         "opfyldt", "brud", "opfyldt", False)
-    assert pd["evalueret"] == 15          # 14 examples and one sample case
+    c = compile_pack(old)
+    assert pd["evalueret"] == len(collect(c)) + len(c.pack.cases)   # every example and case
 
 
 def test_a_changed_value_that_a_computed_period_builds_on_shows_the_knock_on(two_versions):
