@@ -17,7 +17,7 @@ from . import ast
 from .diagnostics import Diagnostics, Span
 from .load import PackSource, key_span, value_span
 from .parse import parse_expression
-from .types import Type, parse_type
+from .types import BASIC, Type, parse_type
 
 KEYWORDS = frozenset("""og eller ikke hvis så ellers i er mindst højst under over før efter senest
 tidligst kendt ukendt antal alle nogen ingen summen af tidligste seneste mindste største hvor
@@ -416,6 +416,11 @@ class _Builder:
         section = tree.get("typer") or {}
         for name, t in section.items():
             span = key_span(section, name)
+            if name in BASIC:
+                # parse_type reads a built-in name first, so such a type could never be used.
+                self.diags.error("builtin-type", f"`{name}` er en indbygget type og kan ikke "
+                                 "bruges som navn på en ny type", span)
+                continue
             if not (self.name_ok(name, span, "en type") and self.claim(name, span, "type")):
                 continue
             decl = TypeDecl(name, span, str(t["beskrivelse"]),

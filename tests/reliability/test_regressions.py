@@ -109,3 +109,21 @@ fakta:
     run = run_cli(["check", write_pack(tmp_path, "p", {"regler.yaml": rule})])
     assert run.code == 1
     assert "en varighed i måneder kan ikke sammenlignes med en i dage" in run.err
+
+
+@pytest.mark.parametrize("name", ["tekst", "dato", "beløb", "varighed", "heltal",
+                                  "sandhedsværdi", "decimal"])
+def test_a_type_named_like_a_builtin_type_is_refused(tmp_path: Path, name):
+    # `typer: {tekst: {værdier: [a, b]}}` was accepted, but `type: tekst` (and
+    # `liste af tekst`) still meant the built-in type: the declared enum could
+    # never be used, and the generated pack failed with a confusing type error
+    # far from the cause.
+    rule = GOOD_RULE + f"""typer:
+  {name}:
+    beskrivelse: x
+    værdier: [a, b]
+"""
+    run = run_cli(["check", write_pack(tmp_path, "p", {"regler.yaml": rule})])
+    assert run.code == 1
+    assert_clean_outcome(run)
+    assert f"error[builtin-type]: `{name}` er en indbygget type" in run.err
