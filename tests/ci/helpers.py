@@ -15,7 +15,9 @@ from pathlib import Path
 from regelkode.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parents[2]
-EKSEMPEL = REPO / "tests" / "packs" / "eksempel"
+# A frozen copy of tests/packs/eksempel (see fixtures/README.md).
+EKSEMPEL = Path(__file__).resolve().parent / "fixtures" / "eksempel"
+LIVE_EKSEMPEL = REPO / "tests" / "packs" / "eksempel"
 
 MANIFEST = """id: {id}
 titel: Testpakke {id}

@@ -9,7 +9,7 @@ from pathlib import Path
 from regelkode.examples import collect
 from regelkode.pipeline import compile_pack
 
-from .helpers import EKSEMPEL, REPO, copy_eksempel, edit, write_pack
+from .helpers import EKSEMPEL, LIVE_EKSEMPEL, REPO, copy_eksempel, edit, write_pack
 
 CONFIG = """[tool.pytest.ini_options]
 testpaths = ["rules", "tests"]
@@ -94,7 +94,7 @@ def test_items_failures_and_skipped_packs(tmp_path):
 def test_the_repository_collects_every_example_of_the_example_pack():
     run = pytest_in(REPO, "--collect-only", "-q", "tests/packs/eksempel")
     ids = [line for line in run.stdout.splitlines() if "::" in line]
-    expected = {f"tests/packs/eksempel/regler.yaml::{e.owner}::{e.name}"
-                for e in collect(compile_pack(EKSEMPEL))}
+    expected = {f"tests/packs/eksempel/{Path(e.file).name}::{e.owner}::{e.name}"
+                for e in collect(compile_pack(LIVE_EKSEMPEL))}
     assert expected and expected <= set(ids)
     assert "tests/packs/eksempel/pakke.yaml::oversættelse" in ids
