@@ -914,15 +914,25 @@ def forklar_ukendt(u):
 
 
 def tilfoej(regel, gaelder, krav, skabelon, f, d, brugt, rapport):
-    """One rule's result; the message is only formatted when someone must act."""
-    status = regel_status(gaelder, krav, regel[2])
-    ukendt = meddelelse = None
-    if status == "brud" or status == "opmærksomhed":
-        meddelelse = udfyld(skabelon, f, d)
-    elif status == "ukendt" or status == "konflikt":
-        ukendt = gaelder if gaelder.__class__ is Ukendt else krav
-        meddelelse = forklar_ukendt(ukendt)
-    return Regelresultat(regel, status, meddelelse, ukendt, brugt, rapport)
+    """One rule's result; the message is only formatted when someone must act.
+
+    The status is regel_status's, decided inline: this runs for every rule of
+    every case, and most rules don't apply or are met.
+    """
+    if gaelder is False:
+        return Regelresultat(regel, "ikke_relevant", None, None, brugt, rapport)
+    if gaelder.__class__ is Ukendt:
+        ukendt = gaelder
+    elif krav is True:
+        return Regelresultat(regel, "opfyldt", None, None, brugt, rapport)
+    elif krav is False:
+        alvor = regel[2]
+        meddelelse = udfyld(skabelon, f, d) if alvor in ("brud", "opmærksomhed") else None
+        return Regelresultat(regel, alvor, meddelelse, None, brugt, rapport)
+    else:
+        ukendt = krav
+    status = "konflikt" if ukendt.konflikter else "ukendt"
+    return Regelresultat(regel, status, forklar_ukendt(ukendt), ukendt, brugt, rapport)
 
 
 # --- the report ---
