@@ -442,12 +442,25 @@ def _show(actual) -> str:
     return json.dumps(actual, ensure_ascii=False)
 
 
+ABSENT = "findes ikke"
+
+
+def _known_facts(c, case):
+    """The case without facts this version doesn't declare: they can't change its outcome,
+    and refusing the whole case for them would hide every real difference."""
+    if not isinstance(case, dict):
+        return case
+    return {k: v for k, v in case.items() if k in c.program.facts or k in rt.RESERVEREDE}
+
+
 def _example_outcome(c, ex) -> tuple[str, bool | None]:
+    import dataclasses
+
     from .examples import run_one
     table = c.pack.rules if ex.kind == "regel" else c.pack.defs
     if ex.owner not in table:
-        return "findes ikke", None
-    o = run_one(c, ex)
+        return ABSENT, None
+    o = run_one(c, dataclasses.replace(ex, case=_known_facts(c, ex.case)))
     if o.actual is None:
         first = (o.detail or "fejl").splitlines()[0]
         return f"fejl: {first}", False
@@ -456,7 +469,8 @@ def _example_outcome(c, ex) -> tuple[str, bool | None]:
 
 def _evaluate(c, case, date):
     try:
-        return interpret.evaluate(c.program, case, dato=date, forklaring=False), None
+        return interpret.evaluate(c.program, _known_facts(c, case), dato=date,
+                                  forklaring=False), None
     except rt.SagFejl as exc:
         return None, f"sagen afvises: {exc}"
 
@@ -475,7 +489,9 @@ def behaviour(oc, nc, pd: PackDiff) -> None:
         pd.evaluated += 1
         old, _ = _example_outcome(oc, ex)
         new, new_ok = _example_outcome(nc, ex)
-        if old != new:
+        # A rule or definition only one version has is an added/removed declaration,
+        # already listed as such; its outcomes are not a change in behaviour.
+        if old != new and ABSENT not in (old, new):
             pd.outcomes.append(OutcomeChange(
                 "eksempel", f"{Path(ex.file).name}::{ex.owner}::{ex.name}",
                 f"{ex.kind} {ex.owner}", old, new, str(ex.expected), new_ok, ex.span))
@@ -498,16 +514,15 @@ def behaviour(oc, nc, pd: PackDiff) -> None:
             continue
         old_rules = {r.id: r.status for r in ro.regler}
         new_rules = {r.id: r.status for r in rn.regler}
-        for rid in sorted(set(old_rules) | set(new_rules)):
-            o, n = old_rules.get(rid, "findes ikke"), new_rules.get(rid, "findes ikke")
-            if o != n:
-                pd.outcomes.append(OutcomeChange("sag", name, f"regel {rid}", o, n))
+        for rid in sorted(set(old_rules) & set(new_rules)):
+            if old_rules[rid] != new_rules[rid]:
+                pd.outcomes.append(OutcomeChange("sag", name, f"regel {rid}", old_rules[rid],
+                                                 new_rules[rid]))
         od, nd = ro.definitioner, rn.definitioner
-        for d in sorted(set(od) | set(nd)):
-            o = _show(od[d]) if d in od else "findes ikke"
-            n = _show(nd[d]) if d in nd else "findes ikke"
-            if o != n:
-                pd.outcomes.append(OutcomeChange("sag", name, f"definition {d}", o, n))
+        for d in sorted(set(od) & set(nd)):
+            if _show(od[d]) != _show(nd[d]):
+                pd.outcomes.append(OutcomeChange("sag", name, f"definition {d}", _show(od[d]),
+                                                 _show(nd[d])))
 
 
 # --- one pack, all packs ---------------------------------------------------------------------
@@ -563,6 +578,8 @@ def diff_sides(old: Side, new: Side, only: str | None = None) -> list[PackDiff]:
 # --- rendering -------------------------------------------------------------------------------
 
 MARK = {"tilføjet": "+", "fjernet": "-", "ændret": "~"}
+# A pull-request comment holds at most 65536 characters; the rest is in text/JSON.
+MAX_MD_ROWS = 100
 MD_MARK = {"tilføjet": "➕", "fjernet": "➖", "ændret": "✏️"}
 
 
@@ -664,10 +681,13 @@ def to_markdown(diffs: list[PackDiff], old: str, new: str, heading: int = 2) -> 
         if pd.outcomes:
             out += ["**Ændret udfald**", "", "| | eksempel eller sag | hvad | før | efter "
                     "| forventet |", "|---|---|---|---|---|---|"]
-            for o in pd.outcomes:
+            for o in pd.outcomes[:MAX_MD_ROWS]:
                 mark = "" if o.new_ok is None else ("✅" if o.new_ok else "❌")
                 out.append(f"| {mark} | {o.source} {_code(o.id)} | {_md(o.item)} | "
                            f"{_md(o.old)} | {_md(o.new)} | {_md(o.expected or '')} |")
+            if len(pd.outcomes) > MAX_MD_ROWS:
+                out.append(f"\n… og {len(pd.outcomes) - MAX_MD_ROWS} flere; hele listen: "
+                           "`regelkode diff` med `--format text` eller `json`.")
             out.append("")
         for n in pd.notes:
             out += [f"> {_md(n)}", ""]
@@ -804,11 +824,12 @@ def changes_markdown(pack_dir: Path, base_rev: str | None = None) -> str:
             else:
                 folder = _extract(top, base_rev, Path(rel_root).as_posix(), Path(tmp))
                 old_packs = {k: v for k, v in _packs_in(folder).items() if k == pack_dir.name}
-            old = Side(base_rev or "(ingen)", old_packs)
+            label = base_rev[:7] if base_rev and len(base_rev) == 40 else base_rev
+            old = Side(label or "(ingen)", old_packs)
             new = Side("arbejdskopien", {pack_dir.name: pack_dir})
             diffs = diff_sides(old, new, pack_dir.name)
     except DiffError as exc:
         return title + f"Ændringerne kan ikke vises: {exc}.\n"
     intro = f"Ændringer i `{pack_dir.name}` fra {how} til den aktuelle version.\n\n"
-    body = to_markdown(diffs, base_rev or "(ingen)", "nu", heading=2)
+    body = to_markdown(diffs, old.label, "nu", heading=2)
     return title + intro + body

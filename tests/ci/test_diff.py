@@ -206,3 +206,28 @@ def test_changes_page_for_the_site(repo, tmp_path):
     plain = copy_eksempel(tmp_path / "uden_git")
     page = changes_markdown(plain, None)
     assert "ikke i et git-repository" in page
+
+
+def test_a_new_rule_and_fact_are_structure_not_changed_outcomes(two_versions):
+    old, new = two_versions
+    edit(new / "model.yaml", "fakta:\n", "fakta:\n  ny_oplysning: {type: heltal, "
+         "beskrivelse: Ny.}\n")
+    (new / "ny.yaml").write_text("""regler:
+  ny_regel:
+    titel: Ny regel
+    område: samtaler
+    alvor: brud
+    krav: ny_oplysning > 2
+    meddelelse: M.
+    eksempler:
+      - {navn: høj, dato: 2024-01-01, givet: {ny_oplysning: 5}, forventet: opfyldt}
+""", encoding="utf-8")
+    # the sample case now carries the new fact: the old version must still judge it
+    case = new / "sager" / "anna.json"
+    data = json.loads(case.read_text(encoding="utf-8"))
+    case.write_text(json.dumps({**data, "ny_oplysning": 1}, ensure_ascii=False),
+                    encoding="utf-8")
+    pd = only_pack(diff_json(old, new))
+    assert {(c["art"], c["id"], c["ændring"]) for c in pd["ændringer"]} == {
+        ("faktum", "ny_oplysning", "tilføjet"), ("regel", "ny_regel", "tilføjet")}
+    assert pd["udfald"] == []
