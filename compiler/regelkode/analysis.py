@@ -2,7 +2,9 @@
 
 Unused facts, parameters and definitions; rules without a citation or
 without examples (or without both outcomes); conflict-register entries
-that name unknown rules. Warnings, except where the pack is inconsistent.
+that name unknown rules; and, from `tables.py`, decision-table gaps,
+overlaps and masked rows, parameter periods, and exceptions that can never
+apply on their own. Warnings, except where the pack is inconsistent.
 """
 
 from __future__ import annotations
