@@ -232,6 +232,8 @@ def regel_fire_samtaler(f, d, idag):
     Kilder: LAB § 31, stk. 3
     """
     gaelder = op_stoerre(idag, d['seks_måneders_frist'])
+    if gaelder is False:
+        return False, None  # doesn't apply: krav unused
     krav = op_stoerre_lig(d['samtaler_i_tide'], 4)
     return gaelder, krav
 
@@ -248,6 +250,8 @@ def regel_første_samtale_personlig(f, d, idag):
     Kilder: LAB § 31, stk. 3
     """
     gaelder = op_nogen(f['samtaler'], lambda e0: e0['afholdt'])
+    if gaelder is False:
+        return False, None  # doesn't apply: krav unused
     krav = op_og(op_alle(f['samtaler'], lambda e0: op_eller(op_eller(op_ikke(e0['afholdt']), op_stoerre(e0['dato'], d['første_samtale'])), op_i(e0['form'], op_liste('fremmøde', 'fremmøde')))), op_ingen(f['samtaler'], lambda e0: op_og(op_og(e0['afholdt'], op_lig(e0['form'], 'fremmøde')), op_mindre(e0['dato'], d['første_samtale']))))
     return gaelder, krav
 
@@ -264,6 +268,8 @@ def regel_varighed_højst(f, d, idag):
     Kilder: LAB § 114, stk. 1
     """
     gaelder = op_er_kendt(f['startdato'])
+    if gaelder is False:
+        return False, None  # doesn't apply: krav unused
     krav = op_standard(
         op_og(op_og(op_mindre_lig(idag, d['forløbsslut']), op_stoerre(d['ydelse'], 0)), op_stoerre_lig(d['udbetalt_i_alt'], 0)),
         (
