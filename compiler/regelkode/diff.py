@@ -87,6 +87,9 @@ class PackDiff:
 class Side:
     label: str
     packs: dict               # pack id -> folder
+    # How a pack unpacked from a revision is named in messages -> its path in the
+    # repository (a temporary folder has no name relative to the working directory).
+    rename: dict = field(default_factory=dict)
 
 
 # --- opening the two sides -------------------------------------------------------------------
@@ -148,7 +151,38 @@ def open_side(spec: str, tmp: Path, subdir: str = "rules") -> Side:
         raise DiffError(f"`{spec}` er ikke en mappe, og {Path.cwd()} ligger ikke i et "
                         "git-repository, så det kan heller ikke være en revision")
     folder = _extract(top, spec, subdir, tmp)
-    return Side(spec, _packs_in(folder))
+    return Side(spec, _packs_in(folder), _renames(folder, subdir))
+
+
+def _renames(folder: Path, subdir: str) -> dict:
+    from .load import _display
+    if not folder.is_dir():
+        return {}
+    return {_display(p): f"{Path(subdir).as_posix()}/{p.name}"
+            for p in folder.iterdir() if p.is_dir()}
+
+
+def _renamed(span, rename: dict):
+    import dataclasses
+    if span is None:
+        return None
+    for shown, real in rename.items():
+        if span.file.startswith(shown + "/"):
+            return dataclasses.replace(span, file=real + span.file[len(shown):])
+    return span
+
+
+def _rename_spans(pd: PackDiff, rename: dict) -> None:
+    import dataclasses
+    if not rename:
+        return
+    for ch in pd.changes:
+        ch.span = _renamed(ch.span, rename)
+    for o in pd.outcomes:
+        o.span = _renamed(o.span, rename)
+    for side, errors in pd.errors.items():
+        pd.errors[side] = [dataclasses.replace(d, span=_renamed(d.span, rename))
+                           for d in errors]
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -572,7 +606,12 @@ def diff_sides(old: Side, new: Side, only: str | None = None) -> list[PackDiff]:
         if only not in ids:
             raise DiffError(f"pakken `{only}` findes ikke i {old.label} eller {new.label}")
         ids = [only]
-    return [diff_pack(i, old.packs.get(i), new.packs.get(i)) for i in ids]
+    out = []
+    for i in ids:
+        pd = diff_pack(i, old.packs.get(i), new.packs.get(i))
+        _rename_spans(pd, {**old.rename, **new.rename})
+        out.append(pd)
+    return out
 
 
 # --- rendering -------------------------------------------------------------------------------

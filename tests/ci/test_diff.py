@@ -231,3 +231,17 @@ def test_a_new_rule_and_fact_are_structure_not_changed_outcomes(two_versions):
     assert {(c["art"], c["id"], c["ændring"]) for c in pd["ændringer"]} == {
         ("faktum", "ny_oplysning", "tilføjet"), ("regel", "ny_regel", "tilføjet")}
     assert pd["udfald"] == []
+
+
+def test_positions_from_a_revision_name_the_file_in_the_repository(repo):
+    # packs two folders down (--mappe data/regler): a message must name
+    # data/regler/eksempel/…, not a path inside the temporary copy
+    (repo / "data").mkdir()
+    git(repo, "mv", "rules", "data/regler")
+    git(repo, "commit", "-q", "-m", "flyt")
+    edit(repo / "data/regler/eksempel/model.yaml", "        værdi: 0 kr", "        værdi: 1 kr")
+    git(repo, "commit", "-q", "-am", "tredje")
+    run = run_cli(["diff", "HEAD~1", "HEAD", "--mappe", "data/regler", "--format", "github"])
+    assert run.code == 0, run.err
+    notice = run.out.splitlines()[0]
+    assert notice.startswith("::notice file=data/regler/eksempel/model.yaml,line="), notice
