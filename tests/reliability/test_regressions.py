@@ -127,3 +127,25 @@ def test_a_type_named_like_a_builtin_type_is_refused(tmp_path: Path, name):
     assert run.code == 1
     assert_clean_outcome(run)
     assert f"error[builtin-type]: `{name}` er en indbygget type" in run.err
+
+
+def test_money_times_a_huge_decimal_is_unknown_not_a_traceback(tmp_path: Path):
+    # `b × c` with b = 999999999999999.99 kr and c a 30-digit decimal (both
+    # valid in a case) raised decimal.InvalidOperation out of `evaluate`:
+    # rounding a 47-digit product to whole øre needs more digits than the
+    # 40-digit context has. Such a number is now Ukendt with the reason.
+    import json
+    rule = GOOD_RULE.replace("krav: sand", "krav: b × c > 0 kr") + """
+fakta:
+  b: {type: beløb, beskrivelse: x}
+  c: {type: decimal, beskrivelse: x}
+"""
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
+    case = tmp_path / "sag.json"
+    case.write_text(json.dumps({"b": "999999999999999.99", "c": "9" * 30,
+                                "beregningsdato": "2024-01-01"}))
+    run = run_cli(["eval", pack, case, "--json"])
+    assert run.code == 0, run.text
+    rule_result = json.loads(run.out)["regler"][0]
+    assert rule_result["status"] == "ukendt"
+    assert "40 cifre" in rule_result["meddelelse"]
