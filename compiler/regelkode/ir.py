@@ -94,7 +94,7 @@ class RuleIR:
     meta: tuple             # (id, titel, alvor, kilder, lag, område)
     applies: object | None
     requirement: object
-    message: tuple          # str | ("f" or "d", name, desc)
+    message: tuple          # str | (kind, name, desc[, dates, values]); see runtime.udfyld
     uses: tuple             # (facts, defs)
     origin: str
     title: str

@@ -232,16 +232,26 @@ class _Lowerer:
                 if isinstance(part, str):
                     message.append(part)
                 else:
-                    name, ref, _span = part
-                    t = (self.pack.facts[name].type if ref[0] == "fact"
-                         else self.typing.def_types[name])
-                    message.append(("f" if ref[0] == "fact" else "d", name, self.desc(t)))
+                    message.append(self.message_part(part, prog))
             prog.rules.append(ir.RuleIR(
                 rid, meta, self.lower(r.applies.node) if r.applies is not None else None,
                 self.default(self.lower(r.requirement.node), r.exceptions), tuple(message),
                 self.res.uses.get(("rule", rid), ((), ())), f"{r.span.file}:{r.span.line}",
                 r.title))
         return prog
+
+    def message_part(self, part, prog) -> tuple:
+        """A `{name}` in a message, as the runtime's `udfyld` reads it."""
+        name, ref, _span = part
+        kind = ref[0]
+        if kind == "fact":
+            return ("f", name, self.desc(self.pack.facts[name].type))
+        if kind == "def":
+            return ("d", name, self.desc(self.typing.def_types[name]))
+        if kind == "today":
+            return ("i", name, ("dato",))
+        p = prog.params[name]
+        return ("p", name, p.desc, p.dates, p.values)
 
     def param(self, param, prog):
         t = self.typing.param_types.get(param.name)

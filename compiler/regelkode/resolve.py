@@ -204,11 +204,18 @@ class _Resolver:
             elif name in self.pack.defs:
                 parts.append((name, ("def", name), span))
                 self.res.deps[item].add(("def", name))
+            elif name in self.pack.params:
+                parts.append((name, ("param", name), span))
+                self.res.deps[item].add(("param", name))
+                self.res.used_params.add(name)
+            elif name == "beregningsdato":
+                parts.append((name, ("today",), span))
             else:
                 self.diags.error("unknown-name", f"ukendt navn `{{{name}}}` i meddelelsen", span,
-                                 did_you_mean(name, [*self.pack.facts, *self.pack.defs]) or
-                                 "en meddelelse kan indsætte værdien af et faktum eller en "
-                                 "definition")
+                                 did_you_mean(name, [*self.pack.facts, *self.pack.defs,
+                                                     *self.pack.params, "beregningsdato"]) or
+                                 "en meddelelse kan indsætte værdien af et faktum, en "
+                                 "definition, en parameter eller beregningsdato")
         parts.append(text[pos:])
         return [p for p in parts if p != ""]
 

@@ -942,10 +942,28 @@ def varighed_tekst(v):
     return " og ".join(parts) if parts else "0 dage"
 
 
-def udfyld(skabelon, f, d):
-    """Fill a message template: parts are text or ("f"|"d", name, type)."""
-    return "".join(p if p.__class__ is str else tekst((f if p[0] == "f" else d)[p[1]], p[2])
-                   for p in skabelon)
+def udfyld(skabelon, f, d, idag=None):
+    """Fill a message template: parts are text or (kind, name, type[, dates, values]).
+
+    kind: "f" a fact, "d" a definition, "i" beregningsdato, "p" a parameter's
+    value on beregningsdato (its dates and values ride along in the part).
+    """
+    out = []
+    for p in skabelon:
+        if p.__class__ is str:
+            out.append(p)
+            continue
+        kind = p[0]
+        if kind == "f":
+            v = f[p[1]]
+        elif kind == "d":
+            v = d[p[1]]
+        elif kind == "i":
+            v = idag
+        else:
+            v = op_param(p[1], p[3], p[4], idag)
+        out.append(tekst(v, p[2]))
+    return "".join(out)
 
 
 def forklar_ukendt(u):
@@ -972,7 +990,8 @@ def tilfoej(regel, gaelder, krav, skabelon, f, d, brugt, rapport):
         return Regelresultat(regel, "opfyldt", None, None, brugt, rapport)
     elif krav is False:
         alvor = regel[2]
-        meddelelse = udfyld(skabelon, f, d) if alvor in ("brud", "opmærksomhed") else None
+        meddelelse = (udfyld(skabelon, f, d, rapport.beregningsdato)
+                      if alvor in ("brud", "opmærksomhed") else None)
         return Regelresultat(regel, alvor, meddelelse, None, brugt, rapport)
     else:
         ukendt = krav

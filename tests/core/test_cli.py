@@ -103,6 +103,16 @@ def test_eval_breach_shows_message_citation_and_facts(tmp_path):
     assert "samtaler_i_tide=2" in block
 
 
+def test_message_names_parameters_and_the_date_judged_on(tmp_path):
+    path = tmp_path / "lang.json"
+    path.write_text(json.dumps({"startdato": "2023-01-01", "har_barn": False,
+                                "udbetalinger": []}))
+    code, out, _ = run("eval", PACK, str(path), "--dato", "2026-01-02")
+    assert code == 0
+    assert ("Forløbet skulle være slut 1. januar 2026 (højst 3 år); bedømt 2. januar 2026."
+            in out)
+
+
 def test_eval_json_report(tmp_path):
     code, out, _ = run("eval", PACK, CASE, "--json")
     assert code == 0

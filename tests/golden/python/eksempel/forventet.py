@@ -258,7 +258,7 @@ def regel_første_samtale_personlig(f, d, idag):
 
 # tests/packs/eksempel/regler.yaml:180
 _R_varighed_højst = ('varighed_højst', 'Forløbet varer højst den maksimale varighed', 'brud', ('LAB § 114, stk. 1',), 'eksempel', 'varighed')
-_M_varighed_højst = ('Forløbet skulle være slut ', ('d', 'forløbsslut', ('dato',)), '.')
+_M_varighed_højst = ('Forløbet skulle være slut ', ('d', 'forløbsslut', ('dato',)), ' (højst ', ('p', 'maksimal_varighed', ('varighed',), (_dt.date(2013, 1, 1), _dt.date(2022, 1, 1)), (Varighed(60, 0), Varighed(36, 0))), '); bedømt ', ('i', 'beregningsdato', ('dato',)), '.')
 _B_varighed_højst = (('har_barn', 'startdato', 'udbetalinger'), ('forløbsslut', 'udbetalt_i_alt', 'ydelse'))
 
 
