@@ -6,7 +6,8 @@ Out: `measure(compiled) -> Coverage`, a list of coverage items per rule,
 definition and parameter, each hit or not:
 
 - a rule's `gælder_når` true and false, and its `krav` met and not met
-  (counted only when the rule applies);
+  (everything inside `krav` and the rule's exceptions counts only in an
+  example where the rule applies: otherwise it decides nothing);
 - every condition (`og`, `eller`, `ikke`, comparisons, `i`, `er kendt`)
   both true and false;
 - both branches of every `hvis … så … ellers`;
@@ -34,7 +35,7 @@ from decimal import Decimal, InvalidOperation
 from . import ast, interpret
 from . import runtime as rt
 from .diagnostics import Diagnostic as _Diagnostic
-from .diagnostics import SourceCache, Span, to_github
+from .diagnostics import Span, to_github
 
 CONDITION_OPS = {"and", "or"}
 
@@ -99,9 +100,15 @@ class Coverage:
 # --- the recorder --------------------------------------------------------------------------
 
 class _Recorder(interpret.Recorder):
-    """Collects outcomes keyed by id() of the AST node: the IR holds the model's own nodes."""
+    """Collects outcomes keyed by id() of the AST node: the IR holds the model's own nodes.
 
-    def __init__(self, hit_policies: dict):
+    The interpreter evaluates a rule's `krav` even when the rule doesn't
+    apply, but then nothing in it decides anything. So events are held until
+    the rule's `saw_rule`, and those inside its `krav` (and its exceptions)
+    only count when it applies.
+    """
+
+    def __init__(self, hit_policies: dict, krav_nodes: dict, krav_exceptions: dict):
         self.values: dict[int, set] = {}
         self.exceptions: dict[str, set] = {}
         self.rows: dict[str, set] = {}
@@ -109,10 +116,23 @@ class _Recorder(interpret.Recorder):
         self.requirements: dict[str, set] = {}
         self.param_dates: dict[str, set] = {}
         self.hit_policies = hit_policies
+        self.krav_nodes = krav_nodes              # rule id -> ids of nodes in krav
+        self.krav_exceptions = krav_exceptions    # rule id -> exception ids
+        self.pending: list = []
 
     def saw(self, node, value):
         if value is True or value is False:
-            self.values.setdefault(id(node), set()).add(value)
+            self.pending.append((True, id(node), value))
+
+    def flush(self, rid=None, applies=True):
+        nodes = self.krav_nodes.get(rid, ())
+        excs = self.krav_exceptions.get(rid, ())
+        for is_node, key, value in self.pending:
+            if applies is not True and (key in nodes if is_node else key in excs):
+                continue
+            target = self.values if is_node else self.exceptions
+            target.setdefault(key, set()).add(value)
+        self.pending.clear()
 
     def saw_table(self, name, conds):
         row = _row_hit(self.hit_policies.get(name, "unik"), conds)
@@ -121,9 +141,10 @@ class _Recorder(interpret.Recorder):
 
     def saw_exception(self, uid, when):
         if when is True or when is False:
-            self.exceptions.setdefault(uid, set()).add(when)
+            self.pending.append((False, uid, when))
 
     def saw_rule(self, rid, applies, requirement):
+        self.flush(rid, applies)
         if applies is True or applies is False:
             self.applies.setdefault(rid, set()).add(applies)
         if applies is True and (requirement is True or requirement is False):
@@ -157,7 +178,6 @@ class _Items:
     def __init__(self, compiled, rec: _Recorder):
         self.c = compiled
         self.rec = rec
-        self.sources = SourceCache()
         self.owners: list[Owner] = []
         self.owner: Owner | None = None
 
@@ -165,7 +185,7 @@ class _Items:
         self.owner.items.append(Item(self.owner.kind, self.owner.name, what, span, hit))
 
     def text(self, node) -> str:
-        return _source_text(self.sources, node)
+        return _short(formal(node))
 
     def expr(self, node, skip: set):
         """Condition and branch items of an expression; `skip` holds nodes covered elsewhere."""
@@ -277,21 +297,82 @@ def _is_condition(n) -> bool:
         n, (ast.Compare, ast.Member, ast.IsKnown))
 
 
-def _source_text(sources: SourceCache, node) -> str:
-    """The expression as written (whitespace collapsed), read from its span."""
-    s = node.span
-    if s.end_line >= s.line and s.line:
-        lines = [sources.line(s.file, n) for n in range(s.line, s.end_line + 1)]
-        if all(line is not None for line in lines):
-            if len(lines) == 1:
-                text = lines[0][s.column - 1:s.end_column - 1]
+_BIN = {"or": ("eller", 1), "and": ("og", 2), "add": ("+", 6), "sub": ("-", 6),
+        "mul": ("×", 7), "div": ("/", 7)}
+
+
+def formal(node, need: int = 0) -> str:
+    """An AST as formal text (the grammar's precedence; parentheses only where needed).
+
+    Rebuilt from the tree rather than cut from the file, so it works whatever
+    folder the pack was compiled from.
+    """
+    text, level = _formal(node)
+    return f"({text})" if level < need else text
+
+
+def _formal(n) -> tuple[str, int]:
+    f = formal
+    if isinstance(n, ast.Literal):
+        return n.text, 10
+    if isinstance(n, ast.Name):
+        return n.name, 10
+    if isinstance(n, ast.Field):
+        return f"{f(n.obj, 9)}.{n.name}", 9
+    if isinstance(n, ast.Unary):
+        if n.op == "not":
+            return f"ikke {f(n.operand, 3)}", 3
+        return f"-{f(n.operand, 8)}", 8
+    if isinstance(n, ast.Binary):
+        word, level = _BIN[n.op]
+        return f"{f(n.left, level)} {word} {f(n.right, level + 1)}", level
+    if isinstance(n, ast.Compare):
+        return f"{f(n.left, 5)} {n.word} {f(n.right, 5)}", 4
+    if isinstance(n, ast.Member):
+        return f"{f(n.item, 5)} i {f(n.collection, 5)}", 4
+    if isinstance(n, ast.IsKnown):
+        return f"{f(n.operand, 5)} er {'kendt' if n.known else 'ukendt'}", 4
+    if isinstance(n, ast.If):
+        return f"hvis {f(n.cond)} så {f(n.then)} ellers {f(n.else_)}", 0
+    if isinstance(n, ast.ListLit):
+        return "(" + ", ".join(f(i) for i in n.items) + ")", 10
+    if isinstance(n, ast.AtDate):
+        return f"{f(n.target, 9)} på {f(n.date, 10)}", 9
+    if isinstance(n, ast.RoundKr):
+        return f"{f(n.operand, 5)} afrundet til hele kroner", 5
+    if isinstance(n, ast.Aggregate):
+        head = n.kind if n.kind != "summen" else "summen af"
+        text = (f"{head} {n.field} i {n.list_name}" if n.field is not None
+                else f"{head} {n.list_name}")
+        if n.where is not None:
+            w = n.where
+            if isinstance(w, ast.Name):
+                q = w.name
+            elif isinstance(w, ast.Unary) and w.op == "not" and isinstance(w.operand, ast.Name):
+                q = f"ikke {w.operand.name}"
             else:
-                text = " ".join([lines[0][s.column - 1:], *lines[1:-1],
-                                 lines[-1][:s.end_column - 1]])
-            text = " ".join(text.split())
-            if text:
-                return text if len(text) <= 70 else text[:67] + "…"
-    return type(node).__name__
+                q = f"({f(w)})"
+            text += f" hvor {q}"
+        return text, 10
+    if isinstance(n, ast.Builtin):
+        args = [f(a, 6) for a in n.args]
+        if n.kind in ("hele_år", "hele_måneder", "dage"):
+            # `til b` takes a whole sum, so anything after it would be read into b
+            return f"{n.word} {args[0]} til {args[1]}", 0
+        return f"{n.word} (" + ", ".join(f(a) for a in n.args) + ")", 10
+    if isinstance(n, ast.CellAny):
+        return "-", 10
+    if isinstance(n, ast.CellCompare):
+        return f"{n.word} {f(n.value, 6)}", 10
+    if isinstance(n, ast.CellRange):
+        return f"{f(n.low, 6)} .. {f(n.high, 6)}", 10
+    if isinstance(n, ast.CellValues):
+        return ", ".join(f(v, 6) for v in n.values), 10
+    return type(n).__name__, 10
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 70 else text[:67] + "…"
 
 
 # --- measuring and reporting ---------------------------------------------------------------
@@ -316,7 +397,19 @@ def measure(compiled) -> Coverage:
     """Run every example of `compiled` on the interpreter and collect its coverage."""
     from .examples import collect
     pack = compiled.pack
-    rec = _Recorder({n: d.table.hit for n, d in pack.defs.items() if d.table is not None})
+    krav_nodes, krav_excs = {}, {}
+    for rid, r in pack.rules.items():
+        exprs = [r.requirement]
+        stack = list(r.exceptions)
+        while stack:
+            e = stack.pop()
+            krav_excs.setdefault(rid, set()).add(e.id)
+            exprs += [e.when, e.value]
+            stack.extend(e.subs)
+        krav_nodes[rid] = {id(n) for x in exprs if x is not None and x.node is not None
+                           for n in ast.walk(x.node)}
+    rec = _Recorder({n: d.table.hit for n, d in pack.defs.items() if d.table is not None},
+                    krav_nodes, krav_excs)
     examples = collect(compiled)
     run = 0
     for ex in examples:
@@ -326,7 +419,9 @@ def measure(compiled) -> Coverage:
             interpret.evaluate(compiled.program, ex.case, dato=ex.date, forklaring=False,
                                recorder=rec)
         except rt.SagFejl:
+            rec.pending.clear()
             continue   # a bad example case is reported by `regelkode test`; it covers nothing
+        rec.flush()     # a pack without rules still has its definitions' events pending
         run += 1
     minimum, problem = _minimum(pack.coverage_min)
     return Coverage(pack.id, _Items(compiled, rec).build(), run, minimum, problem)

@@ -99,3 +99,72 @@ def test_json_and_github_output(tmp_path):
     assert run.code == 1
     assert any(line.startswith("::error file=") and "under minimum" in line
                for line in run.out.splitlines())
+
+
+def test_inside_krav_only_examples_where_the_rule_applies_count(tmp_path):
+    from .helpers import write_pack
+    pack = write_pack(tmp_path, "p", {"regler.yaml": """
+fakta:
+  a: {type: heltal, beskrivelse: A.}
+  b: {type: heltal, beskrivelse: B.}
+  c: {type: heltal, beskrivelse: C.}
+regler:
+  r:
+    titel: R
+    område: o
+    alvor: brud
+    gælder_når: a > 0
+    krav: b > 0 og c > 0
+    meddelelse: M.
+    eksempler:
+      - {navn: gælder ikke, dato: 2024-01-01, givet: {a: 0, b: -1, c: -1},
+         forventet: ikke_relevant}
+      - {navn: opfyldt, dato: 2024-01-01, givet: {a: 1, b: 1, c: 1}, forventet: opfyldt}
+"""})
+    r = owner(measure(compile_pack(pack)), "regel", "r")
+    # b > 0 and c > 0 were false only where the rule didn't apply: that decided nothing
+    assert missing(r) == ["`krav` er ikke opfyldt (når reglen gælder)",
+                          "betingelsen `b > 0` er falsk", "betingelsen `c > 0` er falsk"]
+
+
+def test_formal_text_parses_back_to_the_same_tree():
+    # Coverage names conditions by re-rendering their tree; every expression
+    # and cell in the example pack and the real packs must survive the round trip.
+    from regelkode.coverage import formal
+    from regelkode.diagnostics import Diagnostics, Span
+    from regelkode.parse import parse_expression
+    from regelkode.tables import shape
+
+    from .helpers import REPO
+    packs = [EKSEMPEL, *sorted(p for p in (REPO / "rules").iterdir()
+                               if (p / "pakke.yaml").is_file())]
+    checked = 0
+    for path in packs:
+        c = compile_pack(path)
+        if c.pack is None:
+            continue
+        exprs = []
+        for d in c.pack.defs.values():
+            exprs += [d.value] if d.value else []
+            if d.table:
+                exprs += d.table.inputs + [r.result for r in d.table.rows]
+                exprs += [(cell, "celle") for r in d.table.rows for cell in r.cells]
+        for r in c.pack.rules.values():
+            exprs += [r.applies, r.requirement]
+        stack = [e for x in [*c.pack.rules.values(), *c.pack.defs.values()]
+                 for e in x.exceptions]
+        while stack:
+            e = stack.pop()
+            exprs += [e.when, e.value]
+            stack += e.subs
+        exprs += [per.value or per.computed for p in c.pack.params.values()
+                  for per in p.periods]
+        for e in exprs:
+            e, start = e if isinstance(e, tuple) else (e, "start")
+            if e is None or e.node is None:
+                continue
+            text = formal(e.node)
+            again = parse_expression(text, Span("t", 1, 1), Diagnostics(), start=start)
+            assert again is not None and shape(again) == shape(e.node), (str(e), text)
+            checked += 1
+    assert checked > 50
