@@ -189,7 +189,8 @@ def emit_module(program: ir.Program) -> str:
         if r.applies is not None:
             # A rule that doesn't apply is ikke_relevant whatever its krav: don't compute it
             # (about half the rules of a case; ops are pure, so nothing else changes).
-            w("    if gaelder is False:\n        return False, None  # doesn't apply: krav unused\n")
+            w("    if gaelder is False:\n"
+              "        return False, None  # doesn't apply: krav unused\n")
         w(f"    krav = {e.emit(r.requirement)}\n")
         w("    return gaelder, krav\n\n")
     w("\ndef evaluate(sag, *, dato=None, forklaring=True):\n")
