@@ -622,7 +622,8 @@ def _sti(dele):
         elif _re.fullmatch(r"[^\W\d]\w*", d):
             out += f".{d}"
         else:
-            out += f'["{d}"]'
+            # escaped, so a key holding `"]` can't make the path mean another one
+            out += '["' + d.replace("\\", "\\\\").replace('"', '\\"') + '"]'
     return out
 
 
@@ -635,7 +636,11 @@ def _fejl_type(dele, forventet, value):
     if isinstance(value, float):
         raise SagFejl(_sti(dele), f"forventede {forventet}; kommatal er ikke tilladt, "
                       "skriv fx \"1.50\"")
-    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if isinstance(value, int) and not -10 ** 60 < value < 10 ** 60:
+        # repr() of an int past 4300 digits raises ValueError; and it's unreadable anyway.
+        shown = "et tal med over 60 cifre"
+    else:
+        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
     raise SagFejl(_sti(dele), f"forventede {forventet}, fik {shown[:60]}")
 
 

@@ -149,3 +149,21 @@ fakta:
     rule_result = json.loads(run.out)["regler"][0]
     assert rule_result["status"] == "ukendt"
     assert "40 cifre" in rule_result["meddelelse"]
+
+
+def test_a_huge_integer_in_a_case_is_refused_not_a_traceback():
+    # evaluate({"antal": 10**5000}) raised ValueError from repr() (Python won't
+    # print an int past 4300 digits) while building the refusal's message.
+    from regelkode import runtime as rt
+    with pytest.raises(rt.SagFejl) as info:
+        rt.normaliser({"a": 10**5000}, {"a": ("heltal",)})
+    assert info.value.sti == "$.a"
+    assert "over 60 cifre" in info.value.besked
+
+
+def test_a_json_path_with_quotes_in_a_key_is_unambiguous():
+    # An unknown key `x"]["y` was named `$["x"]["y"]`, which reads as two keys.
+    from regelkode import runtime as rt
+    with pytest.raises(rt.SagFejl) as info:
+        rt.normaliser({'x"]["y': 1}, {"a": ("heltal",)})
+    assert info.value.sti == '$["x\\"][\\"y"]'
