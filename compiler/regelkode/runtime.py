@@ -710,15 +710,17 @@ def _norm(value, typ, dele):
             return value * 100
         if isinstance(value, str) and _BELOEB.fullmatch(value):
             return int(Decimal(value) * 100)
-        if isinstance(value, Decimal) and value.is_finite() and value == value.quantize(
-                Decimal("0.01"), context=_CTX):
+        # A Decimal (json.load(..., parse_float=Decimal)) gets the text form's limit of
+        # 15 digits before the point; quantize would raise on one past 40 digits.
+        if isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 15 and (
+                value == value.quantize(Decimal("0.01"), context=_CTX)):
             return int(value * 100)
         _fejl_type(dele, 'et beløb i kroner som tekst med højst 2 decimaler, fx "12326.50"',
                    value)
     if kind == "decimal":
         if _er_heltal(value, 10 ** 18):
             return Decimal(value)
-        if isinstance(value, Decimal) and value.is_finite():
+        if isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 30:
             return value
         if isinstance(value, str) and _DECIMAL.fullmatch(value):
             return Decimal(value)

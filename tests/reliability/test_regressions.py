@@ -167,3 +167,27 @@ def test_a_json_path_with_quotes_in_a_key_is_unambiguous():
     with pytest.raises(rt.SagFejl) as info:
         rt.normaliser({'x"]["y': 1}, {"a": ("heltal",)})
     assert info.value.sti == '$["x\\"][\\"y"]'
+
+
+@pytest.mark.parametrize(("typ", "value"), [(("beløb",), "1E+50"), (("beløb",), "1E+15"),
+                                            (("decimal",), "1E+50"), (("decimal",), "1E+30")])
+def test_a_decimal_object_past_the_text_forms_digits_is_refused(typ, value):
+    # A caller reading JSON with parse_float=Decimal could pass Decimal('1E+50')
+    # as a beløb: quantize() raised decimal.InvalidOperation out of evaluate;
+    # as a decimal it was accepted although the text "1e50" is not.
+    from decimal import Decimal
+
+    from regelkode import runtime as rt
+    with pytest.raises(rt.SagFejl) as info:
+        rt.normaliser({"a": Decimal(value)}, {"a": typ})
+    assert info.value.sti == "$.a"
+
+
+def test_decimal_objects_within_the_limits_are_still_accepted():
+    from decimal import Decimal
+
+    from regelkode import runtime as rt
+    out = rt.normaliser({"b": Decimal("999999999999999.50"), "c": Decimal("1.500"),
+                         "d": Decimal("9" * 29)},
+                        {"b": ("beløb",), "c": ("beløb",), "d": ("decimal",)})
+    assert out == {"b": 99999999999999950, "c": 150, "d": Decimal("9" * 29)}
