@@ -150,6 +150,10 @@ def _read_case(path: str):
         raise rt.SagFejl("$", f"{path}:{exc.lineno}:{exc.colno}: ugyldig JSON: {exc.msg}") from None
     except RecursionError:
         raise rt.SagFejl("$", f"{path}: JSON'en er for dybt indlejret") from None
+    except ValueError:
+        # Not a JSONDecodeError: Python refuses to read an integer of more than
+        # 4300 digits (sys.get_int_max_str_digits), a guard against slow parsing.
+        raise rt.SagFejl("$", f"{path}: et tal i sagen har for mange cifre") from None
 
 
 def cmd_eval(args) -> int:
