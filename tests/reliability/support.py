@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from regelkode.cli import main as cli_main
 
@@ -59,9 +59,13 @@ def fuzz_settings(*, deadline_ms: int = 10_000, scale: float = 1.0):
     """
     profile = "regelkode-lang" if os.environ.get(EXAMPLES_ENV) else "regelkode-ci"
     parent = settings.get_profile(profile)
+    extra = {}
+    if os.environ.get("REGELKODE_FUZZ_NO_SHRINK"):
+        # While hunting: report the first failure as found, don't spend minutes shrinking it.
+        extra["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
     return settings(parent, max_examples=max(parent.max_examples,
                                              int(parent.max_examples * scale)),
-                    deadline=timedelta(milliseconds=deadline_ms))
+                    deadline=timedelta(milliseconds=deadline_ms), **extra)
 
 
 class Hang(BaseException):
