@@ -23,6 +23,9 @@ KEYWORDS = frozenset("""og eller ikke hvis så ellers i er mindst højst under o
 tidligst kendt ukendt antal alle nogen ingen summen af tidligste seneste mindste største hvor
 hele fra til dage dag uge uger måned måneder år på afrundet kroner kr sand falsk""".split())
 BUILTIN_NAMES = frozenset({"beregningsdato", "forrige"})
+# Lists and records nest at most this deep in one type: every level is three
+# brackets in the generated module's type table, and CPython allows 200.
+MAX_TYPE_DEPTH = 12
 ARTICLE = {"fakta": "et faktum", "parameter": "en parameter", "definition": "en definition",
            "regel": "en regel", "type": "en type", "undtagelse": "en undtagelse"}
 NAME_RE = re.compile(r"^[a-zæøå_][a-zæøå0-9_]*$")
@@ -282,6 +285,8 @@ class _Builder:
             description=str(m.get("beskrivelse") or ""), layers=[], source=src,
             coverage_min=str((m.get("dækning") or {}).get("minimum") or "") or None)
         self.ids: dict[str, tuple[str, Span, str]] = {}
+        self.record_depths: dict[str, int] = {}
+        self.deep_reported: set[str] = set()
 
     # -- helpers --
     def expr(self, container, key, *, start: str = "start") -> Expr:
@@ -456,6 +461,36 @@ class _Builder:
                     fields[fname] = t
             self.pack.records[decl.name] = fields
         self._check_recursive_records()
+        self._check_record_depth()
+
+    def _check_record_depth(self):
+        """Record types nest at most MAX_TYPE_DEPTH levels (lists included).
+
+        Iterative, so a chain of thousands of records can't exhaust the stack;
+        edges of a recursive record (reported above) count as depth 0.
+        """
+        records, depths = self.pack.records, self.record_depths
+        for start in records:
+            stack, open_ = [start], {start}
+            while stack:
+                r = stack[-1]
+                inner = [n for ft in records.get(r, {}).values() for n in _record_names(ft)
+                         if n in records and n not in depths and n not in open_]
+                if inner:
+                    stack.extend(inner)
+                    open_.update(inner)
+                    continue
+                stack.pop()
+                open_.discard(r)
+                if r not in depths:
+                    depths[r] = 1 + max((type_depth(ft, depths) for ft in records[r].values()),
+                                        default=0)
+        for name, depth in depths.items():
+            decl = self.pack.types.get(name)
+            if depth > MAX_TYPE_DEPTH and decl is not None and name not in self.deep_reported:
+                self.deep_reported.add(name)
+                self.diags.error("too-deep", f"posttypen `{name}` er indlejret {depth} niveauer "
+                                 f"(poster og lister); grænsen er {MAX_TYPE_DEPTH}", decl.span)
 
     def _check_recursive_records(self):
         def refs(t: Type):
@@ -479,7 +514,18 @@ class _Builder:
                             stack.append(name)
 
     def type_of(self, text, span) -> Type | None:
+        # Checked on the text first: parse_type recurses once per `liste af`.
+        lists = " ".join(str(text).split()).count("liste af")
+        if lists > MAX_TYPE_DEPTH:
+            self.diags.error("too-deep", f"typen har {lists} lag af `liste af`; grænsen er "
+                             f"{MAX_TYPE_DEPTH}", span)
+            return None
         t = parse_type(str(text), self.pack.enums, self.pack.records)
+        depth = 0 if t is None else type_depth(t, self.record_depths)
+        if depth > MAX_TYPE_DEPTH:
+            self.diags.error("too-deep", f"typen `{text}` er indlejret {depth} niveauer (poster "
+                             f"og lister); grænsen er {MAX_TYPE_DEPTH}", span)
+            return None
         if t is None:
             from .diagnostics import did_you_mean
             known = ["sandhedsværdi", "heltal", "decimal", "beløb", "dato", "varighed", "tekst",
@@ -603,6 +649,23 @@ class _Builder:
 
 def _opt(value):
     return None if value is None else str(value)
+
+
+def _record_names(t: Type) -> list[str]:
+    while t.kind == "list":
+        t = t.elem
+    return [t.name] if t.kind == "record" else []
+
+
+def type_depth(t: Type, record_depths: dict) -> int:
+    """Levels of lists and records in a type; `record_depths` holds each record's own."""
+    depth = 0
+    while t.kind == "list":
+        depth += 1
+        t = t.elem
+    if t.kind == "record":
+        depth += record_depths.get(t.name, 0)
+    return depth
 
 
 def build_model(src: PackSource, diags: Diagnostics) -> Pack:

@@ -191,3 +191,42 @@ def test_decimal_objects_within_the_limits_are_still_accepted():
                          "d": Decimal("9" * 29)},
                         {"b": ("beløb",), "c": ("beløb",), "d": ("decimal",)})
     assert out == {"b": 99999999999999950, "c": 150, "d": Decimal("9" * 29)}
+
+
+def _records(n: int, leaf: str = "heltal") -> str:
+    out = "typer:\n"
+    for i in range(n):
+        nxt = f"r{i + 1}" if i + 1 < n else leaf
+        out += f"  r{i}:\n    beskrivelse: x\n    felter:\n      f: {{type: {nxt}}}\n"
+    return out
+
+
+@pytest.mark.parametrize(("fact_type", "extra", "ok"), [
+    ("liste af " * 12 + "heltal", "", True),
+    ("liste af " * 13 + "heltal", "", False),
+    ("liste af " * 5000 + "heltal", "", False),
+    ("r0", _records(12), True),
+    ("r0", _records(13), False),
+    ("liste af r0", _records(12), False),
+    ("r0", _records(3, "liste af " * 9 + "heltal"), True),
+    ("r0", _records(3, "liste af " * 10 + "heltal"), False),
+    ("r0", _records(4000), False),
+])
+def test_types_nest_to_a_stated_limit(tmp_path: Path, fact_type, extra, ok):
+    # `type: liste af liste af … (5000 times)` made parse_type recurse until
+    # RecursionError; 120 nested record types made the emitter's literal()
+    # recurse past the limit, and at ~70 levels the generated module's type
+    # table had more than the 200 nested brackets CPython accepts.
+    import json
+    rule = GOOD_RULE.replace("krav: sand", "krav: x er kendt") + (
+        f"fakta:\n  x: {{type: {fact_type}, beskrivelse: x}}\n")
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule, "typer.yaml": extra or "typer: {}\n"})
+    case = tmp_path / "sag.json"
+    case.write_text(json.dumps({"beregningsdato": "2024-01-01"}))
+    for argv in (["check", pack], ["build", pack, "--no-site", "--out", tmp_path / "b"],
+                 ["eval", pack, case]):
+        run = run_cli(argv)
+        assert_clean_outcome(run)
+        assert run.code == (0 if ok else 1), run.text[-3000:]
+        if not ok:
+            assert "error[too-deep]" in run.err
