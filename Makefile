@@ -2,6 +2,8 @@
 #
 #   make build   set up .venv, compile every pack under rules/ into build/ and build the site
 #   make test    set up .venv, make sure Chromium + ChromeDriver are there, ruff, pytest
+#   make bench   set up .venv, build the packs, then time evaluation, batch, compile and site
+#                (table on stdout, numbers in build/bench.json; see bench/run.py)
 #   make clean   remove build output and tool caches (keeps .venv)
 #   make distclean   clean, and remove .venv too
 #
@@ -30,7 +32,7 @@ CHROMEDRIVER := /usr/bin/chromedriver
 # apt-get runs as root; prefix sudo when not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo 2>/dev/null)
 
-.PHONY: build test venv lint pytest chromium clean distclean
+.PHONY: build test bench venv lint pytest chromium clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -57,6 +59,12 @@ $(VENV_STAMP): pyproject.toml requirements.lock
 build: $(VENV_STAMP)
 	$(VENV)/bin/regelkode build
 
+# The packs are built first so a pack that doesn't compile stops here with its
+# diagnostics; the benchmark measures the site itself.
+bench: $(VENV_STAMP)
+	$(VENV)/bin/regelkode build --no-site --quiet
+	"$(VPY)" -m bench
+
 # Debian's chromium and chromium-driver for tests/browser (regelkode.browser).
 chromium:
 	@if [ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ]; then \
@@ -70,7 +78,7 @@ chromium:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
 	fi
 
-RUFF_CHECK = $(VENV)/bin/ruff check compiler tests
+RUFF_CHECK = $(VENV)/bin/ruff check compiler tests bench
 # pytest exits 5 when it collected no tests: that is a failure here too.
 RUN_PYTEST = rc=0; "$(VPY)" -m pytest -q || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
@@ -88,7 +96,7 @@ pytest: $(VENV_STAMP) chromium
 
 clean:
 	rm -rf build dist site/docs/genereret .pytest_cache .ruff_cache .hypothesis
-	find compiler tests -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
+	find compiler tests bench -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
 
 distclean: clean
 	rm -rf $(VENV)

@@ -375,8 +375,11 @@ def site_timing(work: Path) -> dict:
         return {"mangler": f"sitegeneratoren kan ikke importeres ({exc})"}
     from regelkode.load import discover_packs
     results = [compile_pack(p) for p in discover_packs(ROOT / "rules")]
-    if not all(c.ok for c in results):
-        return {"mangler": "en af pakkerne under rules/ kan ikke oversættes"}
+    broken = [c for c in results if not c.ok]
+    if broken:
+        errors = broken[0].diags.errors
+        return {"mangler": f"pakken {broken[0].path.name} kan ikke oversættes"
+                + (f" ({errors[0].message})" if errors else "")}
     cwd = Path.cwd()
     os.chdir(ROOT)                       # build_site finds site/mkdocs.yml from here
     try:
@@ -397,7 +400,12 @@ def site_timing(work: Path) -> dict:
 # --- the report
 
 def _fmt(x: float, digits: int = 1) -> str:
-    return f"{x:,.{digits}f}".replace(",", " ").replace(".", ",")
+    """Danish number format: 1.234,5."""
+    return f"{x:,.{digits}f}".replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def targets(r: dict) -> list[tuple[str, bool, str]]:
@@ -465,12 +473,12 @@ def markdown_table(r: dict) -> str:
                   "| sager | processer | sekunder | sager pr. sekund | pr. kerne | "
                   "100.000 på 2 kerner | maks. RSS pr. proces |",
                   "|---:|---:|---:|---:|---:|---:|---:|",
-                  f"| {b['sager']:,} ({b['forskellige_sager']:,} forskellige × "
+                  f"| {_int(b['sager'])} ({_int(b['forskellige_sager'])} forskellige × "
                   f"{b['gange_hver']}) | {b['processer']} | {_fmt(b['sekunder'], 2)} | "
                   f"{_fmt(b['sager_pr_sekund'], 0)} | {_fmt(b['sager_pr_sekund_pr_kerne'], 0)} | "
                   f"{_fmt(b['sekunder_for_100000_paa_2_kerner'], 2)} s | "
                   f"{_fmt(b['maxrss_mib'], 0)} MiB (heraf sagerne og modulet "
-                  f"{_fmt(b['rss_før_mib'], 0)} MiB) |".replace(",", ".")]
+                  f"{_fmt(b['rss_før_mib'], 0)} MiB) |"]
     if r.get("oversættelse"):
         lines += ["", "### Oversættelse", "",
                   "| størrelse | regler | check s | build s | i alt s | ms pr. regel |",
@@ -492,10 +500,10 @@ def markdown_table(r: dict) -> str:
     for label, ok, value in targets(r):
         lines.append(f"| {label} | {'ja' if ok else '**nej**'} | {value} |")
     a = r["enighed"]
-    lines += ["", f"Enighed: {a['sager']:,} forskellige sager er bedømt af det genererede modul, "
-              "fortolkeren og den håndskrevne baseline med samme status og samme manglende "
-              f"fakta for alle regler ({a['afvigende_tekster']} afvigende meddelelser eller "
-              "forklaringer).".replace(",", ".")]
+    lines += ["", f"Enighed: {_int(a['sager'])} forskellige sager er bedømt af det genererede "
+              "modul, fortolkeren og den håndskrevne baseline med samme status og samme "
+              f"manglende fakta for alle regler ({a['afvigende_tekster']} afvigende meddelelser "
+              "eller forklaringer hos baseline)."]
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,63 @@
+"""The benchmark's hand-written baseline still implements the pack's rules.
+
+bench/baseline.py is a hand-written copy of five ressourceforløb rules; it
+is only a fair yardstick while it gives the same results as the generated
+module. When a rule, a rate or the data model changes, this fails and names
+the rule and the case, so the baseline is updated with the pack instead of
+the benchmark quietly comparing different work. Correctness only: timing is
+`make bench`'s job.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))       # bench/ lives at the repository top, next to tests/
+
+from bench import baseline, cases, run  # noqa: E402
+from regelkode import interpret  # noqa: E402
+from regelkode.emit_python import emit_module  # noqa: E402
+from regelkode.pipeline import compile_pack  # noqa: E402
+
+N_CASES = 50
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    compiled = compile_pack(ROOT / "rules" / "ressourceforloeb")
+    assert compiled.ok, [d.message for d in compiled.diags.errors]
+    path = tmp_path_factory.mktemp("bench") / "ressourceforloeb.py"
+    return compiled, run._load(emit_module(compiled.program), path, "bench_test_ressourceforloeb")
+
+
+def test_the_baselines_rules_are_in_the_pack(pack):
+    compiled, _ = pack
+    ids = {r.id for r in compiled.program.rules}
+    assert set(baseline.REGEL_IDER) <= ids, set(baseline.REGEL_IDER) - ids
+
+
+@pytest.mark.parametrize("forklaring", [True, False])
+def test_baseline_agrees_with_the_generated_module(pack, forklaring):
+    compiled, module = pack
+    seen = set()
+    for i in range(N_CASES):
+        sag = cases.make_case(i, compiled.program.facts, cases.rates(compiled.program))
+        rapport = module.evaluate(sag, forklaring=forklaring)
+        for entry in baseline.evaluate(sag, forklaring=forklaring):
+            generated = rapport.regel(entry["id"])
+            assert (entry["status"], entry["mangler"]) == (
+                generated.status, list(generated.mangler)), (i, entry["id"], sag)
+            seen.add((entry["id"], entry["status"]))
+    # The cases reach more than one outcome per rule, or the comparison proves little.
+    for rid in baseline.REGEL_IDER:
+        assert len({s for r, s in seen if r == rid}) >= 2, (rid, seen)
+
+
+def test_generated_cases_are_valid_and_judged_alike_by_the_interpreter(pack):
+    compiled, module = pack
+    for i in range(0, N_CASES, 5):
+        sag = cases.make_case(i, compiled.program.facts, cases.rates(compiled.program))
+        assert module.evaluate(sag).to_dict() == interpret.evaluate(
+            compiled.program, sag).to_dict(), i
