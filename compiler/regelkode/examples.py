@@ -97,7 +97,8 @@ def collect(compiled) -> list[ExampleCase]:
                         problem = problem or "sagens beregningsdato er ikke en dato"
                 if date is None and problem is None:
                     problem = "eksemplet har ingen `dato`, og sagen ingen `beregningsdato`"
-                out.append(ExampleCase(kind, owner, ex.name, ex.span, decl.file, ex.expected,
+                out.append(ExampleCase(kind, owner, ex.name, ex.span, ex.file or decl.file,
+                                       ex.expected,
                                        case, date, problem))
     return out
 

@@ -90,6 +90,7 @@ class Example:
     expected_span: Span
     layer: str = ""
     pack_dir: Path | None = None
+    file: str = ""          # where it is written (an overlay's exception may hold it)
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Exception_:
     citations: list = field(default_factory=list)
     layer: str = ""
     target: str | None = None
+    examples: list = field(default_factory=list)
 
 
 @dataclass
@@ -361,7 +363,7 @@ class _Builder:
                 name=name, span=span, date=self.date(e, "dato"),
                 case_ref=_opt(e.get("sag")), given=given,
                 expected=e["forventet"], expected_span=value_span(e, "forventet"),
-                layer=self.layer, pack_dir=self.pack_dir))
+                layer=self.layer, pack_dir=self.pack_dir, file=self.file))
         return out
 
     def exceptions(self, container, key="undtagelser", target=None) -> list[Exception_]:
@@ -625,6 +627,9 @@ class _Builder:
                 continue
             exc = self.exception(e, uid, span, str(e["undtagelse_til"]))
             exc.target_span = value_span(e, "undtagelse_til")
+            # Examples of the target as this layer changes it; a base pack's own
+            # examples are not re-run in the layer, so these are the layer's tests.
+            exc.examples = self.examples(e)
             self.pack.top_exceptions.append(exc)
 
     def attach_top_exceptions(self):
@@ -637,7 +642,12 @@ class _Builder:
                                  did_you_mean(exc.target, [*self.pack.defs, *self.pack.rules]))
                 continue
             target.exceptions.append(exc)
-
+            names = {ex.name for ex in target.examples}
+            for ex in exc.examples:
+                if ex.name in names:
+                    self.diags.error("duplicate-example", f"`{exc.target}` har allerede et "
+                                     f"eksempel, der hedder `{ex.name}`", ex.span)
+                target.examples.append(ex)
     def section_konflikter(self, section):
         for cid, c in section.items():
             span = key_span(section, cid)

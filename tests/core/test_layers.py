@@ -47,4 +47,12 @@ def test_overlay_exception_to_a_base_definition(lag):
 
 def test_overlay_runs_only_its_own_examples(lag):
     examples = collect(lag)
-    assert {e.owner for e in examples} == {"lagets_regel"}
+    assert {e.owner for e in examples} == {"lagets_regel", "må_starte"}
+
+
+def test_an_overlays_exception_carries_examples_of_its_target(lag):
+    from regelkode.examples import run_one
+    examples = [e for e in collect(lag) if e.owner == "må_starte"]
+    assert len(examples) == 3 and "49 år i laget" in {e.name for e in examples}
+    assert all(e.file.endswith("eksempel_lag/lag.yaml") for e in examples)
+    assert all(run_one(lag, e).ok for e in examples)
