@@ -648,6 +648,7 @@ class _Builder:
                     self.diags.error("duplicate-example", f"`{exc.target}` har allerede et "
                                      f"eksempel, der hedder `{ex.name}`", ex.span)
                 target.examples.append(ex)
+
     def section_konflikter(self, section):
         for cid, c in section.items():
             span = key_span(section, cid)
