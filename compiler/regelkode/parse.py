@@ -380,7 +380,11 @@ class _Builder:
                 self.error(num, f"en varighed skal være et helt antal, ikke `{num}`",
                            "skriv fx `65 år 6 måneder`")
                 continue
-            n = int(str(num)) if len(str(num)) <= MAX_DIGITS else 0
+            if len(str(num)) > MAX_DIGITS:
+                # used to become 0 without a word: `d + 10…0 dage` was just `d`
+                self.error(num, f"tallet `{num}` har over {MAX_DIGITS} cifre")
+                continue
+            n = int(str(num))
             u = str(unit)
             if u in ("dag", "dage"):
                 days += n

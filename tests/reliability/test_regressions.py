@@ -230,3 +230,15 @@ def test_types_nest_to_a_stated_limit(tmp_path: Path, fact_type, extra, ok):
         assert run.code == (0 if ok else 1), run.text[-3000:]
         if not ok:
             assert "error[too-deep]" in run.err
+
+
+@pytest.mark.parametrize("duration", ["9" * 31 + " dage", "1 år " + "1" * 40 + " måneder"])
+def test_a_duration_with_too_many_digits_is_an_error(tmp_path: Path, duration):
+    # `d + 999…9 dage` (31+ digits) was silently read as 0 days, so the rule
+    # compared d with itself and nobody was told.
+    rule = GOOD_RULE.replace("krav: sand", f"krav: d + {duration} > d") + (
+        "fakta:\n  d: {type: dato, beskrivelse: x}\n")
+    run = run_cli(["check", write_pack(tmp_path, "p", {"regler.yaml": rule})])
+    assert run.code == 1
+    assert "error[literal]" in run.err and "har over 30 cifre" in run.err
+    assert positioned_errors(run.err)
