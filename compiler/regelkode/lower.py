@@ -177,12 +177,23 @@ class _Lowerer:
             tests = [self.cell(cell.node, value)
                      for cell, value in zip(row.cells, inputs, strict=False)]
             tests = [t for t in tests if t is not None]
-            cond = ir.Const(True)
-            for t in tests:
-                cond = t if cond == ir.Const(True) else self.call("og", cond, t)
-            conds.append(cond)
+            conds.append(self.all_of(tests) if tests else ir.Const(True))
             results.append(self.lower(row.result.node))
         return ir.Table(name, table.hit, tuple(conds), tuple(results))
+
+    def all_of(self, tests):
+        """`og` of the tests as a balanced tree.
+
+        A row of a wide table is then log2(columns) calls deep instead of one
+        per column: 400 columns made the emitter recurse past Python's limit and
+        the generated code past CPython's 200 nested brackets. `og` is
+        associative (an Ukendt's reasons merge left to right either way), so
+        the result is the same as the chain.
+        """
+        if len(tests) == 1:
+            return tests[0]
+        mid = len(tests) // 2
+        return self.call("og", self.all_of(tests[:mid]), self.all_of(tests[mid:]))
 
     def cell(self, node, value):
         if isinstance(node, ast.CellAny):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .support import assert_clean_outcome, positioned_errors, run_cli, write_pack
 
@@ -242,3 +244,54 @@ def test_a_duration_with_too_many_digits_is_an_error(tmp_path: Path, duration):
     assert run.code == 1
     assert "error[literal]" in run.err and "har over 30 cifre" in run.err
     assert positioned_errors(run.err)
+
+
+def test_a_table_with_400_columns_builds_and_both_back_ends_agree(tmp_path: Path):
+    # Each row's condition was a left-nested chain of `og`, one call per column:
+    # 400 columns made emit_python recurse into RecursionError during build.
+    import json
+    width = 400
+    table = {"definitioner": {"v": {"type": "heltal", "tabel": {
+        "hitpolitik": "første", "input": [f"a + {i}" for i in range(width)],
+        "rækker": [{"hvis": ["> 0"] * width, "så": "1"}, {"hvis": ["-"] * width, "så": "2"}]}}}}
+    rule = GOOD_RULE.replace("krav: sand", "krav: v = 1") + (
+        "fakta:\n  a: {type: heltal, beskrivelse: x}\n")
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule, "t.yaml": json.dumps(table)})
+    for a, status in ((5, "opfyldt"), (-3, "brud"), (None, "ukendt")):
+        case = tmp_path / "sag.json"
+        case.write_text(json.dumps({"a": a, "beregningsdato": "2024-01-01"}))
+        run = run_cli(["eval", pack, case, "--json"])
+        assert run.code == 0, run.text[-2000:]
+        assert json.loads(run.out)["regler"][0]["status"] == status
+
+
+_three = st.sampled_from([True, False, "u1", "u2", "u3", "k"])
+
+
+@given(values=st.lists(_three, min_size=1, max_size=12))
+def test_og_as_a_balanced_tree_equals_the_chain(values):
+    """The lowering's balanced `og` (wide tables) gives what the left-nested chain gave."""
+    from regelkode import runtime as rt
+
+    def val(v):
+        if v is True or v is False:
+            return v
+        return rt.Ukendt((v,), (f"grund {v}",), (v,) if v == "k" else ())
+
+    def balanced(xs):
+        if len(xs) == 1:
+            return xs[0]
+        mid = len(xs) // 2
+        return rt.op_og(balanced(xs[:mid]), balanced(xs[mid:]))
+
+    xs = [val(v) for v in values]
+    chain = xs[0]
+    for x in xs[1:]:
+        chain = rt.op_og(chain, x)
+    tree = balanced(xs)
+    assert type(chain) is type(tree)
+    if isinstance(chain, rt.Ukendt):
+        assert (chain.mangler, chain.grunde, chain.konflikter) == (
+            tree.mangler, tree.grunde, tree.konflikter)
+    else:
+        assert chain == tree
