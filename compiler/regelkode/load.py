@@ -211,7 +211,7 @@ class _Converter:
         s.start = node.start_mark.index
         s.end = node.end_mark.index
         s.span = self.span(node)
-        s.style = node.style
+        s.style = node.style or None
         return s
 
 
@@ -236,6 +236,22 @@ def read_text(path: Path, display: str, diags: Diagnostics) -> SourceFile | None
     return SourceFile(display, text)
 
 
+# libyaml's composer (when PyYAML was built with it) reads a pack about twice as fast
+# as the pure-Python one and gives the same nodes and marks; only a plain scalar's style
+# is '' instead of None (see _scalar). Its error messages are worded differently, so a
+# file it refuses is composed again by the pure-Python composer for the diagnostic.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str):
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def load_yaml(path: Path, display: str, diags: Diagnostics):
     """Parse one YAML file; returns the converted tree, or None on errors."""
     source = read_text(path, display, diags)
@@ -245,7 +261,7 @@ def load_yaml(path: Path, display: str, diags: Diagnostics):
         diags.error("empty-file", "filen er tom", Span(display, 1, 1))
         return None
     try:
-        node = yaml.compose(source.text, Loader=yaml.SafeLoader)
+        node = _compose(source.text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = source.span(mark.index) if mark else Span(display, 1, 1)
