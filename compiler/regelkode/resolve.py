@@ -229,21 +229,29 @@ class _Resolver:
         memo: dict = {}
 
         def uses(item):
+            """Facts and definitions `item` reads, through the definitions it reads.
+
+            Not recursive: definitions are visited in def_order, so what one uses
+            is known before anything that uses it (a chain of 3000 definitions
+            used to recurse into RecursionError). Inside a cycle — reported
+            above — the not yet visited part counts as nothing.
+            """
             if item in memo:
                 return memo[item]
-            memo[item] = (set(), set())
             facts, ds = set(), set()
             for kind, name in deps.get(item, ()):
                 if kind == "fact":
                     facts.add(name)
                 elif kind == "def":
                     ds.add(name)
-                    f2, d2 = uses(("def", name))
+                    f2, d2 = memo.get(("def", name), (set(), set()))
                     facts |= f2
                     ds |= d2
             memo[item] = (facts, ds)
             return memo[item]
 
+        for name in self.res.def_order:
+            uses(("def", name))
         for item in deps:
             f, d = uses(item)
             self.res.uses[item] = (tuple(sorted(f)), tuple(sorted(d)))
