@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import interpret
+from . import mdtext as md
 from . import runtime as rt
 from .diagnostics import Span, _gh_escape
 from .tables import shape
@@ -681,16 +682,30 @@ def to_text(diffs: list[PackDiff], old: str, new: str) -> str:
 
 
 def _md(text) -> str:
-    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
+    # The site's one escaping function: this Markdown also lands on the review site.
+    return "" if text is None else md.text(text, table=True)
 
 
 def _code(text) -> str:
-    text = _md(text)
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+    return md.code("" if text is None else text)
+
+
+def _md_label(what) -> str:
+    """A detail label: its `quoted` names as code, the rest as escaped text."""
+    parts = str(what).split("`")
+    out = []
+    for i, p in enumerate(parts):
+        if i % 2:
+            out.append(_code(p))
+        elif p.strip():
+            # md.text trims; keep the spaces that separate text from the code spans.
+            out.append((" " if p[0].isspace() else "") + _md(p) +
+                       (" " if p[-1].isspace() else ""))
+    return "".join(out)
 
 
 def _md_detail(what, old, new) -> str:
-    label = f"{_md(what)}: " if what else ""
+    label = f"{_md_label(what)}: " if what else ""
     if old is None:
         return f"{label}{_code(new)}" if not what else f"{label}ny: {_code(new)}"
     if new is None:

@@ -8,7 +8,8 @@ hand-written pages and runs MkDocs.
 
 Layout: `index.md` (the start page) and, per pack, `genereret/<pack>/`:
 `regler/<område>.md`, `definitioner.md`, `parametre.md`, `datamodel.md`,
-`kilder.md`, `konflikter.md`, `forloeb.md` and `sag.schema.json`.
+`kilder.md`, `konflikter.md`, `forloeb.md`, `aendringer.md` (the semantic diff
+since the last release, from `diff.changes_markdown`) and `sag.schema.json`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from . import emit_schema, review
 from . import mdtext as md
+from .diff import changes_markdown
 from .emit_reference import datamodel_page, definitions_page, parameters_page
 from .emit_rules import area_page
 from .emit_sources import conflicts_page, coverage, sources_page
@@ -62,6 +64,7 @@ def _emit_pack(ctx: PackContext, site: SiteDocs) -> list:
         ("Kilder", "kilder", sources_page(ctx, cov)),
         ("Konflikter", "konflikter", conflicts_page(ctx, cov)),
         ("Forløbet i tid", "forløb", timeline_page(ctx)),
+        ("Ændringer", "ændringer", changes_markdown(ctx.c.path)),
     ]
     for title, key, text in pages:
         site.pages[ctx.page[key]] = text

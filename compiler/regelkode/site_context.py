@@ -50,6 +50,7 @@ class PackContext:
             "definitioner": f"{p}/definitioner.md", "parametre": f"{p}/parametre.md",
             "datamodel": f"{p}/datamodel.md", "kilder": f"{p}/kilder.md",
             "konflikter": f"{p}/konflikter.md", "forløb": f"{p}/forloeb.md",
+            "ændringer": f"{p}/aendringer.md",
         }
         self.areas = self._areas()
         self.anchors: dict[tuple[str, str], tuple[str, str]] = {}
