@@ -125,7 +125,7 @@ class _Resolver:
         if ref is None:
             return
         self.res.lists[node] = ref
-        elem = self.list_elem_type(ref)
+        elem = self.list_elem_type(ref, scopes)
         fields: dict = {}
         if elem is not None and elem.kind == "record":
             fields = self.pack.records.get(elem.name, {})
@@ -137,7 +137,7 @@ class _Resolver:
         if node.where is not None:
             self.visit(node.where, [*scopes, fields])
 
-    def list_elem_type(self, ref):
+    def list_elem_type(self, ref, scopes=()):
         kind = ref[0]
         t = None
         if kind == "fact":
@@ -147,7 +147,10 @@ class _Resolver:
         elif kind == "param":
             t = self.pack.params[ref[1]].type
         elif kind == "field":
-            return None
+            # A list field of the element being looked at (`nogen bs hvor (n > m)`
+            # inside `… hvor`): its type is in the enclosing scope. Without it the
+            # inner `hvor` saw no fields and every one of them was "ukendt navn".
+            t = scopes[ref[2]].get(ref[1])
         if t is None:
             return None
         if t.kind != "list":

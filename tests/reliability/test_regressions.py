@@ -295,3 +295,44 @@ def test_og_as_a_balanced_tree_equals_the_chain(values):
             tree.mangler, tree.grunde, tree.konflikter)
     else:
         assert chain == tree
+
+
+def test_an_inner_hvor_sees_the_fields_of_a_list_field(tmp_path: Path):
+    # `antal as_ hvor (nogen bs hvor (n > m))`, where bs is a list field of the
+    # outer element, was refused with "ukendt navn `n`": resolve gave the inner
+    # `hvor` no fields when its list was itself a field.
+    import json
+
+    from regelkode import emit_python, interpret
+    from regelkode.examples import load_module
+    from regelkode.pipeline import compile_pack
+    rule = GOOD_RULE.replace("krav: sand", "krav: v = 1") + """typer:
+  b:
+    beskrivelse: x
+    felter:
+      n: {type: heltal}
+  a:
+    beskrivelse: x
+    felter:
+      bs: {type: liste af b}
+      m: {type: heltal}
+fakta:
+  as_: {type: liste af a, beskrivelse: x}
+definitioner:
+  v:
+    type: heltal
+    værdi: antal as_ hvor (nogen bs hvor (n > m))
+"""
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
+    compiled = compile_pack(pack)
+    assert compiled.ok, compiled.diags.sorted()
+    module = load_module(emit_python.emit_module(compiled.program), "nested_hvor", tmp_path)
+    case = {"as_": [{"m": 1, "bs": [{"n": 0}, {"n": 2}]}, {"m": 5, "bs": [{"n": 3}]},
+                    {"m": 0, "bs": []}], "beregningsdato": "2024-01-01"}
+    for evaluate in (lambda c: interpret.evaluate(compiled.program, c),
+                     lambda c: module.evaluate(c)):
+        assert evaluate(case).definitioner["v"] == 1
+        case_missing = json.loads(json.dumps(case))
+        del case_missing["as_"][1]["m"]
+        assert evaluate(case_missing).definitioner["v"] == {
+            "ukendt": True, "mangler": ["as_[1].m"]}
