@@ -60,10 +60,12 @@ build: $(VENV_STAMP)
 	$(VENV)/bin/regelkode build
 
 # The packs are built first so a pack that doesn't compile stops here with its
-# diagnostics; the benchmark measures the site itself.
+# diagnostics; the benchmark measures the site itself. To put the table on the
+# site's page: make bench BENCH_ARGS="--side site/docs/hastighed.md"
+BENCH_ARGS ?=
 bench: $(VENV_STAMP)
 	$(VENV)/bin/regelkode build --no-site --quiet
-	"$(VPY)" -m bench
+	"$(VPY)" -m bench $(BENCH_ARGS)
 
 # Debian's chromium and chromium-driver for tests/browser (regelkode.browser).
 chromium:

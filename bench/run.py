@@ -537,9 +537,12 @@ def main(argv=None) -> int:
     n = args.sager or (200 if quick else 1000)
     work = ROOT / "build" / "bench"
     work.mkdir(parents=True, exist_ok=True)
-    r: dict = {"maskine": machine(),
-               "kommando": "make bench" if os.environ.get("MAKELEVEL") else
-               "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])}
+    given = " ".join(argv if argv is not None else sys.argv[1:])
+    if os.environ.get("MAKELEVEL"):
+        command = f'make bench BENCH_ARGS="{given}"' if given else "make bench"
+    else:
+        command = f"python -m bench {given}".rstrip()
+    r: dict = {"maskine": machine(), "kommando": command}
     t_start = time.perf_counter()
     try:
         print(f"bench: oversætter {PACK.relative_to(ROOT)} og et udsnit med "
