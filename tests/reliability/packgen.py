@@ -150,11 +150,11 @@ class _Gen:
             values = [self.name() for _ in range(self.draw(st.integers(2, 4)))]
             self.enums[self.type_name()] = values
         scalar_field_types = [*SCALARS, ANYDUR, *(("enum", e) for e in self.enums)]
-        for i in range(self.draw(st.integers(1, 3))):
+        for i in range(self.draw(st.integers(2, 3))):
             fields = {}
             for _ in range(self.draw(st.integers(1, 5))):
                 fields[self.name()] = self.pick(scalar_field_types)
-            if i > 0 and self.chance(0.5):
+            if i > 0 and self.chance(0.8):
                 # a list of an earlier record inside this one: nested `hvor`
                 inner = self.pick(list(self.records))
                 fields[self.name()] = ("list", ("record", inner))
@@ -296,6 +296,18 @@ class _Gen:
             return ""
         self.scope.append(elem_fields)
         try:
+            nested = [(n, ft[1]) for n, ft in elem_fields.items()
+                      if ft[0] == "list" and ft[1][0] == "record"]
+            if nested and self.chance(0.5):
+                # an aggregate over the element's own list field: e1 inside e0
+                lname, elem = self.pick(nested)
+                word = self.pick(["alle", "nogen", "ingen", "antal"])
+                inner = self.qualifier(self.records[elem[1]], max(d - 1, 0))
+                if word == "alle" and not inner:
+                    inner = " hvor (sand)"
+                body = f"({word} {lname}{inner})"
+                return f" hvor ({body} > {self.draw(st.integers(0, 2))})" if word == "antal" \
+                    else f" hvor {body}"
             bools = [n for n, ft in elem_fields.items() if ft == BOOL]
             form = self.draw(st.integers(0, 3))
             if form == 0 and bools:
