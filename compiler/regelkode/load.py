@@ -141,12 +141,21 @@ class _Converter:
         self.diags = diags
         self.count = 0
         self.too_big = False
+        self.too_deep = False
 
     def span(self, node) -> Span:
         return self.source.span(node.start_mark.index, node.end_mark.index)
 
-    def convert(self, node):
+    def convert(self, node, depth: int = 1):
         self.count += 1
+        if depth > MAX_YAML_DEPTH:
+            # block nesting (which libyaml composes) and aliases that contain
+            # themselves (`&a [*a]`) reach here; flow nesting stops in _compose
+            if not self.too_deep:
+                self.too_deep = True
+                self.diags.error("yaml-depth", f"YAML-strukturen er indlejret mere end "
+                                 f"{MAX_YAML_DEPTH} niveauer", self.span(node))
+            return None
         if self.count > MAX_NODES:
             if not self.too_big:
                 self.too_big = True
@@ -159,18 +168,18 @@ class _Converter:
                              "sandhedsværdier, lister og tabeller")
             return None
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
+            return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
             out = YList()
             out.span = self.span(node)
             out.item_spans = []
             for item in node.value:
-                out.append(self.convert(item))
+                out.append(self.convert(item, depth + 1))
                 out.item_spans.append(self.span(item))
             return out
         return self._scalar(node)
 
-    def _mapping(self, node):
+    def _mapping(self, node, depth):
         out = YMap()
         out.span = self.span(node)
         out.key_spans = {}
@@ -191,7 +200,7 @@ class _Converter:
                 continue
             out.key_spans[key] = self.span(knode)
             out.value_spans[key] = self.span(vnode)
-            out[key] = self.convert(vnode)
+            out[key] = self.convert(vnode, depth + 1)
         return out
 
     def _scalar(self, node, force_text: bool = False):
@@ -242,14 +251,55 @@ def read_text(path: Path, display: str, diags: Diagnostics) -> SourceFile | None
 # file it refuses is composed again by the pure-Python composer for the diagnostic.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
+# Deeper than this, a YAML file is refused. A real pack nests about 12 levels
+# (eksempler → givet → a list of records); nested exceptions take 2 per level.
+MAX_YAML_DEPTH = 64
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        super().__init__("too deep")
+        self.mark = mark
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """SafeLoader whose (recursive) composer stops at MAX_YAML_DEPTH with a position."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _flow_depth(text: str) -> int:
+    """Nesting of [ and { — an over-estimate, as brackets inside quotes count too."""
+    depth = best = 0
+    for ch in _BRACKETS.findall(text):
+        depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
+        best = max(best, depth)
+    return best
+
 
 def _compose(text: str):
-    if _FAST_LOADER is not None:
+    # libyaml's composer recurses in C: '[' * 100_000 crashed the whole process
+    # with a segmentation fault. Deep flow nesting goes to the pure-Python
+    # composer, which stops at MAX_YAML_DEPTH. (Block nesting is bounded by the
+    # file size: 2000 levels of indentation already take 2 MB.)
+    if _FAST_LOADER is not None and _flow_depth(text) <= MAX_YAML_DEPTH:
         try:
             return yaml.compose(text, Loader=_FAST_LOADER)
         except (yaml.YAMLError, RecursionError):
             pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.compose(text, Loader=_DepthLimitedLoader)
 
 
 def load_yaml(path: Path, display: str, diags: Diagnostics):
@@ -269,6 +319,10 @@ def load_yaml(path: Path, display: str, diags: Diagnostics):
         return None
     except yaml.YAMLError as exc:
         diags.error("yaml-syntax", f"YAML-fejl: {exc}", Span(display, 1, 1))
+        return None
+    except _TooDeep as exc:
+        diags.error("yaml-depth", f"YAML-strukturen er indlejret mere end {MAX_YAML_DEPTH} "
+                    "niveauer", source.span(exc.mark.index))
         return None
     except RecursionError:
         diags.error("yaml-depth", "YAML-strukturen er for dybt indlejret", Span(display, 1, 1))

@@ -336,3 +336,37 @@ definitioner:
         del case_missing["as_"][1]["m"]
         assert evaluate(case_missing).definitioner["v"] == {
             "ukendt": True, "mangler": ["as_[1].m"]}
+
+
+@pytest.mark.parametrize("text", [
+    "fakta:\n  a: " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "fakta:\n  a: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n",
+])
+def test_deep_flow_yaml_does_not_crash_the_process(tmp_path: Path, text):
+    # With PyYAML's libyaml composer (recursive in C), 100,000 nested brackets
+    # killed `regelkode check` with a segmentation fault. Run in a subprocess,
+    # so a regression fails this test instead of killing the test run.
+    import subprocess
+    import sys
+    pack = write_pack(tmp_path, "p", {"regler.yaml": text})
+    proc = subprocess.run([sys.executable, "-m", "regelkode", "check", str(pack)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, (proc.returncode, proc.stderr[-2000:])
+    assert "error[yaml-depth]: YAML-strukturen er indlejret mere end 64 niveauer" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("text", [
+    "a: &a [*a]\n",
+    "a: &a\n  b: *a\n",
+    "".join(" " * i + f"k{i}:\n" for i in range(100)) + " " * 100 + "x: 1\n",
+])
+def test_yaml_deeper_than_the_limit_is_refused_where_it_gets_too_deep(tmp_path: Path, text):
+    # Block nesting and self-containing aliases went through the converter's
+    # recursion; the error (if any) was at 1:1, and 100 levels of indentation
+    # were accepted although flow nesting that deep is not.
+    run = run_cli(["check", write_pack(tmp_path, "p", {"regler.yaml": text})])
+    assert run.code == 1
+    assert "error[yaml-depth]" in run.err
+    line = int(positioned_errors(run.err)[0]["line"])
+    assert line > 1 or text.startswith("a:")
