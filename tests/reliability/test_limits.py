@@ -156,3 +156,24 @@ def test_a_long_chain_of_definitions(tmp_path):
 def test_a_file_too_big(tmp_path):
     runs = _run_all(tmp_path, {"regler.yaml": _rule("s") + "# " + "x" * 2_100_000 + "\n"})
     _refused(runs, "file-size")
+
+
+def _nested_exceptions(levels: int, expr: str) -> str:
+    def exc(level):
+        pad = "    " * level
+        out = (f"{pad}      - id: u{level}\n{pad}        hvis: {json.dumps(expr)}\n"
+               f"{pad}        krav: {json.dumps(expr)}\n")
+        if level + 1 < levels:
+            out += f"{pad}        undtagelser:\n" + exc(level + 1)
+        return out
+    return _rule(expr).replace("    meddelelse: m\n", "    meddelelse: m\n    undtagelser:\n"
+                               + exc(0))
+
+
+def test_the_deepest_exceptions_yaml_allows_still_compile_and_run(tmp_path):
+    """As deep as the limits let a pack go: the generated module must still work."""
+    deepest = " og ".join(["(" * 0 + "ikke " * 70 + "s"] * 2)
+    runs = _run_all(tmp_path, {"regler.yaml": _nested_exceptions(30, deepest)})
+    assert [r.code for r in runs] == [0, 0, 0], runs[0].text[-3000:]
+    runs = _run_all(tmp_path, {"regler.yaml": _nested_exceptions(31, "s")})
+    _refused(runs, "yaml-depth")
