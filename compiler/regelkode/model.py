@@ -28,7 +28,9 @@ BUILTIN_NAMES = frozenset({"beregningsdato", "forrige"})
 MAX_TYPE_DEPTH = 12
 ARTICLE = {"fakta": "et faktum", "parameter": "en parameter", "definition": "en definition",
            "regel": "en regel", "type": "en type", "undtagelse": "en undtagelse"}
-NAME_RE = re.compile(r"^[a-zæøå_][a-zæøå0-9_]*$")
+# \Z, not $: `$` also matches before a final newline, and a key "r\n" (quoted in
+# YAML) passed both this and the schema's pattern, then failed as a Python name.
+NAME_RE = re.compile(r"^[a-zæøå_][a-zæøå0-9_]*\Z")
 
 
 @dataclass
@@ -299,7 +301,8 @@ class _Builder:
 
     def name_ok(self, name: str, span: Span, what: str) -> bool:
         if not NAME_RE.match(name):
-            self.diags.error("bad-name", f"`{name}` er ikke et gyldigt navn for {what}", span,
+            shown = f"`{name}`" if name.isprintable() else repr(name)  # one line, visibly
+            self.diags.error("bad-name", f"{shown} er ikke et gyldigt navn for {what}", span,
                              "brug små bogstaver, tal og _; start med et bogstav")
             return False
         if name in KEYWORDS:
@@ -441,6 +444,11 @@ class _Builder:
                     if v in KEYWORDS:
                         self.diags.error("keyword-name", f"`{v}` er et nøgleord og kan ikke være "
                                          "en opregningsværdi", value_span(t["værdier"], i))
+                    elif not NAME_RE.match(v):
+                        # the schema's pattern lets "v\n" through (see NAME_RE)
+                        self.diags.error("bad-name", f"{v!r} er ikke et gyldigt navn for en "
+                                         "opregningsværdi", value_span(t["værdier"], i),
+                                         "brug små bogstaver, tal og _; start med et bogstav")
                 self.pack.enums[name] = decl.values
             else:
                 felter = t["felter"]

@@ -370,3 +370,30 @@ def test_yaml_deeper_than_the_limit_is_refused_where_it_gets_too_deep(tmp_path: 
     assert "error[yaml-depth]" in run.err
     line = int(positioned_errors(run.err)[0]["line"])
     assert line > 1 or text.startswith("a:")
+
+
+def test_a_name_with_a_trailing_newline_is_refused(tmp_path: Path):
+    # A YAML key "r\n" (quoted) passed the schema's and the model's `^…$`
+    # patterns — `$` matches before a final newline — and crashed the build
+    # with AssertionError in emit_python.ident. Enum values "v\n" likewise
+    # passed (and then could never be written in an expression).
+    rule = r'''fakta:
+  "a\n": {type: heltal, beskrivelse: x}
+typer:
+  e:
+    beskrivelse: x
+    værdier: ["v\n", w]
+regler:
+  "r\n":
+    titel: T
+    område: o
+    alvor: brud
+    krav: sand
+    meddelelse: m
+'''
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
+    run = run_cli(["build", pack, "--no-site", "--out", tmp_path / "b"])
+    assert_clean_outcome(run)
+    assert run.code == 1
+    assert run.err.count("error[bad-name]") == 3, run.err
+    assert "'a\\n' er ikke et gyldigt navn for et faktum" in run.err
