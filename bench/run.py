@@ -251,6 +251,10 @@ def _rss_kib() -> int:
 
 def _worker(w: int, first: int, pool: int, rounds: int, work: str, barrier, results) -> None:
     try:
+        # What the parent built (compiler, IR, the per-case run's cases) is inherited by
+        # a forked worker; a batch process in production holds only the module. Keep the
+        # inherited objects out of the garbage collector's way, as they would not exist.
+        gc.freeze()
         s = _SETUP if _SETUP is not None else Setup(Path(work))
         cases = [s.case(i) for i in range(first, first + pool)]
         soft = sum(check_case(s, i, c) for i, c in enumerate(cases, first))
