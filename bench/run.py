@@ -19,7 +19,7 @@ How each number is taken, and why:
   explanations lazily, so `evaluate()` alone is reported separately.
 - batch: worker processes (one per core) each evaluate a pool of distinct
   cases several times over; only the evaluation is timed (the parent's
-  clock from a barrier to the last result), not making the cases.
+  clock between two barriers), not making the cases; the faster of two runs.
 - compile: `compile_pack` (= `regelkode check`) and `build_outputs` (the
   Python module, compiled by CPython, and the case schema) on the pack and
   on copies 10× and 100× its size.
@@ -58,6 +58,9 @@ TARGET_RATIO = 1.5           # generated ≤ 1.5 × hand-written, per case, expl
 TARGET_BATCH_S = 10.0        # 100,000 cases in under 10 s on 2 cores
 TARGET_COMPILE_S = 1.0       # the pack
 TARGET_COMPILE_100_S = 60.0  # 100 × the pack
+# The batch runs twice and the faster run counts: the machine may be shared, and
+# other work only ever makes a run slower (the same reasoning as best-of per case).
+BATCH_ATTEMPTS = 2
 
 
 class Disagreement(Exception):
@@ -262,12 +265,15 @@ def _worker(w: int, first: int, pool: int, rounds: int, work: str, barrier, resu
         statuses: dict = {}
         gc.collect()
         rss_before = _rss_kib()
-        barrier.wait()
-        t0 = time.perf_counter()
-        for _ in range(rounds):
-            for c in cases:
-                evaluate(c)
-        elapsed = time.perf_counter() - t0
+        elapsed = float("inf")
+        for _attempt in range(BATCH_ATTEMPTS):
+            barrier.wait()                  # start together
+            t0 = time.perf_counter()
+            for _ in range(rounds):
+                for c in cases:
+                    evaluate(c)
+            elapsed = min(elapsed, time.perf_counter() - t0)
+            barrier.wait()                  # the parent's clock stops when the last is done
         for c in cases:
             for r in evaluate(c).regler:
                 statuses[r.status] = statuses.get(r.status, 0) + 1
@@ -298,10 +304,13 @@ def batch(s: Setup, total: int, pool_per_worker: int, first_case: int) -> dict:
     for p in procs:
         p.start()
     try:
-        barrier.wait()
-        t0 = time.perf_counter()
+        wall = float("inf")
+        for _attempt in range(BATCH_ATTEMPTS):
+            barrier.wait()
+            t0 = time.perf_counter()
+            barrier.wait()
+            wall = min(wall, time.perf_counter() - t0)
         out = [results.get() for _ in procs]
-        wall = time.perf_counter() - t0
     except Exception:
         out = [results.get(timeout=5) for _ in procs]
         wall = float("nan")
@@ -321,6 +330,7 @@ def batch(s: Setup, total: int, pool_per_worker: int, first_case: int) -> dict:
     return {
         "sager": n, "forskellige_sager": workers * pool_per_worker, "gange_hver": rounds,
         "processer": workers, "sekunder": wall, "sager_pr_sekund": n / wall,
+        "forsøg": BATCH_ATTEMPTS,
         "sager_pr_sekund_pr_kerne": per_core,
         "sekunder_for_100000_paa_2_kerner": 100_000 / (2 * per_core),
         "maxrss_mib": max(o["maxrss_kib"] for o in out) / 1024,
@@ -445,13 +455,22 @@ ROWS = (
 )
 
 
+def _load_text(m: dict) -> str:
+    """The machine's load average (1 min) before and after: other work slows every number."""
+    before, after = m.get("load_før"), m.get("load_efter")
+    if not before or not after:
+        return ""
+    return (f"; belastning (load average, 1 min) {_fmt(before[0], 2)} før og "
+            f"{_fmt(after[0], 2)} efter kørslen")
+
+
 def markdown_table(r: dict) -> str:
     m, p = r["maskine"], r["pr_sag"]
     med = p["median_us"]
     lines = [
         f"- **Maskine:** {m['nproc']} kerner (`nproc`), {m['cpu']}, "
         f"{m['implementation']} {m['python']}, {m['platform']}",
-        f"- **Kørt:** {m['dato']}, commit `{m['commit']}`",
+        f"- **Kørt:** {m['dato']}, commit `{m['commit']}`" + _load_text(m),
         f"- **Kommando:** `{r['kommando']}`",
         "",
         f"### Evaluering pr. sag ({p['sager']} sager, hver sags bedste af {p['gentagelser']}, "
@@ -473,7 +492,7 @@ def markdown_table(r: dict) -> str:
                      f"(median {_fmt(h['median_kib'], 0)} KiB; tracemalloc).")
     if "batch" in r:
         b = r["batch"]
-        lines += ["", "### Batch", "",
+        lines += ["", f"### Batch (den hurtigste af {b.get('forsøg', 1)} kørsler)", "",
                   "| sager | processer | sekunder | sager pr. sekund | pr. kerne | "
                   "100.000 på 2 kerner | maks. RSS pr. proces |",
                   "|---:|---:|---:|---:|---:|---:|---:|",
