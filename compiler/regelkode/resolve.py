@@ -18,7 +18,10 @@ from . import ast
 from .diagnostics import Diagnostics, Span, did_you_mean
 from .model import Expr, Pack
 
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# `{navn}` in a message is a placeholder when the braces hold a letter or `_`
+# (names may be just `_`); `{}`, `{ }` or `{0}` are text, printed as written
+# (they used to be "ukendt navn").
+PLACEHOLDER = re.compile(r"\{([^{}]*[^\W\d][^{}]*)\}")
 
 
 @dataclass

@@ -6,6 +6,7 @@ commit that added it says why the fix is right.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -397,3 +398,28 @@ regler:
     assert run.code == 1
     assert run.err.count("error[bad-name]") == 3, run.err
     assert "'a\\n' er ikke et gyldigt navn for et faktum" in run.err
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("Brug {} eller {0} eller { }", "Brug {} eller {0} eller { }"),
+    ("{{}} {_}", "{{}} 7"),
+    ("værdi: {_} {", "værdi: 7 {"),
+])
+def test_braces_without_a_name_in_a_message_are_text(tmp_path: Path, message, expected):
+    # A message "Brug {}" was refused with "ukendt navn `{}`": every pair of
+    # braces counted as a placeholder. Only braces holding a letter or `_` do.
+    from regelkode import interpret
+    from regelkode.pipeline import compile_pack
+    rule = GOOD_RULE.replace("krav: sand", "krav: falsk").replace(
+        "meddelelse: m", f"meddelelse: {json.dumps(message)}") + (
+        "fakta:\n  _: {type: heltal, beskrivelse: x}\n")
+    compiled = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": rule}))
+    assert compiled.ok, compiled.diags.sorted()
+    rapport = interpret.evaluate(compiled.program, {"_": 7}, dato="2024-01-01")
+    assert rapport.regler[0].meddelelse == expected
+
+
+def test_an_unknown_name_in_braces_is_still_an_error(tmp_path: Path):
+    rule = GOOD_RULE.replace("meddelelse: m", 'meddelelse: "Hej {navn}"')
+    run = run_cli(["check", write_pack(tmp_path, "p", {"regler.yaml": rule})])
+    assert run.code == 1 and "ukendt navn `{navn}` i meddelelsen" in run.err
