@@ -40,7 +40,9 @@ def docstring(text: str, indent: str) -> str:
     if not plain:
         return indent + repr(text)
     lines = text.split("\n")
-    body = "\n".join((indent + line) if line else "" for line in lines)[len(indent):]
+    # the first line follows the quotes; only the others are indented (slicing
+    # the indent off the joined text ate the newline of an empty first line)
+    body = "\n".join([lines[0], *((indent + line) if line else "" for line in lines[1:])])
     return f'{indent}"""{body}\n{indent}"""' if len(lines) > 1 else f'{indent}"""{body}"""'
 
 

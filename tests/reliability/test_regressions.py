@@ -423,3 +423,23 @@ def test_an_unknown_name_in_braces_is_still_an_error(tmp_path: Path):
     rule = GOOD_RULE.replace("meddelelse: m", 'meddelelse: "Hej {navn}"')
     run = run_cli(["check", write_pack(tmp_path, "p", {"regler.yaml": rule})])
     assert run.code == 1 and "ukendt navn `{navn}` i meddelelsen" in run.err
+
+
+@pytest.mark.parametrize("title", ["\nTitel", "\n\nTo linjer\nher", "Én\n  indrykket\nlinje"])
+def test_a_title_starting_with_a_newline_keeps_its_text_in_the_docstring(tmp_path: Path, title):
+    # docstring() indented every line and then sliced the indent off the
+    # start, which ate the newline (and part of the text's indentation) when
+    # the first line was empty: "\nTitel" became the docstring "  Titel".
+    import inspect
+
+    from regelkode import emit_python
+    from regelkode.examples import load_module
+    from regelkode.pipeline import compile_pack
+    rule = GOOD_RULE + f"definitioner:\n  x:\n    type: heltal\n    titel: {json.dumps(title)}\n" \
+        "    værdi: '1'\n"
+    compiled = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": rule}))
+    assert compiled.ok, compiled.diags.sorted()
+    source = emit_python.emit_module(compiled.program)
+    module = load_module(source, "doc_title", tmp_path)
+    assert inspect.getdoc(module.definition_x) == inspect.cleandoc(title)
+    assert module.definition_x.__doc__.startswith(title.split("\n")[0] + "\n")
