@@ -252,7 +252,8 @@ def _rss_kib() -> int:
         return 0
 
 
-def _worker(w: int, first: int, pool: int, rounds: int, work: str, barrier, results) -> None:
+def _worker(w: int, first: int, pool: int, rounds: int, work: str, barrier, results,
+            check: bool = True) -> None:
     try:
         # What the parent built (compiler, IR, the per-case run's cases) is inherited by
         # a forked worker; a batch process in production holds only the module. Keep the
@@ -260,7 +261,7 @@ def _worker(w: int, first: int, pool: int, rounds: int, work: str, barrier, resu
         gc.freeze()
         s = _SETUP if _SETUP is not None else Setup(Path(work))
         cases = [s.case(i) for i in range(first, first + pool)]
-        soft = sum(check_case(s, i, c) for i, c in enumerate(cases, first))
+        soft = sum(check_case(s, i, c) for i, c in enumerate(cases, first)) if check else 0
         evaluate = s.module.evaluate
         statuses: dict = {}
         gc.collect()
@@ -287,9 +288,10 @@ def _worker(w: int, first: int, pool: int, rounds: int, work: str, barrier, resu
             results.put({"w": w, "fejl": f"{type(exc).__name__}: {exc}"})
 
 
-def batch(s: Setup, total: int, pool_per_worker: int, first_case: int) -> dict:
+def batch(s: Setup, total: int, pool_per_worker: int, first_case: int,
+          workers: int | None = None, check: bool = True) -> dict:
     global _SETUP
-    workers = machine_cores()
+    workers = workers or machine_cores()
     rounds = max(1, total // (workers * pool_per_worker))
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")
@@ -299,7 +301,7 @@ def batch(s: Setup, total: int, pool_per_worker: int, first_case: int) -> dict:
     results = ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(w, first_case + w * pool_per_worker,
                                                 pool_per_worker, rounds, str(s.work),
-                                                barrier, results))
+                                                barrier, results, check))
              for w in range(workers)]
     for p in procs:
         p.start()
@@ -502,6 +504,15 @@ def markdown_table(r: dict) -> str:
                   f"{_fmt(b['sekunder_for_100000_paa_2_kerner'], 2)} s | "
                   f"{_fmt(b['maxrss_mib'], 0)} MiB (heraf sagerne og modulet "
                   f"{_fmt(b['rss_før_mib'], 0)} MiB) |"]
+        one = r.get("batch_1_proces")
+        if one:
+            lines.append(
+                f"| {_int(one['sager'])} | 1 | {_fmt(one['sekunder'], 2)} | "
+                f"{_fmt(one['sager_pr_sekund'], 0)} | {_fmt(one['sager_pr_sekund'], 0)} | | "
+                f"{_fmt(one['maxrss_mib'], 0)} MiB |")
+            lines += ["", f"{b['processer']} processer bedømmer "
+                      f"{_fmt(b['sager_pr_sekund'] / one['sager_pr_sekund'], 2)} gange så mange "
+                      "sager pr. sekund som én proces alene."]
     if r.get("oversættelse"):
         lines += ["", "### Oversættelse", "",
                   "| størrelse | regler | check s | build s | i alt s | ms pr. regel |",
@@ -581,6 +592,10 @@ def main(argv=None) -> int:
             pool = 1000 if quick else 2500
             print(f"bench: batch med {total:,} sager …".replace(",", "."), flush=True)
             r["batch"] = batch(s, total, pool, first_case=n)
+            if r["batch"]["processer"] > 1:
+                # How well the cores scale: the same pool (already checked) in one process.
+                r["batch_1_proces"] = batch(s, total // 10, pool, first_case=n, workers=1,
+                                            check=False)
             checked += r["batch"]["forskellige_sager"]
             soft += r["batch"]["afvigende_tekster"]
         r["enighed"] = {"sager": checked, "afvigende_tekster": soft}
