@@ -103,16 +103,26 @@ def build_outputs(c: Compiled) -> dict[str, bytes]:
 
 
 def cmd_build(args) -> int:
-    from .output import replace_tree
-    results, ok = _compile_all(_packs(args.packs), args.format)
+    from .output import recover, replace_trees
+    out = Path(args.out)
+    paths = _packs(args.packs)
+    try:
+        # First undo what a killed build may have left, whatever this build does.
+        for path in paths:
+            recover(out / Path(path).name)
+    except OSError as exc:
+        print(f"regelkode: kunne ikke rydde op efter en afbrudt bygning: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAIL
+    results, ok = _compile_all(paths, args.format)
     if not ok:
         print("regelkode: bygningen er stoppet; intet er skrevet", file=sys.stderr)
         return EXIT_FAIL
-    out = Path(args.out)
     try:
         staged = {c.pack.id: build_outputs(c) for c in results}
-        for pack_id, files in staged.items():
-            replace_tree(out / pack_id, files)
+        # All packs or none: a full disk while writing the second leaves the first as it was.
+        replace_trees({out / pack_id: (files, None) for pack_id, files in staged.items()})
+        for pack_id in staged:
             print(f"{out / pack_id / (pack_id + '.py')}")
         if not args.no_site:
             from .site import build_site
