@@ -52,6 +52,9 @@ def _load_case(pack, ex) -> tuple[dict | None, str | None]:
         path = (pack_dir / ex.case_ref).resolve()
         if not path.is_relative_to(pack_dir.resolve()):
             return None, f"sagen `{ex.case_ref}` ligger uden for pakken"
+        if not path.is_file():
+            # a FIFO inside the pack would block the read forever
+            return None, f"sagen `{ex.case_ref}` er ikke en fil"
         try:
             base = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

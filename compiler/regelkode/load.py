@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import stat
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -226,10 +227,20 @@ class _Converter:
 
 def read_text(path: Path, display: str, diags: Diagnostics) -> SourceFile | None:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO blocks open() forever, a device (/dev/zero) never ends
+            diags.error("file-kind", "filen er ikke en almindelig fil (fx en FIFO eller en "
+                        "enhed) og læses ikke", Span(display, 1, 1))
+            return None
+        if info.st_size > MAX_FILE_BYTES:
             diags.error("file-size", f"filen er over {MAX_FILE_BYTES} bytes", Span(display, 1, 1))
             return None
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)      # bounded even if the file grows meanwhile
+        if len(data) > MAX_FILE_BYTES:
+            diags.error("file-size", f"filen er over {MAX_FILE_BYTES} bytes", Span(display, 1, 1))
+            return None
     except OSError as exc:
         diags.error("file-read", f"kan ikke læse filen: {exc.strerror}", Span(display, 1, 1))
         return None
