@@ -22,7 +22,7 @@ import yaml
 
 from .diagnostics import Diagnostics, Span, did_you_mean
 
-PACK_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+PACK_ID = re.compile(r"^[a-z][a-z0-9_]*\Z")     # \Z: `$` would allow "x\n"
 MAX_NODES = 200_000
 MAX_FILE_BYTES = 2_000_000
 
@@ -509,6 +509,10 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
                     Span(f"{display}/pakke.yaml", 1, 1))
         return None
     mdisplay = f"{display}/pakke.yaml"
+    if not _inside(manifest_path, pack_dir):
+        # a symlink to a file elsewhere was read like any other manifest
+        diags.error("outside-pack", "filen peger uden for pakken", Span(mdisplay, 1, 1))
+        return None
     manifest = load_yaml(manifest_path, mdisplay, diags)
     if manifest is None or not validate(manifest, "pakke", diags):
         return None
@@ -528,6 +532,11 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
         if not PACK_ID.match(parent_id) or not parent_dir.is_dir():
             diags.error("extends-unknown", f"pakken `{parent_id}` findes ikke i {rules_root.name}/",
                         span)
+            continue
+        if not _inside(parent_dir, rules_root):
+            # a sibling that is a symlink to a folder elsewhere
+            diags.error("outside-pack", f"pakken `{parent_id}` ligger uden for "
+                        f"{rules_root.name}/", span)
             continue
         parent = load_pack(parent_dir, diags, _chain=(*_chain, pack_id))
         if parent is not None:
