@@ -147,9 +147,18 @@ def load_generated(c: Compiled, tmp: Path):
     return load_module(emit_python.emit_module(c.program), c.pack.id, tmp)
 
 
+# A case of MAX_LISTE elements in each of many lists is a few MB; past this a
+# file (or /dev/zero, or a pipe that never ends) is refused, not read to the end.
+MAX_CASE_BYTES = 64_000_000
+
+
 def _read_case(path: str):
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_CASE_BYTES + 1)
+        if len(data) > MAX_CASE_BYTES:
+            raise rt.SagFejl("$", f"{path} er over {MAX_CASE_BYTES} bytes")
+        text = data.decode("utf-8")
     except OSError as exc:
         raise rt.SagFejl("$", f"kan ikke læse {path}: {exc.strerror}") from None
     except UnicodeDecodeError:

@@ -219,3 +219,11 @@ def test_eval_refuses_a_bad_case_file_with_a_message(tmp_path, name):
     assert run.out == "", "a refused case prints no (partial) report"
     assert "regelkode: sagen afvises: " in run.err
     assert run.err.strip().splitlines()[-1].startswith("regelkode: sagen afvises: $")
+
+
+def test_eval_of_an_endless_case_file_stops(tmp_path):
+    """`regelkode eval PACK /dev/zero` read until memory ran out; now it stops at a bound."""
+    start = time.monotonic()
+    run = run_cli(["eval", EKSEMPEL, "/dev/zero"], limit=60)
+    assert time.monotonic() - start < 30
+    assert run.code == 1 and "er over" in run.err and "bytes" in run.err
