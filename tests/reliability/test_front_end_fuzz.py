@@ -9,9 +9,12 @@ or exit 1 with diagnostics that name file:line:column — in bounded time.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +23,7 @@ from .support import (
     HARD_LIMIT_S,
     assert_clean_outcome,
     fuzz_settings,
+    positioned_errors,
     run_cli,
     to_yaml,
     write_pack,
@@ -180,3 +184,33 @@ def test_yaml_quote_round_trips_hostile_text():
     import yaml
     for text in ['a"b', "a\\b", "\u2028x\u0085", "\x00\x7f\x9f", "𝔘", "\ufeff", '"""', "\n\t"]:
         assert yaml.safe_load("x: " + yaml_quote(text))["x"] == text
+
+
+# A few real processes, as CI and editors run the compiler: the in-process runs
+# above can't see what only a fresh interpreter does (imports, exit codes, stderr).
+SUBPROCESS_INPUTS = {
+    "ikke utf-8": b"regler:\n  r:\n    titel: \xff\xfe\n",
+    "tom": b"",
+    "dyb": b"fakta:\n  a: " + b"[" * 200_000 + b"]" * 200_000 + b"\n",
+    "tag": b"regler: !!python/object/apply:os.system ['true']\n",
+    "stort tal": b"fakta:\n  a: {type: heltal, beskrivelse: x}\nregler:\n  r: {titel: T, "
+                 b"omr\xc3\xa5de: o, alvor: brud, krav: 'a > " + b"9" * 5000
+                 + b"', meddelelse: m}\n",
+    "ubalanceret": b"regler:\n  r: {titel: T, omr\xc3\xa5de: o, alvor: brud, krav: '((((a', "
+                   b"meddelelse: m}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SUBPROCESS_INPUTS))
+@pytest.mark.parametrize("command", ["check", "build", "eval", "test"])
+def test_real_processes_answer_with_diagnostics(tmp_path, name, command):
+    pack = write_pack(tmp_path, "proces", {"regler.yaml": SUBPROCESS_INPUTS[name]})
+    case = tmp_path / "sag.json"
+    case.write_text("{}")
+    argv = {"check": ["check", pack], "test": ["test", pack], "eval": ["eval", pack, case],
+            "build": ["build", pack, "--no-site", "--out", tmp_path / "b"]}[command]
+    proc = subprocess.run([sys.executable, "-m", "regelkode", *map(str, argv)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr
+    assert positioned_errors(proc.stderr), proc.stderr[-2000:]
