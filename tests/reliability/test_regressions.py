@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .support import assert_clean_outcome, positioned_errors, run_cli, write_pack
+from .support import (
+    assert_clean_outcome,
+    fuzz_settings,
+    positioned_errors,
+    run_cli,
+    write_pack,
+)
 
 GOOD_RULE = """regler:
   r:
@@ -269,6 +275,7 @@ def test_a_table_with_400_columns_builds_and_both_back_ends_agree(tmp_path: Path
 _three = st.sampled_from([True, False, "u1", "u2", "u3", "k"])
 
 
+@fuzz_settings()
 @given(values=st.lists(_three, min_size=1, max_size=12))
 def test_og_as_a_balanced_tree_equals_the_chain(values):
     """The lowering's balanced `og` (wide tables) gives what the left-nested chain gave."""
