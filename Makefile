@@ -4,6 +4,7 @@
 #   make test    set up .venv, make sure Chromium + ChromeDriver are there, ruff, pytest
 #   make bench   set up .venv, build the packs, then time evaluation, batch, compile and site
 #                (table on stdout, numbers in build/bench.json; see bench/run.py)
+#   make fuzz-long   the reliability property tests with 10,000 examples each (over an hour)
 #   make clean   remove build output and tool caches (keeps .venv)
 #   make distclean   clean, and remove .venv too
 #
@@ -32,7 +33,7 @@ CHROMEDRIVER := /usr/bin/chromedriver
 # apt-get runs as root; prefix sudo when not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo 2>/dev/null)
 
-.PHONY: build test bench venv lint pytest chromium clean distclean
+.PHONY: build test bench fuzz-long venv lint pytest chromium clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -66,6 +67,15 @@ BENCH_ARGS ?=
 bench: $(VENV_STAMP)
 	$(VENV)/bin/regelkode build --no-site --quiet
 	"$(VPY)" -m bench $(BENCH_ARGS)
+
+# The reliability property tests (tests/reliability) with 10,000 examples each
+# instead of CI's 200, statistics per test at the end, a copy of the output in
+# build/fuzz-long.log. See site/docs/paalidelighed.md for the last run.
+FUZZ_EXAMPLES ?= 10000
+fuzz-long: $(VENV_STAMP)
+	mkdir -p build
+	REGELKODE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) "$(VPY)" -m pytest -q -p no:cacheprovider \
+	  --hypothesis-show-statistics --durations=25 tests/reliability 2>&1 | tee build/fuzz-long.log
 
 # Debian's chromium and chromium-driver for tests/browser (regelkode.browser).
 chromium:
