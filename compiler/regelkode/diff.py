@@ -41,6 +41,7 @@ from . import interpret
 from . import mdtext as md
 from . import runtime as rt
 from .diagnostics import Span, _gh_escape
+from .load import to_plain
 from .tables import shape
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -229,11 +230,6 @@ def _expr_field(details, what, old, new):
         details.append((what, _text(old), _text(new)))
 
 
-def _plain(value):
-    from .examples import _plain as plain
-    return plain(value)
-
-
 def _examples(details, old, new):
     om = {e.name: e for e in old}
     nm = {e.name: e for e in new}
@@ -248,7 +244,7 @@ def _examples(details, old, new):
         _field(details, f"eksempel `{name}`: forventet", o.expected, e.expected)
         _field(details, f"eksempel `{name}`: dato", o.date, e.date)
         _field(details, f"eksempel `{name}`: sag", o.case_ref, e.case_ref)
-        og, ng = _plain(o.given), _plain(e.given)
+        og, ng = to_plain(o.given), to_plain(e.given)
         keys = sorted(k for k in set(og) | set(ng) if og.get(k, _NONE) != ng.get(k, _NONE))
         if keys:    # only the facts that differ, so a long case stays readable
             details.append((f"eksempel `{name}`: givet",
@@ -427,7 +423,7 @@ def structure(old, new, oc=None, nc=None, layer: str | None = None) -> list[Chan
     details: list = []
     om, nm = old.source.manifest, new.source.manifest
     for key in ("titel", "version", "udvider", "dækning"):
-        _field(details, key, _plain(om.get(key)), _plain(nm.get(key)))
+        _field(details, key, to_plain(om.get(key)), to_plain(nm.get(key)))
     if details:
         changes.append(Change("pakke", new.id, "ændret", details,
                               Span(f"{new.source.display}/pakke.yaml", 1, 1)))

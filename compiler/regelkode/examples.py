@@ -17,6 +17,7 @@ from pathlib import Path
 from . import interpret
 from . import runtime as rt
 from .diagnostics import Diagnostics, Span
+from .load import to_plain
 
 
 @dataclass
@@ -61,19 +62,9 @@ def _load_case(pack, ex) -> tuple[dict | None, str | None]:
             return None, f"sagen `{ex.case_ref}` kan ikke læses: {exc}"
         if not isinstance(base, dict):
             return None, f"sagen `{ex.case_ref}` er ikke et JSON-objekt"
-    given = _plain(ex.given)
+    given = to_plain(ex.given)
     merged = {**base, **given}
     return merged, None
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def collect(compiled) -> list[ExampleCase]:

@@ -369,12 +369,12 @@ def schema(name: str) -> dict:
     return _SCHEMAS[name]
 
 
-def _to_plain(value):
-    """A copy without our subclasses, which jsonschema doesn't need."""
+def to_plain(value):
+    """A YAML tree as plain dicts, lists and str: no positions, comparable and JSON-ready."""
     if isinstance(value, dict):
-        return {str(k): _to_plain(v) for k, v in value.items()}
+        return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_to_plain(v) for v in value]
+        return [to_plain(v) for v in value]
     if isinstance(value, str):
         return str(value)
     return value
@@ -412,7 +412,7 @@ _TYPE_NAMES = {"string": "en tekst", "integer": "et heltal", "object": "en tabel
 def validate(tree, schema_name: str, diags: Diagnostics) -> bool:
     validator = jsonschema.Draft202012Validator(schema(schema_name))
     ok = True
-    errors = sorted(validator.iter_errors(_to_plain(tree)),
+    errors = sorted(validator.iter_errors(to_plain(tree)),
                     key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     for err in errors:
         ok = False

@@ -262,7 +262,7 @@ class Pack:
         return None
 
 
-def _layers(src: PackSource) -> list[PackSource]:
+def layers_base_first(src: PackSource) -> list[PackSource]:
     """Base packs first, each once."""
     order: list[PackSource] = []
     seen: set[str] = set()
@@ -395,7 +395,7 @@ class _Builder:
     # -- sections --
     def build(self) -> Pack:
         src = self.pack.source
-        for layer in _layers(src):
+        for layer in layers_base_first(src):
             self.layer = layer.id
             self.pack_dir = layer.path
             self.pack.layers.append(layer.id)

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics, did_you_mean
-from .load import YMap, load_yaml, value_span
+from .load import YMap, load_yaml, to_plain, value_span
+from .model import layers_base_first
 
 REVIEW_KEY = "gennemgået"
 NOT_REVIEWED, REVIEWED, CHANGED = "ikke gennemgået", "gennemgået", "ændret siden gennemgang"
@@ -32,19 +33,9 @@ SECTIONS = {"regel": "regler", "definition": "definitioner", "parameter": "param
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
-
-
 def canonical(decl_tree) -> str:
     """The declaration as canonical JSON, without its review block."""
-    data = {k: v for k, v in _plain(decl_tree).items() if k != REVIEW_KEY}
+    data = {k: v for k, v in to_plain(decl_tree).items() if k != REVIEW_KEY}
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -83,25 +74,10 @@ class Declaration:
         return state(self.review, self.fingerprint)
 
 
-def _layers(src) -> list:
-    """Base packs first, each once (as in model.py: later layers override)."""
-    order, seen = [], set()
-
-    def visit(p):
-        for parent in p.parents:
-            visit(parent)
-        if p.id not in seen:
-            seen.add(p.id)
-            order.append(p)
-
-    visit(src)
-    return order
-
-
 def declarations(pack) -> dict[tuple[str, str], Declaration]:
     """(kind, id) -> where its YAML is, for every rule, definition and parameter."""
     out = {}
-    for layer in _layers(pack.source):
+    for layer in layers_base_first(pack.source):
         for f in layer.files:
             for kind, section_name in SECTIONS.items():
                 section = f.tree.get(section_name)
@@ -245,10 +221,10 @@ def _verify(old_tree, new_text: str, decl: Declaration, af, dato, fp) -> None:
         probe = Path(tmp) / decl.path.name
         probe.write_text(new_text, encoding="utf-8")
         new_tree = load_yaml(probe, decl.display, Diagnostics())
-    expected = _plain(old_tree)
+    expected = to_plain(old_tree)
     expected[SECTIONS[decl.kind]][decl.id][REVIEW_KEY] = {
         "af": af, "dato": dato.isoformat(), "fingeraftryk": fp}
-    if new_tree is None or _plain(new_tree) != expected:
+    if new_tree is None or to_plain(new_tree) != expected:
         raise ApproveError(f"gennemgået-blokken kunne ikke skrives sikkert i {decl.display} "
                            "(filens layout er usædvanligt); tilføj den i hånden:\n  "
                            + review_block(af, dato, fp))
