@@ -581,7 +581,8 @@ def op_standard(basis, undtagelser):
         if all(o.__class__ is not Ukendt for o in outcomes) and all(
                 _lige(o, basis) for o in outcomes):
             return basis
-    return _flet(*(g for g, _ in unknown))
+    # The base value's own missing facts count too: it may be what the answer is.
+    return _flet(*(g for g, _ in unknown), *([basis] if basis.__class__ is Ukendt else []))
 
 
 def regel_status(gaelder, krav, alvor):
@@ -709,12 +710,12 @@ def _norm(value, typ, dele):
         if _er_heltal(value, 10 ** 15):
             return value * 100
         if isinstance(value, str) and _BELOEB.fullmatch(value):
-            return int(Decimal(value) * 100)
+            return int(_CTX.multiply(Decimal(value), 100))
         # A Decimal (json.load(..., parse_float=Decimal)) gets the text form's limit of
         # 15 digits before the point; quantize would raise on one past 40 digits.
         if isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 15 and (
                 value == value.quantize(Decimal("0.01"), context=_CTX)):
-            return int(value * 100)
+            return int(_CTX.multiply(value, 100))
         _fejl_type(dele, 'et beløb i kroner som tekst med højst 2 decimaler, fx "12326.50"',
                    value)
     if kind == "decimal":

@@ -160,3 +160,17 @@ def test_values_as_json_and_danish_text():
     assert rt.tekst(rt.Varighed(18, 0), ("varighed",)) == "1 år og 6 måneder"
     assert rt.tekst(rt.Varighed(0, 182), ("varighed",)) == "26 uger"
     assert rt.tekst(Decimal("1.50"), ("decimal",)) == "1,5"
+
+
+def test_undecided_exception_over_unknown_base_names_both_missing_facts():
+    out = rt.op_standard(U, (("a", V, True),))
+    assert isinstance(out, rt.Ukendt) and out.mangler == {"x", "y"}
+
+
+def test_money_from_text_ignores_the_callers_decimal_context():
+    with localcontext() as ctx:
+        ctx.prec = 3
+        f = rt.normaliser({"beløb": "12326.50"}, {"beløb": ("beløb",)})
+        assert f["beløb"] == 1232650
+        f = rt.normaliser({"beløb": Decimal("12326.50")}, {"beløb": ("beløb",)})
+        assert f["beløb"] == 1232650
