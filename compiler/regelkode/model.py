@@ -540,8 +540,12 @@ class _Builder:
             from .diagnostics import did_you_mean
             known = ["sandhedsværdi", "heltal", "decimal", "beløb", "dato", "varighed", "tekst",
                      *self.pack.enums, *self.pack.records]
+            # difflib over every type for every unknown one is quadratic; the
+            # first hundred get a "mente du …?", the rest the list of kinds
+            self.type_hints_left = getattr(self, "type_hints_left", 100) - 1
+            hint = did_you_mean(str(text), known) if self.type_hints_left >= 0 else None
             self.diags.error("unknown-type", f"ukendt type `{text}`", span,
-                             did_you_mean(str(text), known) or
+                             hint or
                              "typer: " + ", ".join(known[:7]) + ", en opregning, en post "
                              "eller `liste af …`")
         return t

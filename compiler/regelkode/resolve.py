@@ -22,6 +22,7 @@ from .model import Expr, Pack
 # (names may be just `_`); `{}`, `{ }` or `{0}` are text, printed as written
 # (they used to be "ukendt navn").
 PLACEHOLDER = re.compile(r"\{([^{}]*[^\W\d][^{}]*)\}")
+MAX_HINTS = 100     # unknown names that get a "mente du …?" (see _Resolver.__init__)
 
 
 @dataclass
@@ -42,6 +43,9 @@ class _Resolver:
         self.diags = diags
         self.res = Resolution()
         self.enum_values = {v for values in pack.enums.values() for v in values}
+        # "mente du …?" runs difflib over every name in the pack; a file of
+        # 20,000 unknown names took 70 s. Hints for the first ones are enough.
+        self.hints_left = MAX_HINTS
 
     # -- expressions --
     def expr(self, e: Expr | None, item, *, context: str = "regel", scopes=()):
@@ -112,11 +116,14 @@ class _Resolver:
                 self.bad(node, f"`{n}` er en regel; udtryk kan kun bruge fakta, parametre og "
                          "definitioner", "lav en definition, som reglen og dette udtryk deler")
                 return
-            candidates = [*p.facts, *p.params, *p.defs, *self.enum_values, "beregningsdato"]
-            for fields in scopes:
-                candidates.extend(fields)
-            self.diags.error("unknown-name", f"ukendt navn `{n}`", node.span,
-                             did_you_mean(n, candidates))
+            hint = None
+            if self.hints_left > 0:
+                self.hints_left -= 1
+                candidates = [*p.facts, *p.params, *p.defs, *self.enum_values, "beregningsdato"]
+                for fields in scopes:
+                    candidates.extend(fields)
+                hint = did_you_mean(n, candidates)
+            self.diags.error("unknown-name", f"ukendt navn `{n}`", node.span, hint)
 
     def bad(self, node, message, hint=None):
         self.diags.error("misplaced-name", message, node.span, hint)
@@ -217,10 +224,13 @@ class _Resolver:
             elif name == "beregningsdato":
                 parts.append((name, ("today",), span))
             else:
+                hint = None
+                if self.hints_left > 0:
+                    self.hints_left -= 1
+                    hint = did_you_mean(name, [*self.pack.facts, *self.pack.defs,
+                                               *self.pack.params, "beregningsdato"])
                 self.diags.error("unknown-name", f"ukendt navn `{{{name}}}` i meddelelsen", span,
-                                 did_you_mean(name, [*self.pack.facts, *self.pack.defs,
-                                                     *self.pack.params, "beregningsdato"]) or
-                                 "en meddelelse kan indsætte værdien af et faktum, en "
+                                 hint or "en meddelelse kan indsætte værdien af et faktum, en "
                                  "definition, en parameter eller beregningsdato")
         parts.append(text[pos:])
         return [p for p in parts if p != ""]
