@@ -24,6 +24,7 @@ from .diagnostics import Diagnostics, Span, did_you_mean
 
 PACK_ID = re.compile(r"^[a-z][a-z0-9_]*\Z")     # \Z: `$` would allow "x\n"
 MAX_NODES = 200_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_FILE_BYTES = 2_000_000
 
 _ALLOWED_TAGS = {
@@ -216,6 +217,13 @@ class _Converter:
                     return int(node.value.replace("_", ""), 0)
                 except ValueError:
                     pass
+        if _SURROGATE.search(node.value):
+            # YAML's "\ud800" escape gives a lone surrogate, which no UTF-8 file,
+            # report or generated module can hold (UnicodeEncodeError downstream)
+            self.diags.error("yaml-surrogate", "teksten indeholder en enlig surrogat "
+                             "(\\ud800-\\udfff), som ikke er gyldig Unicode", self.span(node),
+                             "skriv tegnet selv, eller brug \\U og otte cifre, fx \\U0001F600")
+            return None
         s = YStr(node.value)
         s.source = self.source
         s.start = node.start_mark.index
