@@ -611,6 +611,7 @@ class SagFejl(ValueError):
 _DECIMAL = _re.compile(r"-?\d{1,30}(\.\d{1,20})?")
 _BELOEB = _re.compile(r"-?\d{1,15}(\.\d{1,2})?")
 _DATO = _re.compile(r"\d{4}-\d{2}-\d{2}")
+_SURROGAT = _re.compile("[\ud800-\udfff]")
 RESERVEREDE = ("beregningsdato", "beskrivelse")
 
 
@@ -738,7 +739,12 @@ def _norm(value, typ, dele):
         _fejl_type(dele, 'en varighed {"måneder": n, "dage": n}', value)
     if kind == "tekst":
         if isinstance(value, str) and len(value) <= 100_000:
-            return value
+            if not _SURROGAT.search(value):
+                return value
+            # JSON's "\ud800" escape gives one; it can't be written as UTF-8, so the
+            # report holding it could not be printed or saved
+            raise SagFejl(_sti(dele), "teksten indeholder en enlig surrogat (\\ud800-\\udfff), "
+                          "som ikke er gyldig Unicode-tekst")
         _fejl_type(dele, "en tekst", value)
     raise SagFejl(_sti(dele), f"ukendt type {kind}")
 
@@ -803,7 +809,8 @@ def _parser(typ):
         return parse
     if kind == "tekst":
         def parse(value, dele, key):
-            if value.__class__ is str and len(value) <= 100_000:
+            if value.__class__ is str and len(value) <= 100_000 and (
+                    value.isascii() or not _SURROGAT.search(value)):
                 return value
             return _norm(value, typ, (*dele, key))
         return parse

@@ -450,3 +450,43 @@ def test_a_title_starting_with_a_newline_keeps_its_text_in_the_docstring(tmp_pat
     module = load_module(source, "doc_title", tmp_path)
     assert inspect.getdoc(module.definition_x) == inspect.cleandoc(title)
     assert module.definition_x.__doc__.startswith(title.split("\n")[0] + "\n")
+
+
+@pytest.mark.parametrize("where", ["titel", "nøgle", "tekstkonstant", "opregning"])
+def test_a_lone_surrogate_in_a_rule_file_is_refused_with_a_position(tmp_path: Path, where):
+    # YAML's "\ud800" escape gives a lone surrogate: the compiler crashed with
+    # UnicodeEncodeError (in the review fingerprint, and writing the module)
+    # on check, build, eval and test.
+    rule = GOOD_RULE + "fakta:\n  t: {type: tekst, beskrivelse: x}\n"
+    if where == "titel":
+        rule = rule.replace("titel: T", r'titel: "T\ud800"')
+    elif where == "nøgle":
+        rule = rule.replace("  t: {type", r'  "t\udfff": {type')
+    elif where == "tekstkonstant":
+        rule = rule.replace("krav: sand", r'krav: "t = \"\ud83d\ude00\""')
+    else:
+        rule += "typer:\n  e: {beskrivelse: x, værdier: [\"a\\udc00\"]}\n"
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
+    case = tmp_path / "sag.json"
+    case.write_text("{}")
+    for argv in (["check", pack], ["build", pack, "--no-site", "--out", tmp_path / "b"],
+                 ["test", pack], ["eval", pack, case, "--json"]):
+        run = run_cli(argv)
+        assert_clean_outcome(run)
+        assert run.code == 1 and "error[yaml-surrogate]" in run.err, run.text
+
+
+def test_a_lone_surrogate_in_a_case_is_refused(tmp_path: Path):
+    # A case {"t": "\ud800"} was judged, and 'regelkode eval --json' then died
+    # printing the report: stdout can't encode a lone surrogate.
+    rule = GOOD_RULE.replace("meddelelse: m", "meddelelse: '{t}'").replace(
+        "krav: sand", "krav: falsk") + "fakta:\n  t: {type: tekst, beskrivelse: x}\n"
+    pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
+    case = tmp_path / "sag.json"
+    case.write_text('{"t": "x\\ud800", "beregningsdato": "2024-01-01"}')
+    run = run_cli(["eval", pack, case, "--json"])
+    assert run.code == 1 and run.out == ""
+    assert "sagen afvises: $.t: teksten indeholder en enlig surrogat" in run.err
+    case.write_text('{"t": "x\\ud83d\\ude00", "beregningsdato": "2024-01-01"}')   # a real pair
+    run = run_cli(["eval", pack, case, "--json"])
+    assert run.code == 0 and "x😀" in run.out
