@@ -29,7 +29,7 @@ SNIPPETS = [
     ".inf", ".nan", "-0", "{{navn}}", "{", "{ukendt}", "</script>", "<b>", "**", "\\", "\\n",
     '"""', "'''", "${x}", "%s", "{0}", "__import__('os')", "beregningsdato", "forrige",
     "undtagelser:", "eksempler:", "regler:", "fakta:", "type: dato", "liste af " * 50,
-    "sag: ../../../etc/passwd", "sag: /etc/passwd",
+    "sag: ../../../etc/passwd", "sag: /etc/passwd", '"\\ud800"', '"x\\udfff y"',
 ]
 
 BAD_BYTES = [b"\xff", b"\xfe\xff", b"\xc3", b"\xc3\x28", b"\xe2\x82", b"\xed\xa0\x80",

@@ -75,7 +75,7 @@ def _wrong_values(typ) -> list:
                  "20240101", 20240101, "0000-01-01", True, *common],
         "varighed": [6, "6 måneder", {"måneder": 1.5}, {"uger": 2}, {"dage": "1"},
                      {"måneder": True}, {"dage": 10**7}, 1.5, [], 10**5000, "😀"],  # {} is 0 days
-        "tekst": [1, True, "x" * 100_001, ["a"], {"a": 1}, 1.5, 10**5000],
+        "tekst": [1, True, "x" * 100_001, ["a"], {"a": 1}, 1.5, 10**5000, "a\ud800"],
         "enum": ["x", "FREMMØDE", " fremmøde", 1, True, *common],
         "liste": ["a", 1, {"a": 1}, [None], True, 1.5, 10**5000],
         "post": [[], "a", 1, {"ukendt_felt": 1}, True, 1.5],
@@ -125,7 +125,8 @@ def test_a_wrong_value_anywhere_is_refused_at_its_path(data):
 # Any JSON at all, including floats, deep nesting and huge numbers.
 _json = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
-              st.sampled_from(["2024-02-29", "2023-02-29", "12326.50", "fremmøde", "1.5"])),
+              st.sampled_from(["2024-02-29", "2023-02-29", "12326.50", "fremmøde", "1.5",
+                               "\udc00"])),
     lambda kids: st.one_of(st.lists(kids, max_size=5),
                            st.dictionaries(st.one_of(st.sampled_from(sorted(ANNA)),
                                                      st.text(max_size=8)), kids, max_size=5)),
