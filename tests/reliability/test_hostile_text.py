@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from regelkode import emit_python, interpret
@@ -70,6 +70,10 @@ def _module_is_inert(source: str) -> None:
             assert modules <= STDLIB_USED, ast.unparse(node)
 
 
+def _plain_doc(text: str) -> str:
+    return "\n".join(line.rstrip() for line in inspect.cleandoc(text).strip().splitlines())
+
+
 def _pack(title, message, citation, description, literal, rule_id="r"):
     return {
         "fakta": {
@@ -101,6 +105,9 @@ def _pack(title, message, citation, description, literal, rule_id="r"):
        literal=st.sampled_from(LITERAL_SAFE),
        file_name=st.sampled_from(["regler.yaml", 'a"b #{}.yaml', "x\ny.yaml", "'''.yaml",
                                   "ø\\.yaml"]))
+# found by the long run: a title ending in a newline (cleandoc's blank-line quirk)
+@example(title="Ã±\n", message="m", citation="\u2028", description="æøå", literal="</script>",
+         file_name="regler.yaml")
 def test_hostile_text_is_data(title, message, citation, description, literal, file_name):
     if not title.strip() or not message.strip():
         title, message = title + "T", message + "M"
@@ -128,8 +135,9 @@ def test_hostile_text_is_data(title, message, citation, description, literal, fi
                 if case.get("s") is False:
                     assert rule["status"] == "brud"
                     assert rule["meddelelse"] == message      # exactly as written
-            # the module's doc string reads as the title (indentation aside)
-            assert inspect.getdoc(module.definition_fast) == inspect.cleandoc(title)
+            # the module's doc string reads as the title (indentation and blank ends
+            # aside: cleandoc keeps a whitespace-only last line when no line has text)
+            assert _plain_doc(inspect.getdoc(module.definition_fast)) == _plain_doc(title)
         finally:
             forget_generated_modules()
         # and the case schema is still JSON
