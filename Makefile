@@ -4,7 +4,8 @@
 #   make test    set up .venv, make sure Chromium + ChromeDriver are there, ruff, pytest
 #   make bench   set up .venv, build the packs, then time evaluation, batch, compile and site
 #                (table on stdout, numbers in build/bench.json; see bench/run.py)
-#   make fuzz-long   the reliability property tests with 10,000 examples each (over an hour)
+#   make fuzz-long   the reliability property tests with 10,000 examples each, one
+#                process per core (about 1½ hours on 2 cores)
 #   make clean   remove build output and tool caches (keeps .venv)
 #   make distclean   clean, and remove .venv too
 #
@@ -69,13 +70,43 @@ bench: $(VENV_STAMP)
 	"$(VPY)" -m bench $(BENCH_ARGS)
 
 # The reliability property tests (tests/reliability) with 10,000 examples each
-# instead of CI's 200, statistics per test at the end, a copy of the output in
-# build/fuzz-long.log. See site/docs/paalidelighed.md for the last run.
+# instead of CI's 200. Each test file runs in its own pytest process, FUZZ_JOBS
+# at a time (default: one per core), the most expensive files first so the
+# longest start at once; a failing file does not stop the others (-k). Per file:
+# build/fuzz-long/<file>.log with hypothesis' statistics; all of them, then the
+# per-property summary, in build/fuzz-long.log; the summary as a Markdown table
+# in build/fuzz-long.md. See site/docs/paalidelighed.md for the last run.
 FUZZ_EXAMPLES ?= 10000
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_FIRST := test_differential test_hostile_text test_atomic_build test_front_end_fuzz \
+	test_runtime_total test_bad_cases
+FUZZ_FILES := $(FUZZ_FIRST) $(filter-out $(FUZZ_FIRST),\
+	$(basename $(notdir $(wildcard tests/reliability/test_*.py))))
+FUZZ_LOGS := $(FUZZ_FILES:%=build/fuzz-long/%.log)
+FUZZ_TMP := $${TMPDIR:-/tmp}/regelkode-fuzz-long
+
 fuzz-long: $(VENV_STAMP)
-	mkdir -p build
+	rm -rf build/fuzz-long build/fuzz-long.log build/fuzz-long.md
+	mkdir -p build/fuzz-long
+	@rc=0; $(MAKE) --no-print-directory -k -j$(FUZZ_JOBS) $(FUZZ_LOGS) || rc=$$?; \
+	cat $(FUZZ_LOGS) > build/fuzz-long.log 2>/dev/null || true; \
+	"$(VPY)" -m tests.reliability.fuzz_summary --markdown build/fuzz-long.md $(FUZZ_LOGS) \
+	  | tee -a build/fuzz-long.log || rc=1; \
+	exit $$rc
+
+# One test file of the long run. The log is written under a temporary name and
+# renamed when pytest ends, so a log that exists is a finished run; its last
+# line is the exit code, which the summary reads.
+build/fuzz-long/%.log: $(VENV_STAMP)
+	@echo "fuzz-long: $* started at $$(date +%H:%M:%S)"
+	@rc=0; start=$$(date +%s); \
 	REGELKODE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) "$(VPY)" -m pytest -q -p no:cacheprovider \
-	  --hypothesis-show-statistics --durations=25 tests/reliability 2>&1 | tee build/fuzz-long.log
+	  --basetemp="$(FUZZ_TMP)/$*" --hypothesis-show-statistics --durations=10 \
+	  tests/reliability/$*.py > "$@.part" 2>&1 || rc=$$?; \
+	echo "fuzz-long: $* examples=$(FUZZ_EXAMPLES) seconds=$$(( $$(date +%s) - start )) exit=$$rc" >> "$@.part"; \
+	mv "$@.part" "$@"; \
+	echo "fuzz-long: $* ended at $$(date +%H:%M:%S) with exit $$rc"; \
+	exit $$rc
 
 # Debian's chromium and chromium-driver for tests/browser (regelkode.browser).
 chromium:
