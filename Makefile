@@ -99,7 +99,7 @@ fuzz-long: $(VENV_STAMP)
 # line is the exit code, which the summary reads.
 build/fuzz-long/%.log: $(VENV_STAMP)
 	@echo "fuzz-long: $* started at $$(date +%H:%M:%S)"
-	@rc=0; start=$$(date +%s); \
+	@rc=0; start=$$(date +%s); mkdir -p "$(FUZZ_TMP)"; \
 	REGELKODE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) "$(VPY)" -m pytest -q -p no:cacheprovider \
 	  --basetemp="$(FUZZ_TMP)/$*" --hypothesis-show-statistics --durations=10 \
 	  tests/reliability/$*.py > "$@.part" 2>&1 || rc=$$?; \
