@@ -22,7 +22,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_CLOSING = re.compile(r"^fuzz-long: (?P<file>\S+) examples=(?P<examples>\d+) "
+# Searched, not matched: a killed pytest leaves its last line unfinished.
+_CLOSING = re.compile(r"fuzz-long: (?P<file>\S+) examples=(?P<examples>\d+) "
                       r"seconds=(?P<seconds>\d+) exit=(?P<exit>\d+)$")
 _NODE = re.compile(r"^(?P<node>\S+\.py::\S+?):$")
 _PHASE = re.compile(r"^  - during (?P<phase>\w+) phase \((?P<seconds>[\d.]+) seconds\):$")
@@ -72,7 +73,7 @@ def parse_log(path: Path) -> FileRun:
     phase = ""
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace")
                                   .splitlines(), start=1):
-        if m := _CLOSING.match(line):
+        if m := _CLOSING.search(line):
             run.examples, run.seconds, run.exit = (int(m["examples"]), int(m["seconds"]),
                                                    int(m["exit"]))
         elif m := _NODE.match(line):

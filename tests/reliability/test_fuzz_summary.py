@@ -67,4 +67,9 @@ def test_only_a_clean_run_of_every_file_passes(tmp_path, capsys):
     interrupted.write_text(good.read_text(encoding="utf-8").rsplit("fuzz-long:", 1)[0],
                            encoding="utf-8")
     assert main([str(good), str(interrupted)]) == 1
+    killed = tmp_path / "test_killed.log"
+    killed.write_text("..E.fuzz-long: test_killed examples=40 seconds=9 exit=143\n",
+                      encoding="utf-8")
+    assert parse_log(killed).exit == 143
+    assert main([str(good), str(killed)]) == 1
     assert "test_never_finished" in capsys.readouterr().err
