@@ -25,7 +25,8 @@ from pathlib import Path
 # Searched, not matched: a killed pytest leaves its last line unfinished.
 _CLOSING = re.compile(r"fuzz-long: (?P<file>\S+) examples=(?P<examples>\d+) "
                       r"seconds=(?P<seconds>\d+) exit=(?P<exit>\d+)$")
-_NODE = re.compile(r"^(?P<node>\S+\.py::\S+?):$")
+# A parametrized id may hold spaces ("test_x[1, 2]"); the header ends in a colon.
+_NODE = re.compile(r"^(?P<node>\S+\.py::\S.*):$")
 _PHASE = re.compile(r"^  - during (?P<phase>\w+) phase \((?P<seconds>[\d.]+) seconds\):$")
 _COUNTS = re.compile(r"^    - (?P<passing>\d+) passing, (?P<failing>\d+) failing, "
                      r"and (?P<invalid>\d+) invalid test cases$")
@@ -53,7 +54,6 @@ class Property:
 @dataclass
 class FileRun:
     file: str
-    examples: int | None = None
     seconds: int | None = None
     exit: int | None = None
     result: str = ""
@@ -74,8 +74,7 @@ def parse_log(path: Path) -> FileRun:
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace")
                                   .splitlines(), start=1):
         if m := _CLOSING.search(line):
-            run.examples, run.seconds, run.exit = (int(m["examples"]), int(m["seconds"]),
-                                                   int(m["exit"]))
+            run.seconds, run.exit = int(m["seconds"]), int(m["exit"])
         elif m := _NODE.match(line):
             current = Property(m["node"])
             run.properties.append(current)
@@ -110,17 +109,22 @@ def _stopped_da(p: Property) -> str:
     return why
 
 
+def _da(number: float) -> str:
+    """A whole number as Danish text: 10.000 (only the number: names may hold commas)."""
+    return f"{number:,.0f}".replace(",", ".")
+
+
 def markdown(runs: list[FileRun]) -> str:
     lines = ["| egenskab | input prøvet | ugyldige | fejl | sekunder | stoppede fordi |",
              "|---|---:|---:|---:|---:|---|"]
     for run in runs:
         for p in run.properties:
             name = p.node.removeprefix("tests/reliability/").replace("|", "\\|")
-            lines.append(f"| `{name}` | {p.passing:,} | {p.invalid:,} | {p.failing} | "
-                         f"{p.seconds:,.0f} | {_stopped_da(p)} |".replace(",", "."))
+            lines.append(f"| `{name}` | {_da(p.passing)} | {_da(p.invalid)} | {p.failing} | "
+                         f"{_da(p.seconds)} | {_stopped_da(p)} |")
     lines += ["", "| testfil | resultat | sekunder | exit |", "|---|---|---:|---:|"]
     for run in runs:
-        seconds = "–" if run.seconds is None else f"{run.seconds:,}".replace(",", ".")
+        seconds = "–" if run.seconds is None else _da(run.seconds)
         code = "–" if run.exit is None else str(run.exit)
         lines.append(f"| `{run.file}.py` | {run.result} | {seconds} | {code} |")
     return "\n".join(lines) + "\n"

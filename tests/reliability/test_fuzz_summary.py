@@ -73,3 +73,26 @@ def test_only_a_clean_run_of_every_file_passes(tmp_path, capsys):
     assert parse_log(killed).exit == 143
     assert main([str(good), str(killed)]) == 1
     assert "test_never_finished" in capsys.readouterr().err
+
+
+def test_an_unreadable_statistics_line_is_an_error_with_its_position(tmp_path, capsys):
+    log = tmp_path / "test_odd.log"
+    log.write_text("tests/x.py::test_a[1, 2]:\n\n  - during generate phase (1.00 seconds):\n"
+                   "    - 12 passing and 0 failing\n"
+                   "fuzz-long: test_odd examples=40 seconds=1 exit=0\n", encoding="utf-8")
+    assert main([str(log)]) == 1
+    assert f"{log}:4: unreadable hypothesis statistics" in capsys.readouterr().err
+
+
+def test_numbers_are_danish_and_names_are_left_alone(tmp_path):
+    log = tmp_path / "test_commas.log"
+    log.write_text("tests/x.py::test_a[1, 2]:\n\n  - during generate phase (1234.00 seconds):\n"
+                   "    - 12000 passing, 0 failing, and 1500 invalid test cases\n\n"
+                   "  - Stopped because settings.max_examples=12000\n"
+                   "fuzz-long: test_commas examples=40 seconds=4321 exit=0\n", encoding="utf-8")
+    out = tmp_path / "summary.md"
+    assert main(["--markdown", str(out), str(log)]) == 0
+    table = out.read_text(encoding="utf-8")
+    assert ("| `tests/x.py::test_a[1, 2]` | 12.000 | 1.500 | 0 | 1.234 | alle input prøvet |"
+            in table)
+    assert "| `test_commas.py` |  | 4.321 | 0 |" in table
