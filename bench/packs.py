@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from regelkode import ir
+from regelkode.ir import nodes as ir
 
 SECTIONS = ("typer", "fakta", "parametre", "definitioner", "regler", "undtagelser")
 # libyaml when PyYAML has it: writing the 100× pack is ~70,000 YAML entries, and only the

@@ -42,10 +42,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from regelkode import interpret
+from regelkode.backends.python.emit import emit_module
+from regelkode.checks.analysis import compile_checked
 from regelkode.cli import build_outputs
-from regelkode.emit_python import emit_module
-from regelkode.pipeline import compile_pack
+from regelkode.ir import interpret
 
 from . import baseline
 from .cases import make_case, rates
@@ -104,7 +104,7 @@ def machine() -> dict:
 class Setup:
     def __init__(self, work: Path):
         self.work = work
-        self.compiled = compile_pack(PACK)
+        self.compiled = compile_checked(PACK)
         if not self.compiled.ok:
             raise SystemExit("bench: pakken kan ikke oversættes; kør `regelkode check "
                              f"{PACK.relative_to(ROOT)}`")
@@ -113,7 +113,7 @@ class Setup:
         self.module_path = work / "fuld" / f"{self.program.pack}.py"
         self.module = _load(emit_module(self.program), self.module_path, "bench_fuld")
         sub_dir = subset_pack(self.program, PACK, work / "udsnit", baseline.REGEL_IDER)
-        self.subset = compile_pack(sub_dir)
+        self.subset = compile_checked(sub_dir)
         if not self.subset.ok:
             raise SystemExit("bench: udsnitspakken kan ikke oversættes: " + "; ".join(
                 d.message for d in self.subset.diags.errors))
@@ -354,7 +354,7 @@ def machine_cores() -> int:
 def _compile_once(path: Path) -> tuple[float, float, int]:
     gc.collect()
     t0 = time.perf_counter()
-    c = compile_pack(path)
+    c = compile_checked(path)
     t1 = time.perf_counter()
     if not c.ok:
         raise SystemExit(f"bench: {path} kan ikke oversættes: " + "; ".join(
@@ -385,12 +385,12 @@ def compile_scaling(work: Path, factors: tuple[int, ...], reps_small: int) -> li
 
 def site_timing(work: Path) -> dict:
     try:
-        from regelkode.emit_markdown import emit_site
-        from regelkode.site import build_site
+        from regelkode.site.build import build_site
+        from regelkode.site.pages import emit_site
     except ImportError as exc:
         return {"mangler": f"sitegeneratoren kan ikke importeres ({exc})"}
-    from regelkode.load import discover_packs
-    results = [compile_pack(p) for p in discover_packs(ROOT / "rules")]
+    from regelkode.front.load import discover_packs
+    results = [compile_checked(p) for p in discover_packs(ROOT / "rules")]
     broken = [c for c in results if not c.ok]
     if broken:
         errors = broken[0].diags.errors

@@ -19,13 +19,7 @@ from pygments.token import (
     String,
 )
 
-from regelkode.pygments_lexer import (
-    BUILTIN_NAMES,
-    CONSTANTS,
-    KEYWORDS,
-    UNITS,
-    RegelkodeLexer,
-)
+from regelkode.pygments_lexer import BUILTIN_NAMES, CONSTANTS, KEYWORDS, UNITS, RegelkodeLexer
 
 GRAMMAR = Path(__file__).resolve().parents[1] / "grammar" / "regelkode.lark"
 

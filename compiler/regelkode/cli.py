@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import diagnostics as D
 from . import runtime as rt
-from .pipeline import Compiled, compile_pack
+from .checks.analysis import compile_checked
+from .passes.pipeline import Compiled
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -31,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _packs(args_packs: list[str]) -> list[Path]:
-    from .load import discover_packs
+    from .front.load import discover_packs
     if args_packs:
         return [Path(p) for p in args_packs]
     root = Path("rules")
@@ -52,7 +53,7 @@ def _compile_all(paths, fmt, *, report: bool = True) -> tuple[list[Compiled], bo
               file=sys.stderr)
         return [], False
     for path in paths:
-        c = compile_pack(path)
+        c = compile_checked(path)
         results.append(c)
         if not c.ok:
             ok = False
@@ -76,7 +77,7 @@ def cmd_check(args) -> int:
 
 
 def _dump(c: Compiled, stage: str) -> None:
-    from . import emit_python
+    from .backends.python import emit as emit_python
     if stage == "python":
         print(emit_python.emit_module(c.program))
     elif stage == "ir":
@@ -92,14 +93,9 @@ def _dump(c: Compiled, stage: str) -> None:
 
 
 def build_outputs(c: Compiled) -> dict[str, bytes]:
-    from . import emit_python, emit_schema
-    source = emit_python.emit_module(c.program)
-    compile(source, f"{c.pack.id}.py", "exec")  # a generated module that doesn't compile is a bug
-    descriptions = {n: f.description for n, f in c.pack.facts.items()}
-    return {
-        f"{c.pack.id}.py": source.encode("utf-8"),
-        "sag.schema.json": emit_schema.emit_case_schema(c.program, descriptions).encode("utf-8"),
-    }
+    """Every registered backend's files for one compiled pack (backends/__init__.py)."""
+    from .backends import emit_all
+    return {path: text.encode("utf-8") for path, text in emit_all(c.program).items()}
 
 
 def cmd_build(args) -> int:
@@ -114,6 +110,7 @@ def cmd_build(args) -> int:
         print(f"regelkode: kunne ikke rydde op efter en afbrudt bygning: "
               f"{exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAIL
+    from .site.build import SiteError, build_site
     results, ok = _compile_all(paths, args.format)
     if not ok:
         print("regelkode: bygningen er stoppet; intet er skrevet", file=sys.stderr)
@@ -125,7 +122,6 @@ def cmd_build(args) -> int:
         for pack_id in staged:
             print(f"{out / pack_id / (pack_id + '.py')}")
         if not args.no_site:
-            from .site import build_site
             build_site(results, out, quiet=args.quiet)
     except OSError as exc:
         print(f"regelkode: kunne ikke skrive byggeresultatet: {exc.strerror or exc}; "
@@ -137,13 +133,9 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
-class SiteError(Exception):
-    pass
-
-
 def load_generated(c: Compiled, tmp: Path):
-    from . import emit_python
-    from .examples import load_module
+    from .backends.python import emit as emit_python
+    from .checks.examples import load_module
     return load_module(emit_python.emit_module(c.program), c.pack.id, tmp)
 
 
@@ -176,7 +168,7 @@ def _read_case(path: str):
 
 
 def cmd_eval(args) -> int:
-    c = compile_pack(Path(args.pack))
+    c = compile_checked(Path(args.pack))
     if not c.ok:
         _print_diags(c.diags, "text")
         return EXIT_FAIL
@@ -229,7 +221,7 @@ def _short(value) -> str:
 
 
 def cmd_test(args) -> int:
-    from .examples import report_failures, run_examples
+    from .checks.examples import report_failures, run_examples
     # Compile and example diagnostics are printed together: with --format json
     # two separate arrays on stderr would not be one JSON document.
     results, ok = _compile_all(_packs(args.packs), args.format, report=False)
@@ -249,13 +241,82 @@ def cmd_test(args) -> int:
         failed += sum(1 for o in outcomes if not o.ok)
         report_failures(outcomes, diags)
         if args.coverage:
-            from .coverage import coverage_report
+            from .checks.coverage import coverage_report
             cov_ok = coverage_report(c, args.format, sys.stdout)
             ok = ok and cov_ok
     _print_diags(diags, args.format)
     if args.format == "text":
         print(f"eksempler: {total - failed} passed, {failed} failed")
     return EXIT_OK if ok and not failed else EXIT_FAIL
+
+
+# --- regelkode godkend (the review records are written by checks/review.py) ---
+
+def add_godkend(sub) -> None:
+    """Register `regelkode godkend` on the CLI's subparsers."""
+    p = sub.add_parser(
+        "godkend", help="registrér, at en jurist har gennemgået en regel (skriver gennemgået)",
+        description="Skriver `gennemgået: {af, dato, fingeraftryk}` i reglens YAML-fil. "
+        "Fingeraftrykket er reglens indhold nu; ændres reglen siden, viser siden og "
+        "`regelkode check` det.")
+    p.add_argument("pack", metavar="PACK", help="regelpakkens mappe, fx rules/ressourceforloeb")
+    p.add_argument("id", metavar="RULE_ID", help="reglens id (også en definition eller parameter)")
+    p.add_argument("--af", required=True, metavar="NAVN", help="hvem der har gennemgået den")
+    p.add_argument("--dato", metavar="ÅÅÅÅ-MM-DD", help="datoen for gennemgangen (standard: i dag)")
+    p.set_defaults(func=cmd_godkend)
+
+
+def cmd_godkend(args) -> int:
+    import datetime as dt
+    import re
+
+    from .checks.review import WHAT, ApproveError, approve, declarations
+    from .diagnostics import did_you_mean
+
+    af = " ".join(str(args.af).split())
+    if not af:
+        print("regelkode godkend: --af skal være et navn", file=sys.stderr)
+        return EXIT_USAGE
+    if args.dato:
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.dato):
+                raise ValueError
+            dato = dt.date.fromisoformat(args.dato)
+        except ValueError:
+            print(f"regelkode godkend: --dato `{args.dato}` er ikke en dato (ÅÅÅÅ-MM-DD)",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        dato = dt.date.today()
+    c = compile_checked(Path(args.pack))
+    if c.pack is None or c.diags.has_errors:
+        items = c.diags.sorted()
+        if items:
+            print(D.render(items, "text"), file=sys.stderr)
+        print("regelkode godkend: pakken har fejl; ret dem, før en regel godkendes",
+              file=sys.stderr)
+        return EXIT_FAIL
+    decls = declarations(c.pack)
+    found = [d for (_kind, name), d in decls.items() if name == args.id]
+    if not found:
+        hint = did_you_mean(args.id, sorted({name for _k, name in decls}))
+        print(f"regelkode godkend: `{args.id}` er ikke en regel, definition eller parameter "
+              f"i {c.pack.id}" + (f" ({hint})" if hint else ""), file=sys.stderr)
+        return EXIT_FAIL
+    decl = found[0]
+    before = decl.state
+    try:
+        fp, where = approve(decl, af, dato)
+    except ApproveError as exc:
+        print(f"regelkode godkend: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except OSError as exc:
+        print(f"regelkode godkend: kunne ikke skrive {decl.display}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_FAIL
+    print(f"{WHAT[decl.kind]} {decl.id} er godkendt af {af} {dato.isoformat()} "
+          f"(fingeraftryk {fp}; før: {before}) — skrevet i {where}")
+    return EXIT_OK
 
 
 def main(argv=None) -> int:
@@ -292,10 +353,9 @@ def main(argv=None) -> int:
     p.add_argument("--coverage", action="store_true", help="rapportér regeldækning")
     p.set_defaults(func=cmd_test)
 
-    from .diff import register as add_diff  # semantic diff of two versions (diff.py)
+    from .checks.diff_render import register as add_diff  # semantic diff of two versions
     add_diff(sub)
 
-    from .review import add_command as add_godkend
     add_godkend(sub)
 
     args = parser.parse_args(argv)

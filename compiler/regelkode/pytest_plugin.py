@@ -69,10 +69,10 @@ def pytest_collect_file(file_path: Path, parent):
 
 class _Entry:
     def __init__(self, path: Path, tmp: Path):
-        from .examples import collect
-        from .pipeline import compile_pack
+        from .checks.analysis import compile_checked
+        from .checks.examples import collect
         self.path = path
-        self.compiled = compile_pack(path)
+        self.compiled = compile_checked(path)
         self.examples = collect(self.compiled) if self.compiled.ok else []
         self._tmp = tmp
         self._module = None
@@ -181,7 +181,7 @@ class ExampleItem(pytest.Item):
         self.example = example
 
     def runtest(self):
-        from .examples import run_one
+        from .checks.examples import run_one
         outcome = run_one(self.entry.compiled, self.example, self.entry.module)
         if not outcome.ok:
             raise ExampleFailed(outcome.detail)

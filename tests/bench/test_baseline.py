@@ -17,16 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))       # bench/ lives at the repository top, next to tests/
 
 from bench import baseline, cases, run  # noqa: E402
-from regelkode import interpret  # noqa: E402
-from regelkode.emit_python import emit_module  # noqa: E402
-from regelkode.pipeline import compile_pack  # noqa: E402
+from regelkode.backends.python.emit import emit_module  # noqa: E402
+from regelkode.checks.analysis import compile_checked  # noqa: E402
+from regelkode.ir import interpret  # noqa: E402
 
 N_CASES = 50
 
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory):
-    compiled = compile_pack(ROOT / "rules" / "ressourceforloeb")
+    compiled = compile_checked(ROOT / "rules" / "ressourceforloeb")
     assert compiled.ok, [d.message for d in compiled.diags.errors]
     path = tmp_path_factory.mktemp("bench") / "ressourceforloeb.py"
     return compiled, run._load(emit_module(compiled.program), path, "bench_test_ressourceforloeb")

@@ -11,13 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from regelkode.browser import (
-    Browser,
-    Element,
-    WebDriverError,
-    missing_binaries,
-    serve_directory,
-)
+from regelkode.browser import Browser, Element, WebDriverError, missing_binaries, serve_directory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
 

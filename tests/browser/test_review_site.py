@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from regelkode import site as site_mod
 from regelkode.browser import Browser, missing_binaries, serve_directory
-from regelkode.pipeline import compile_pack
+from regelkode.checks.analysis import compile_checked
+from regelkode.site import build as site_mod
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
@@ -48,8 +48,8 @@ return parts.join('\\n');
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    results = [compile_pack(ROOT / "tests" / "packs" / "eksempel"),
-               compile_pack(ROOT / "tests" / "packs" / "fjendtlig")]
+    results = [compile_checked(ROOT / "tests" / "packs" / "eksempel"),
+               compile_checked(ROOT / "tests" / "packs" / "fjendtlig")]
     assert all(c.ok for c in results)
     out = tmp_path_factory.mktemp("sitebygning")
     site = site_mod.build_site(results, out, quiet=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import json
 
-from regelkode.coverage import coverage_report, measure
-from regelkode.examples import collect
-from regelkode.pipeline import compile_pack
+from regelkode.checks.analysis import compile_checked
+from regelkode.checks.coverage import coverage_report, measure
+from regelkode.checks.examples import collect
 
 from .helpers import EKSEMPEL, copy_eksempel, edit, run_cli
 
@@ -21,7 +21,7 @@ def missing(o):
 
 
 def test_the_example_pack_items_hit_and_missed():
-    c = compile_pack(EKSEMPEL)
+    c = compile_checked(EKSEMPEL)
     cov = measure(c)
     assert cov.examples == len(collect(c)) > 10    # every example ran
     # `ydelse` is `hvis har_barn så … ellers …`; examples have both har_barn values
@@ -46,7 +46,7 @@ def test_the_example_pack_items_hit_and_missed():
 
 def test_a_new_example_covers_what_it_exercises(tmp_path):
     pack = copy_eksempel(tmp_path)
-    before = measure(compile_pack(pack))
+    before = measure(compile_checked(pack))
     edit(pack / "regler.yaml", """      - navn: skudår
 """, """      - navn: født 1960
         dato: 2024-12-01
@@ -54,7 +54,7 @@ def test_a_new_example_covers_what_it_exercises(tmp_path):
         forventet: 2024-07-01
       - navn: skudår
 """)
-    after = measure(compile_pack(pack))
+    after = measure(compile_checked(pack))
     pension = owner(after, "definition", "folkepensionsalder")
     assert [m.split(" (")[0] for m in missing(pension)] == ["række 3"]
     assert after.covered > before.covered and after.examples == before.examples + 1
@@ -63,7 +63,7 @@ def test_a_new_example_covers_what_it_exercises(tmp_path):
 def test_below_the_threshold_fails_the_command(tmp_path):
     pack = copy_eksempel(tmp_path)
     edit(pack / "pakke.yaml", 'minimum: "0.5"', 'minimum: "0.95"')
-    c = compile_pack(pack)
+    c = compile_checked(pack)
     out = io.StringIO()
     assert coverage_report(c, "text", out) is False
     assert "minimum 95,0 %: IKKE opfyldt" in out.getvalue()
@@ -77,9 +77,9 @@ def test_below_the_threshold_fails_the_command(tmp_path):
 def test_a_percent_threshold_and_a_bad_one(tmp_path):
     pack = copy_eksempel(tmp_path)
     edit(pack / "pakke.yaml", 'minimum: "0.5"', 'minimum: "40 %"')
-    assert measure(compile_pack(pack)).ok
+    assert measure(compile_checked(pack)).ok
     edit(pack / "pakke.yaml", 'minimum: "40 %"', 'minimum: "mange"')
-    cov = measure(compile_pack(pack))
+    cov = measure(compile_checked(pack))
     assert not cov.ok and "mange" in cov.minimum_problem
 
 
@@ -121,7 +121,7 @@ regler:
          forventet: ikke_relevant}
       - {navn: opfyldt, dato: 2024-01-01, givet: {a: 1, b: 1, c: 1}, forventet: opfyldt}
 """})
-    r = owner(measure(compile_pack(pack)), "regel", "r")
+    r = owner(measure(compile_checked(pack)), "regel", "r")
     # b > 0 and c > 0 were false only where the rule didn't apply: that decided nothing
     assert missing(r) == ["`krav` er ikke opfyldt (når reglen gælder)",
                           "betingelsen `b > 0` er falsk", "betingelsen `c > 0` er falsk"]
@@ -130,17 +130,17 @@ regler:
 def test_formal_text_parses_back_to_the_same_tree():
     # Coverage names conditions by re-rendering their tree; every expression
     # and cell in the example pack and the real packs must survive the round trip.
-    from regelkode.coverage import formal
+    from regelkode.checks.coverage import formal
+    from regelkode.checks.tables import shape
     from regelkode.diagnostics import Diagnostics, Span
-    from regelkode.parse import parse_expression
-    from regelkode.tables import shape
+    from regelkode.front.parse import parse_expression
 
     from .helpers import REPO
     packs = [EKSEMPEL, *sorted(p for p in (REPO / "rules").iterdir()
                                if (p / "pakke.yaml").is_file())]
     checked = 0
     for path in packs:
-        c = compile_pack(path)
+        c = compile_checked(path)
         if c.pack is None:
             continue
         exprs = []

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from regelkode.diff import changes_markdown
-from regelkode.examples import collect
-from regelkode.pipeline import compile_pack
+from regelkode.checks.analysis import compile_checked
+from regelkode.checks.diff_render import changes_markdown
+from regelkode.checks.examples import collect
 
 from .helpers import copy_eksempel, edit, run_cli
 
@@ -49,7 +49,7 @@ def test_a_changed_parameter_value_names_the_parameter_and_the_changed_examples(
     o = changed[("eksempel", "regler.yaml::varighed_højst::inden for 3 år")]
     assert (o["gammel"], o["ny"], o["forventet"], o["ny_som_forventet"]) == (
         "opfyldt", "brud", "opfyldt", False)
-    c = compile_pack(old)
+    c = compile_checked(old)
     assert pd["evalueret"] == len(collect(c)) + len(c.pack.cases)   # every example and case
 
 

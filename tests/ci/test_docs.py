@@ -63,11 +63,11 @@ def test_the_page_documents_the_three_commands():
 def test_documented_commands_are_accepted_by_the_cli(args, monkeypatch):
     # The commands themselves are replaced, so only argument parsing runs: an
     # unknown option or a bad --format value exits 2 here.
+    import regelkode.checks.diff_render
     import regelkode.cli
-    import regelkode.diff
     seen = []
     for module, name in ((regelkode.cli, "cmd_check"), (regelkode.cli, "cmd_test"),
-                         (regelkode.cli, "cmd_build"), (regelkode.diff, "cmd_diff")):
+                         (regelkode.cli, "cmd_build"), (regelkode.checks.diff_render, "cmd_diff")):
         monkeypatch.setattr(module, name, lambda a, _n=name: seen.append(_n) or 0)
     assert main(args) == 0
     assert seen == ["cmd_" + args[0]]

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from regelkode.examples import collect
-from regelkode.pipeline import compile_pack
+from regelkode.checks.analysis import compile_checked
+from regelkode.checks.examples import collect
 
 from .helpers import EKSEMPEL, LIVE_EKSEMPEL, REPO, copy_eksempel, edit, write_pack
 
@@ -69,7 +69,7 @@ def test_items_failures_and_skipped_packs(tmp_path):
     assert "rules/kommune/pakke.yaml::oversættelse" in ids
     assert "rules/ødelagt/pakke.yaml::oversættelse" in ids
     assert not [i for i in ids if "tests/packs" in i]
-    n_examples = len(collect(compile_pack(EKSEMPEL)))
+    n_examples = len(collect(compile_checked(EKSEMPEL)))
     assert len([i for i in ids if i.startswith(ex)]) == n_examples
     assert len([i for i in ids if i.startswith("rules/kommune/")]) == 2
 
@@ -95,6 +95,6 @@ def test_the_repository_collects_every_example_of_the_example_pack():
     run = pytest_in(REPO, "--collect-only", "-q", "tests/packs/eksempel")
     ids = [line for line in run.stdout.splitlines() if "::" in line]
     expected = {f"tests/packs/eksempel/{Path(e.file).name}::{e.owner}::{e.name}"
-                for e in collect(compile_pack(LIVE_EKSEMPEL))}
+                for e in collect(compile_checked(LIVE_EKSEMPEL))}
     assert expected and expected <= set(ids)
     assert "tests/packs/eksempel/pakke.yaml::oversættelse" in ids

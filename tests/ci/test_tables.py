@@ -16,8 +16,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from regelkode import interpret
-from regelkode.pipeline import compile_pack
+from regelkode.checks.analysis import compile_checked
+from regelkode.ir import interpret
 
 from .helpers import EKSEMPEL, run_cli, write_pack
 
@@ -60,7 +60,7 @@ def table_value(compiled, name, case, date="2025-01-01"):
 
 
 def test_a_seeded_gap_is_reported_with_an_example_input_that_is_really_uncovered(tmp_path):
-    c = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": PENSION}))
+    c = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": PENSION}))
     assert c.ok, c.diags.items
     gaps = codes(c, "table-gap")
     assert len(gaps) == 1, gaps
@@ -78,14 +78,14 @@ def test_a_seeded_gap_is_reported_with_an_example_input_that_is_really_uncovered
 
 
 def test_complete_tables_in_the_example_pack_give_no_table_diagnostics():
-    c = compile_pack(EKSEMPEL)
+    c = compile_checked(EKSEMPEL)
     assert c.ok
     assert not [d for d in c.diags.items if d.code.startswith(("table-", "exception-", "param-"))]
 
 
 def test_an_overlap_under_unik_is_an_error_naming_an_input_in_both_rows(tmp_path):
     text = PENSION.replace('"1955-07-01 .. 1962-12-31"', '"1954-07-01 .. 1962-12-31"')
-    c = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": text}))
+    c = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": text}))
     overlaps = codes(c, "table-overlap")
     assert not c.ok and len(overlaps) == 1
     m = re.search(r"rækkerne 2 og 3 .* fødselsdato = (\d{4}-\d\d-\d\d)", overlaps[0].message)
@@ -114,7 +114,7 @@ definitioner:
 
 
 def test_first_hit_policy_masked_and_empty_rows_and_two_column_gaps(tmp_path):
-    c = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": FIRST}))
+    c = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": FIRST}))
     assert c.ok
     masked = codes(c, "table-masked")
     assert [d.message.split(" i tabellen")[0] for d in masked] == ["række 3"]
@@ -182,7 +182,7 @@ definitioner:
 def test_table_checks_agree_with_brute_force(hit, cells):
     xs = range(LOW, HIGH + 1)
     with tempfile.TemporaryDirectory() as tmp:
-        c = compile_pack(one_column_pack(Path(tmp), hit, cells))
+        c = compile_checked(one_column_pack(Path(tmp), hit, cells))
     gaps = codes(c, "table-gap")
     uncovered = [x for x in xs if not any(matches(cl, x) for cl in cells)]
     assert bool(gaps) == bool(uncovered), (cells, gaps, uncovered)
@@ -241,7 +241,7 @@ definitioner:
 
 
 def test_parameter_periods_out_of_order_repeated_and_read_before_the_first(tmp_path):
-    c = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": PARAMS}))
+    c = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": PARAMS}))
     assert c.ok
     assert len(codes(c, "param-order")) == 1
     same = codes(c, "param-same-value")
@@ -253,7 +253,7 @@ def test_parameter_periods_out_of_order_repeated_and_read_before_the_first(tmp_p
     noted = PARAMS.replace("      - gyldig_fra: 2025-01-01\n        værdi: 100 kr",
                            "      - gyldig_fra: 2025-01-01\n        værdi: 100 kr\n"
                            "        note: Genvedtaget uændret.")
-    c = compile_pack(write_pack(tmp_path / "b", "p", {"regler.yaml": noted}))
+    c = compile_checked(write_pack(tmp_path / "b", "p", {"regler.yaml": noted}))
     assert not codes(c, "param-same-value")
 
 
@@ -303,7 +303,7 @@ regler:
 
 
 def test_exceptions_that_can_never_apply_on_their_own(tmp_path):
-    c = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": EXCEPTIONS}))
+    c = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": EXCEPTIONS}))
     found = {}
     for d in c.diags.items:
         if d.code.startswith("exception-"):
@@ -372,9 +372,9 @@ def conj_value(atoms, n, flag):
 @settings(max_examples=150, deadline=None, database=None, derandomize=True)
 @given(a=st.lists(atom, min_size=1, max_size=2), b=st.lists(atom, min_size=1, max_size=2))
 def test_exception_reasoning_never_claims_what_brute_force_refutes(a, b):
+    from regelkode.checks.tables import _Cond
     from regelkode.diagnostics import Diagnostics, Span
-    from regelkode.parse import parse_expression
-    from regelkode.tables import _Cond
+    from regelkode.front.parse import parse_expression
 
     class NoEnums:
         enum_values = frozenset()
@@ -427,7 +427,7 @@ definitioner:
         - {hvis: ["< 6 måneder"], så: 1}
         - {hvis: ["6 måneder .. 2 år"], så: 2}
 """ + RULE_USING.format(krav="d + m + v > 0")
-    c = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": text}))
+    c = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": text}))
     gaps = {d.message.split("`")[1]: d.message.split("dækker ")[1] for d in codes(c, "table-gap")}
     assert gaps == {"d": "sats = 1,5", "v": "længde = 2 år og 1 måned"}
     overlaps = codes(c, "table-overlap")

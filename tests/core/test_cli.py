@@ -142,9 +142,9 @@ def test_eval_refuses_a_malformed_case_with_its_path(tmp_path, content, words):
 def test_missing_fact_is_named_in_an_unknown_result():
     case = json.loads(Path(CASE).read_text())
     del case["startdato"]
-    from regelkode import interpret
-    from regelkode.pipeline import compile_pack
-    rapport = interpret.evaluate(compile_pack(Path(PACK)).program, case)
+    from regelkode.checks.analysis import compile_checked
+    from regelkode.ir import interpret
+    rapport = interpret.evaluate(compile_checked(Path(PACK)).program, case)
     r = rapport.regel("fire_samtaler")
     assert r.status == "ukendt" and r.mangler == ("startdato",)
     assert "mangler startdato" in r.meddelelse
@@ -177,7 +177,7 @@ def test_non_editable_install_ships_grammar_and_schemas(tmp_path, repo_root):
         assert "regelkode/grammar/regelkode.lark" in names
         assert "regelkode/schemas/regelfil.schema.json" in names
         zf.extractall(site)
-    script = ("import regelkode, regelkode.parse as p\n"
+    script = ("import regelkode, regelkode.front.parse as p\n"
               "assert 'site-packages' in regelkode.__file__, regelkode.__file__\n"
               "from regelkode.cli import main\n"
               f"raise SystemExit(main(['check', {str(repo_root / PACK)!r}]))\n")

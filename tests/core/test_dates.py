@@ -1,4 +1,5 @@
-"""Date and month arithmetic: defined once in runtime.py, tested at month ends and leap days."""
+"""Date and month arithmetic: defined once in runtime/dates.py, tested at month ends
+and leap days."""
 
 import datetime as dt
 

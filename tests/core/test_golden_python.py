@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from regelkode.emit_python import emit_module, runtime_source
-from regelkode.pipeline import compile_pack
+from regelkode.backends.python.emit import emit_module, runtime_source
+from regelkode.checks.analysis import compile_checked
 
 HERE = Path(__file__).resolve().parents[1] / "golden" / "python"
 CASES = sorted(p.name for p in HERE.iterdir() if p.is_dir())
@@ -22,7 +22,7 @@ PACKS = [("golden", HERE / c / c) for c in CASES if (HERE / c / c).is_dir()] + [
 
 def generate(pack: Path, monkeypatch, root) -> str:
     monkeypatch.chdir(root)
-    compiled = compile_pack(pack.relative_to(root))
+    compiled = compile_checked(pack.relative_to(root))
     assert compiled.ok, [d.message for d in compiled.diags.errors]
     return emit_module(compiled.program)
 
@@ -59,7 +59,7 @@ def test_generated_python_is_deterministic_stdlib_only_and_readable(label, pack,
     assert imported <= {"__future__", "calendar", "datetime", "re", "bisect", "decimal",
                         "difflib"}, imported
     assert "/work/" not in first and str(repo_root) not in first    # no absolute paths
-    compiled = compile_pack(pack.relative_to(repo_root))
+    compiled = compile_checked(pack.relative_to(repo_root))
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     for rid, rule in compiled.pack.rules.items():
         assert f"regel_{rid}" in functions

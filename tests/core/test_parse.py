@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from regelkode import ast
 from regelkode.diagnostics import Diagnostics, Span
-from regelkode.load import load_yaml
-from regelkode.parse import parse_expression
+from regelkode.front import ast
+from regelkode.front.load import load_yaml
+from regelkode.front.parse import parse_expression
 
 SPROG = Path(__file__).resolve().parents[2] / "site" / "docs" / "sprog.md"
 FALLBACK = Span("x", 1, 1)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from regelkode.resolve import PLACEHOLDER
+from regelkode.passes.resolve import PLACEHOLDER
 
 from .support import to_yaml
 

@@ -20,10 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regelkode import emit_python, interpret
 from regelkode import runtime as rt
-from regelkode.examples import load_module
-from regelkode.pipeline import compile_pack
+from regelkode.backends.python import emit as emit_python
+from regelkode.checks.analysis import compile_checked
+from regelkode.checks.examples import load_module
+from regelkode.ir import interpret
 
 from .support import fuzz_settings, run_cli, time_limit
 
@@ -34,7 +35,7 @@ PATH = r"^\$(\.[^\W\d]\w*|\[\d+\]|\[\"(?:[^\"\\]|\\.)*\"\])*$"
 
 @functools.lru_cache(maxsize=1)
 def backends():
-    compiled = compile_pack(EKSEMPEL)
+    compiled = compile_checked(EKSEMPEL)
     assert compiled.ok
     tmp = tempfile.mkdtemp(prefix="regelkode-bad-cases-")
     module = load_module(emit_python.emit_module(compiled.program), "eksempel_sager", Path(tmp))

@@ -21,10 +21,11 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from regelkode import emit_python, interpret
-from regelkode.examples import load_module
-from regelkode.pipeline import compile_pack
-from regelkode.resolve import PLACEHOLDER
+from regelkode.backends.python import emit as emit_python
+from regelkode.checks.analysis import compile_checked
+from regelkode.checks.examples import load_module
+from regelkode.ir import interpret
+from regelkode.passes.resolve import PLACEHOLDER
 
 from . import packgen
 from .support import (
@@ -117,7 +118,7 @@ def test_hostile_text_is_data(title, message, citation, description, literal, fi
         tmp = Path(tmp)
         pack = write_pack(tmp, "fjendtlig", {file_name: to_yaml(
             _pack(title, message, citation, description, literal))})
-        compiled = compile_pack(pack)
+        compiled = compile_checked(pack)
         assert compiled.ok, compiled.diags.sorted()
         source = emit_python.emit_module(compiled.program)
         _module_is_inert(source)
@@ -150,7 +151,7 @@ def test_hostile_text_is_data(title, message, citation, description, literal, fi
                                      "{{t}}", "pris: {t} {}"])
 def test_braces_that_are_no_placeholder_come_out_as_written(tmp_path, message):
     pack = write_pack(tmp_path, "p", {"regler.yaml": to_yaml(_pack("T", message, "c", "d", "x"))})
-    compiled = compile_pack(pack)
+    compiled = compile_checked(pack)
     assert compiled.ok, compiled.diags.sorted()
     out = interpret.evaluate(compiled.program, {"s": False, "t": "X"}, dato="2024-01-01")
     expected = message.replace("{t}", "X")
@@ -285,7 +286,7 @@ def _rename(value, back: dict):
 def _results(names: dict, tmp: Path):
     """Per case: rule statuses and definition values, keyed by slot (not by name)."""
     pack = write_pack(tmp, "navne", {"regler.yaml": _render(names)})
-    compiled = compile_pack(pack)
+    compiled = compile_checked(pack)
     assert compiled.ok, compiled.diags.sorted()
     module = load_module(emit_python.emit_module(compiled.program), "navne", tmp)
     back = {v: k for k, v in names.items()}

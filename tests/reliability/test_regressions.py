@@ -311,9 +311,10 @@ def test_an_inner_hvor_sees_the_fields_of_a_list_field(tmp_path: Path):
     # `hvor` no fields when its list was itself a field.
     import json
 
-    from regelkode import emit_python, interpret
-    from regelkode.examples import load_module
-    from regelkode.pipeline import compile_pack
+    from regelkode.backends.python import emit as emit_python
+    from regelkode.checks.analysis import compile_checked
+    from regelkode.checks.examples import load_module
+    from regelkode.ir import interpret
     rule = GOOD_RULE.replace("krav: sand", "krav: v = 1") + """typer:
   b:
     beskrivelse: x
@@ -332,7 +333,7 @@ definitioner:
     værdi: antal as_ hvor (nogen bs hvor (n > m))
 """
     pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
-    compiled = compile_pack(pack)
+    compiled = compile_checked(pack)
     assert compiled.ok, compiled.diags.sorted()
     module = load_module(emit_python.emit_module(compiled.program), "nested_hvor", tmp_path)
     case = {"as_": [{"m": 1, "bs": [{"n": 0}, {"n": 2}]}, {"m": 5, "bs": [{"n": 3}]},
@@ -415,12 +416,12 @@ regler:
 def test_braces_without_a_name_in_a_message_are_text(tmp_path: Path, message, expected):
     # A message "Brug {}" was refused with "ukendt navn `{}`": every pair of
     # braces counted as a placeholder. Only braces holding a letter or `_` do.
-    from regelkode import interpret
-    from regelkode.pipeline import compile_pack
+    from regelkode.checks.analysis import compile_checked
+    from regelkode.ir import interpret
     rule = GOOD_RULE.replace("krav: sand", "krav: falsk").replace(
         "meddelelse: m", f"meddelelse: {json.dumps(message)}") + (
         "fakta:\n  _: {type: heltal, beskrivelse: x}\n")
-    compiled = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": rule}))
+    compiled = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": rule}))
     assert compiled.ok, compiled.diags.sorted()
     rapport = interpret.evaluate(compiled.program, {"_": 7}, dato="2024-01-01")
     assert rapport.regler[0].meddelelse == expected
@@ -439,12 +440,12 @@ def test_a_title_starting_with_a_newline_keeps_its_text_in_the_docstring(tmp_pat
     # the first line was empty: "\nTitel" became the docstring "  Titel".
     import inspect
 
-    from regelkode import emit_python
-    from regelkode.examples import load_module
-    from regelkode.pipeline import compile_pack
+    from regelkode.backends.python import emit as emit_python
+    from regelkode.checks.analysis import compile_checked
+    from regelkode.checks.examples import load_module
     rule = GOOD_RULE + f"definitioner:\n  x:\n    type: heltal\n    titel: {json.dumps(title)}\n" \
         "    værdi: '1'\n"
-    compiled = compile_pack(write_pack(tmp_path, "p", {"regler.yaml": rule}))
+    compiled = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": rule}))
     assert compiled.ok, compiled.diags.sorted()
     source = emit_python.emit_module(compiled.program)
     module = load_module(source, "doc_title", tmp_path)

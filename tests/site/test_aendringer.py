@@ -7,9 +7,9 @@ import shutil
 
 import markdown
 
+from regelkode.checks.analysis import compile_checked
 from regelkode.cli import main
-from regelkode.emit_markdown import emit_site
-from regelkode.pipeline import compile_pack
+from regelkode.site.pages import emit_site
 
 
 def test_diff_markdown_keeps_pack_text_inert(tmp_path, repo_root):
@@ -37,7 +37,7 @@ def test_diff_markdown_keeps_pack_text_inert(tmp_path, repo_root):
 
 
 def test_site_has_a_changes_page_per_pack(repo_root):
-    site = emit_site([compile_pack(repo_root / "tests/packs/eksempel")])
+    site = emit_site([compile_checked(repo_root / "tests/packs/eksempel")])
     page = site.pages["genereret/eksempel/aendringer.md"]
     assert page.startswith("# Ændringer")
     assert ("Ændringer", "genereret/eksempel/aendringer.md") in site.nav[1][1]

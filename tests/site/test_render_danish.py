@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from regelkode import ast
-from regelkode import render_danish as dk
-from regelkode import types as T
+from regelkode.checks.analysis import compile_checked
 from regelkode.diagnostics import Diagnostics, Span
-from regelkode.parse import parse_expression
-from regelkode.pipeline import compile_pack
+from regelkode.front import ast
+from regelkode.front import types as T
+from regelkode.front.parse import parse_expression
+from regelkode.site import danish as dk
 
 SPAN = Span("t", 1, 1)
 
@@ -219,7 +219,7 @@ def test_typed_rendering_uses_date_words_for_names():
 
 @pytest.fixture(scope="module")
 def eksempel():
-    return compile_pack(Path(__file__).resolve().parents[2] / "tests" / "packs" / "eksempel")
+    return compile_checked(Path(__file__).resolve().parents[2] / "tests" / "packs" / "eksempel")
 
 
 def test_rule_sentences_with_nested_exceptions(eksempel):

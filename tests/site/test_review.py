@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from regelkode import cli, review
-from regelkode.pipeline import compile_pack
+from regelkode import cli
+from regelkode.checks import review
+from regelkode.checks.analysis import compile_checked
 
 PACKS = Path(__file__).resolve().parents[1] / "packs"
 BLOCK = re.compile(r'^ *gennemgået: \{af: ".*", dato: \d{4}-\d{2}-\d{2}, '
@@ -28,7 +29,7 @@ def run(*args: str) -> int:
 
 
 def warnings_of(path: Path, code: str) -> list:
-    return [d for d in compile_pack(path).diags.items if d.code == code]
+    return [d for d in compile_checked(path).diags.items if d.code == code]
 
 
 def test_fingerprint_is_canonical_and_ignores_the_review_block():
@@ -60,7 +61,7 @@ def test_godkend_writes_one_line_and_keeps_the_rest_of_the_file(pack, capsys):
     assert len(added) == 1 and 'af: "Jens \\"J\\" Ærø"' in added[0]
     assert BLOCK.sub("", after).encode("utf-8") == before
     assert "godkendt af Jens" in capsys.readouterr().out
-    c = compile_pack(pack)
+    c = compile_checked(pack)
     decl = review.declarations(c.pack)[("regel", "fire_samtaler")]
     assert decl.state == review.REVIEWED
     assert decl.review == {"af": 'Jens "J" Ærø', "dato": "2025-01-08",
@@ -80,7 +81,7 @@ def test_check_warns_when_a_reviewed_rule_changes_and_reapproval_replaces_the_bl
     warned = warnings_of(pack, "changed-since-review")
     assert len(warned) == 1 and "fire_samtaler" in warned[0].message
     assert warned[0].span.file.endswith("regler.yaml")
-    c = compile_pack(pack)
+    c = compile_checked(pack)
     assert review.declarations(c.pack)[("regel", "fire_samtaler")].state == review.CHANGED
     before = path.read_text(encoding="utf-8")
     assert run("godkend", str(pack), "fire_samtaler", "--af", "B", "--dato", "2025-02-01") == 0
@@ -106,7 +107,7 @@ def test_block_style_review_is_replaced_whole(pack):
 def test_definitions_and_parameters_can_be_approved_too(pack):
     assert run("godkend", str(pack), "seks_måneders_frist", "--af", "A") == 0
     assert run("godkend", str(pack), "grundbeløb", "--af", "A") == 0
-    c = compile_pack(pack)
+    c = compile_checked(pack)
     decls = review.declarations(c.pack)
     assert decls[("definition", "seks_måneders_frist")].state == review.REVIEWED
     assert decls[("parameter", "grundbeløb")].state == review.REVIEWED
@@ -126,7 +127,7 @@ def test_flow_style_declaration_and_crlf_file(tmp_path):
     assert after.count("\r\n") == text.count("\r\n")
     assert re.search(r"meddelelse: M\., kilder: \[\{lov: X, paragraf: '1'\}\], gennemgået: "
                      r"\{af: \"A\", dato: 2025-01-08, fingeraftryk: \"[0-9a-f]{16}\"\}\}", after)
-    c = compile_pack(pack)
+    c = compile_checked(pack)
     assert review.declarations(c.pack)[("regel", "r")].state == review.REVIEWED
 
 

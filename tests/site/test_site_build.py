@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from regelkode import cli
-from regelkode import site as site_mod
-from regelkode.emit_markdown import emit_site
-from regelkode.pipeline import compile_pack
+from regelkode.checks.analysis import compile_checked
+from regelkode.site import build as site_mod
+from regelkode.site.pages import emit_site
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKS = ROOT / "tests" / "packs"
@@ -19,7 +19,7 @@ HOSTILE_TITLE = "Farlig <script>alert(1)</script> | *fed* [x](y)"
 
 @pytest.fixture(scope="module")
 def results():
-    out = [compile_pack(PACKS / "eksempel"), compile_pack(PACKS / "fjendtlig")]
+    out = [compile_checked(PACKS / "eksempel"), compile_checked(PACKS / "fjendtlig")]
     assert all(c.ok for c in out), [c.diags.items for c in out if not c.ok]
     return out
 
@@ -44,7 +44,7 @@ def page(docs, path: str) -> str:
 
 
 def test_markdown_is_deterministic(results, docs):
-    again = emit_site([compile_pack(PACKS / "eksempel"), compile_pack(PACKS / "fjendtlig")])
+    again = emit_site([compile_checked(PACKS / "eksempel"), compile_checked(PACKS / "fjendtlig")])
     assert again.pages == docs.pages
     assert again.files == docs.files
     assert again.nav == docs.nav
@@ -225,7 +225,7 @@ def test_mkdocs_failure_is_a_site_error_and_keeps_the_old_site(results, tmp_path
     out = tmp_path / "build"
     (out / "site").mkdir(parents=True)
     (out / "site" / "gammel.html").write_text("gammel", encoding="utf-8")
-    with pytest.raises(cli.SiteError) as err:
+    with pytest.raises(site_mod.SiteError) as err:
         site_mod.build_site(results, out, quiet=True)
     assert "findes-ikke.md" in str(err.value)
     assert (out / "site" / "gammel.html").read_text(encoding="utf-8") == "gammel"

@@ -1,0 +1,147 @@
+"""The intermediate form shared by every back end.
+
+Expressions are trees of explicit operations: `Call("dato_plus", …)` names
+the runtime function `op_dato_plus`, so the emitter writes a call and the
+interpreter makes the same call. `Program` is one compiled pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Const:
+    value: object
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+
+
+@dataclass(frozen=True)
+class ElemField:
+    depth: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Def:
+    name: str
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    date: object            # IR, usually Today()
+
+
+@dataclass(frozen=True)
+class Today:
+    pass
+
+
+@dataclass(frozen=True)
+class Prev:
+    pass
+
+
+@dataclass(frozen=True)
+class Call:
+    op: str
+    args: tuple
+    origin: object = None   # the AST node it came from (coverage, explanations)
+
+
+@dataclass(frozen=True)
+class Agg:
+    op: str                 # antal nogen ingen alle summen mindste_felt stoerste_felt
+    seq: object
+    depth: int
+    pred: object | None
+    field: str | None = None
+    extra: tuple = ()       # summen: (zero,); mindste/største: (label,)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    hit: str
+    conds: tuple
+    results: tuple
+
+
+@dataclass(frozen=True)
+class Default:
+    base: object
+    exceptions: tuple       # ((id, when, value), ...)
+
+
+@dataclass
+class DefIR:
+    name: str
+    desc: tuple
+    expr: object
+    title: str
+    citations: tuple
+    origin: str
+
+
+@dataclass
+class RuleIR:
+    id: str
+    meta: tuple             # (id, titel, alvor, kilder, lag, område)
+    applies: object | None
+    requirement: object
+    message: tuple          # str | (kind, name, desc[, dates, values]); see runtime.udfyld
+    uses: tuple             # (facts, defs)
+    origin: str
+    title: str
+
+
+@dataclass
+class ParamIR:
+    name: str
+    dates: tuple
+    values: tuple
+    desc: tuple
+    origin: str
+    computed: tuple = ()    # per period: True if `beregnet`
+
+
+@dataclass
+class Program:
+    pack: str
+    title: str
+    version: str
+    layers: tuple
+    source: str
+    facts: dict = field(default_factory=dict)         # name -> descriptor
+    params: dict = field(default_factory=dict)        # name -> ParamIR
+    defs: list = field(default_factory=list)          # DefIR in evaluation order
+    rules: list = field(default_factory=list)         # RuleIR, sorted by (område, id)
+    descriptions: dict = field(default_factory=dict)  # fact name -> its description (or None)
+
+    @property
+    def def_types(self) -> dict:
+        return {d.name: d.desc for d in self.defs}
+
+
+def children(node) -> tuple:
+    if isinstance(node, (Const, Fact, ElemField, Def, Today, Prev)):
+        return ()
+    if isinstance(node, Param):
+        return (node.date,)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Agg):
+        return (node.seq,) + ((node.pred,) if node.pred is not None else ())
+    if isinstance(node, Table):
+        return node.conds + node.results
+    if isinstance(node, Default):
+        out = [node.base]
+        for _id, when, value in node.exceptions:
+            out += [when, value]
+        return tuple(out)
+    raise TypeError(f"unknown IR node {type(node).__name__}")

@@ -1,0 +1,53 @@
+"""The front door: a pack folder through every stage, diagnostics collected.
+
+load → model (parse) → citations → resolve → typecheck → lower. Each stage
+runs as far as it can so that one run reports every error; lowering only
+runs when nothing before it failed. `--dump STAGE` on the CLI prints the
+intermediate result of a stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostics
+from ..front.load import load_pack
+from ..front.model import Pack, build_model
+from ..ir import nodes as ir
+from .citations import verify_citations
+from .lower import lower_pack
+from .resolve import Resolution, resolve_names
+from .typecheck import Typing, check_types
+
+
+@dataclass
+class Compiled:
+    path: Path
+    diags: Diagnostics
+    pack: Pack | None = None
+    resolution: Resolution | None = None
+    typing: Typing | None = None
+    program: ir.Program | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.program is not None and not self.diags.has_errors
+
+
+def compile_pack(path: Path) -> Compiled:
+    diags = Diagnostics()
+    out = Compiled(Path(path), diags)
+    src = load_pack(Path(path), diags)
+    if src is None:
+        return out
+    out.pack = build_model(src, diags)
+    verify_citations(out.pack, diags)
+    out.resolution = resolve_names(out.pack, diags)
+    out.typing = check_types(out.pack, out.resolution, diags)
+    if diags.has_errors:
+        return out
+    out.program = lower_pack(out.pack, out.resolution, out.typing, diags)
+    if diags.has_errors:
+        out.program = None
+    return out

@@ -1,0 +1,188 @@
+"""Records, lists and aggregates; dated parameters, decision tables,
+exceptions (`op_standard`) and a rule's status.
+
+Part of the runtime (see `__init__`): the text between the markers is copied
+verbatim into every generated module.
+"""
+
+from .values import _bisect_right, _flet, Ukendt
+from .logic import _lige, op_ikke
+from .money import _plus
+
+# --- PART ---
+# --- records, lists and aggregates ---
+
+def op_felt(post, navn):
+    if post.__class__ is Ukendt:
+        return post
+    return post[navn]
+
+
+def op_liste(*items):
+    return items
+
+
+def _filtrer(seq, pred):
+    """The elements where pred is true, and the Ukendt of undecided ones."""
+    if pred is None:
+        return seq, None
+    valgt, unknown = [], []
+    for e in seq:
+        r = pred(e)
+        if r is True:
+            valgt.append(e)
+        elif r.__class__ is Ukendt:
+            unknown.append(r)
+    return valgt, (_flet(*unknown) if unknown else None)
+
+
+def op_antal(seq, pred):
+    if seq.__class__ is Ukendt:
+        return seq
+    valgt, unknown = _filtrer(seq, pred)
+    return unknown if unknown is not None else len(valgt)
+
+
+def op_nogen(seq, pred):
+    if seq.__class__ is Ukendt:
+        return seq
+    valgt, unknown = _filtrer(seq, pred)
+    if valgt:
+        return True
+    return unknown if unknown is not None else False
+
+
+def op_ingen(seq, pred):
+    return op_ikke(op_nogen(seq, pred))
+
+
+def op_alle(seq, pred):
+    if seq.__class__ is Ukendt:
+        return seq
+    unknown = []
+    for e in seq:
+        r = pred(e)
+        if r is False:
+            return False
+        if r.__class__ is Ukendt:
+            unknown.append(r)
+    return _flet(*unknown) if unknown else True
+
+
+def op_summen(seq, felt, pred, nul):
+    if seq.__class__ is Ukendt:
+        return seq
+    valgt, unknown = _filtrer(seq, pred)
+    values = [e[felt] for e in valgt]
+    bad = [v for v in values if v.__class__ is Ukendt]
+    if unknown is not None or bad:
+        return _flet(unknown, *bad)  # unknown may be None: _flet skips non-Ukendt
+    total = nul
+    for v in values:
+        total = _plus(total, v)
+        if total.__class__ is Ukendt:       # too large: no sense adding on
+            return total
+    return total
+
+
+def _yderst(seq, felt, pred, fn, navn):
+    if seq.__class__ is Ukendt:
+        return seq
+    valgt, unknown = _filtrer(seq, pred)
+    values = [e[felt] for e in valgt]
+    bad = [v for v in values if v.__class__ is Ukendt]
+    if unknown is not None or bad:
+        return _flet(unknown, *bad)  # unknown may be None: _flet skips non-Ukendt
+    if not values:
+        return Ukendt(grunde=(f"{navn}: ingen elementer at vælge imellem",))
+    return fn(values)
+
+
+def op_mindste_felt(seq, felt, pred, navn):
+    return _yderst(seq, felt, pred, min, navn)
+
+
+def op_stoerste_felt(seq, felt, pred, navn):
+    return _yderst(seq, felt, pred, max, navn)
+
+
+# --- parameters, tables and exceptions ---
+
+def op_param(navn, datoer, vaerdier, dato):
+    """The value in force on `dato`: the latest `gyldig_fra` not after it."""
+    if dato.__class__ is Ukendt:
+        return dato
+    i = _bisect_right(datoer, dato) - 1
+    if i < 0:
+        return Ukendt(grunde=(f"parameteren {navn} har ingen værdi på {dato.isoformat()}",))
+    return vaerdier[i]
+
+
+def op_tabel(navn, hitpolitik, betingelser, resultater):
+    """A decision table: hit policy `unik` (exactly one row) or `første`."""
+    hits, unknown = [], []
+    for i, c in enumerate(betingelser):
+        if c is True:
+            if hitpolitik == "første" and not unknown:
+                return resultater[i]
+            hits.append(i)
+        elif c.__class__ is Ukendt:
+            unknown.append(c)
+    if hitpolitik == "unik" and len(hits) > 1:
+        rows = ", ".join(str(i + 1) for i in hits)
+        return Ukendt(grunde=(f"tabellen {navn}: række {rows} passer alle (hitpolitik unik)",),
+                      konflikter=tuple(f"{navn}[{i + 1}]" for i in hits))
+    if unknown:
+        return _flet(*unknown)
+    if hits:
+        return resultater[hits[0]]
+    return Ukendt(grunde=(f"tabellen {navn}: ingen række passer",))
+
+
+def _kolonner(raekker):
+    """((condition, result), ...) -> ((conditions), (results)): tables are written row by row."""
+    return tuple(r[0] for r in raekker), tuple(r[1] for r in raekker)
+
+
+def op_standard(basis, undtagelser):
+    """Default logic: the base value unless exactly one exception applies.
+
+    `undtagelser` is ((id, applies, value), ...), each value already
+    resolved against that exception's own exceptions. Two that apply at
+    once are a conflict, never a silent pick.
+    """
+    hits, unknown = [], []
+    for uid, gaelder, vaerdi in undtagelser:
+        if gaelder is True:
+            hits.append((uid, vaerdi))
+        elif gaelder.__class__ is Ukendt:
+            unknown.append((gaelder, vaerdi))
+    if len(hits) > 1:
+        ids = tuple(h[0] for h in hits)
+        return Ukendt(grunde=("undtagelserne " + " og ".join(ids) + " gælder samtidig",),
+                      konflikter=ids)
+    if not unknown:
+        return hits[0][1] if hits else basis
+    if not hits:
+        # Undecided exceptions don't matter if every outcome is the same known value.
+        outcomes = [basis] + [v for _, v in unknown]
+        if all(o.__class__ is not Ukendt for o in outcomes) and all(
+                _lige(o, basis) for o in outcomes):
+            return basis
+    # The base value's own missing facts count too: it may be what the answer is.
+    return _flet(*(g for g, _ in unknown), *([basis] if basis.__class__ is Ukendt else []))
+
+
+def regel_status(gaelder, krav, alvor):
+    if gaelder is False:
+        return "ikke_relevant"
+    if gaelder.__class__ is Ukendt:
+        return "konflikt" if gaelder.konflikter else "ukendt"
+    if krav is True:
+        return "opfyldt"
+    if krav is False:
+        return alvor
+    return "konflikt" if krav.konflikter else "ukendt"
+
+
+# --- END PART ---

@@ -1,0 +1,161 @@
+"""Build the review site: generated + hand-written pages -> `mkdocs build --strict` -> build/site.
+
+In: all compiled packs and the output folder (`build/`). Out: `build/site/`,
+replaced whole and atomically (`output.replace_tree`). The hand-written pages
+(`site/docs/`) and the generated ones (`emit_markdown`) are assembled in a
+work folder under `build/`, with a derived MkDocs config that inherits
+`site/mkdocs.yml` and adds the navigation, so nothing is ever written into
+`site/` and `git status` stays clean. A failing MkDocs build raises
+`SiteError` with MkDocs's own messages; the previous site is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .. import mdtext as md
+from ..output import replace_tree
+from .pages import GENERATED, SiteDocs, emit_site
+
+MKDOCS_TIMEOUT = 600
+# MkDocs stamps the build date into sitemap.xml(.gz); a fixed date keeps two
+# builds of the same sources byte-identical. A caller's SOURCE_DATE_EPOCH wins.
+DEFAULT_SOURCE_DATE_EPOCH = "0"
+
+
+CSS_PATH = "stylesheets/regelkode.css"
+# A formal rule is read, not scrolled: long expressions wrap. Each rule starts
+# below a rule line so that one rule's examples don't run into the next title.
+CSS = """\
+.md-typeset .rk-formel pre code { white-space: pre-wrap; overflow-wrap: anywhere; }
+.md-typeset hr.rk-skille {
+  margin: 2.5em 0 0; border-bottom: 2px solid var(--md-default-fg-color--lightest);
+}
+"""
+
+
+class SiteError(Exception):
+    """The site could not be built; the message is Danish and says why."""
+
+
+def _error(message: str) -> Exception:
+    return SiteError(message)
+
+
+def site_source() -> Path:
+    """The folder holding mkdocs.yml and docs/: ./site in a checkout, else next to the package."""
+    for candidate in (Path("site"), Path(__file__).resolve().parents[3] / "site"):
+        if (candidate / "mkdocs.yml").is_file():
+            return candidate.resolve()
+    raise _error("site/mkdocs.yml findes ikke; kør regelkode fra projektets rod")
+
+
+def assemble(docs: SiteDocs, source: Path, work: Path) -> Path:
+    """Hand-written pages + generated pages + a derived mkdocs.yml in `work`; returns the config."""
+    target = work / "docs"
+    hand = source / "docs"
+    if hand.is_dir():
+        shutil.copytree(hand, target, ignore=shutil.ignore_patterns(GENERATED, ".*"))
+    else:
+        target.mkdir(parents=True)
+    for path in docs.pages:
+        if (target / path).exists():
+            raise _error(f"site/docs/{path} er håndskrevet, men siden genereres; "
+                         "omdøb eller fjern den håndskrevne fil")
+    for path, text in sorted(docs.pages.items()):
+        dest = target / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8")
+    for path, data in sorted(docs.files.items()):
+        dest = target / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+    css = target / CSS_PATH
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(CSS, encoding="utf-8")
+    config = {
+        "INHERIT": str(source / "mkdocs.yml"),
+        "extra_css": [CSS_PATH],
+        "docs_dir": "docs",
+        "site_dir": "html",
+        "nav": _nav(docs, target),
+        # Broken links to anchors fail the strict build, like broken page links do.
+        "validation": {"anchors": "warn", "unrecognized_links": "warn"},
+    }
+    path = work / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+def _nav(docs: SiteDocs, target: Path) -> list:
+    # MkDocs puts nav titles into the HTML as they are: escape them like page text.
+    nav = []
+    for title, item in docs.nav:
+        if isinstance(item, list):
+            nav.append({md.html_text(title): [{md.html_text(t): p} for t, p in item]})
+        else:
+            nav.append({md.html_text(title): item})
+    generated = set(docs.pages)
+    hand = sorted(p.relative_to(target).as_posix() for p in target.rglob("*.md")
+                  if p.relative_to(target).as_posix() not in generated)
+    if hand:
+        # Hand-written pages keep the title of their first heading.
+        nav.append({"Om regelkode": hand})
+    return nav
+
+
+def run_mkdocs(config: Path) -> str:
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    # Never `--quiet`: MkDocs then drops warnings before --strict can count them.
+    # The output is captured either way and shown only when the build fails.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+           "--config-file", str(config)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                              timeout=MKDOCS_TIMEOUT, cwd=config.parent, check=False)
+    except subprocess.TimeoutExpired:
+        raise _error(f"mkdocs blev ikke færdig på {MKDOCS_TIMEOUT} sekunder") from None
+    except OSError as exc:
+        raise _error(f"mkdocs kunne ikke startes: {exc.strerror or exc}") from None
+    output = (proc.stdout + proc.stderr).strip()
+    if proc.returncode != 0:
+        raise _error("mkdocs build --strict fejlede:\n" + _problems(output))
+    return output
+
+
+def _problems(output: str) -> str:
+    lines = [line for line in output.splitlines()
+             if re.match(r"\s*(WARNING|ERROR|Error|Aborted|Config value)", line)]
+    return "\n".join(lines or output.splitlines()[-20:]) or "(ingen besked fra mkdocs)"
+
+
+def build_site(results, out: Path, *, quiet: bool = False) -> Path:
+    """Generate, build with MkDocs and install the site as `out/site`."""
+    # Absolute: MkDocs runs inside the work folder, where a relative path would not resolve.
+    given = Path(out)
+    out = given.resolve()
+    docs = emit_site(results)
+    source = site_source()
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / f".site-work-{os.getpid()}"
+    if work.exists():
+        shutil.rmtree(work)
+    try:
+        config = assemble(docs, source, work)
+        run_mkdocs(config)
+        replace_tree(out / "site", copy_from=work / "html")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if not quiet:
+        print(given / "site" / "index.html")
+    return out / "site"

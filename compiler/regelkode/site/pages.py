@@ -1,0 +1,168 @@
+"""Review-site back end: compiled packs -> the site's Markdown pages and navigation.
+
+In: every `Compiled` pack (`pipeline.compile_pack`). Out: `SiteDocs` — page
+path (relative to the docs folder) -> Markdown text, extra files (each pack's
+case schema), and the navigation in reading order. Pure and deterministic:
+the same packs give byte-identical pages. `site.py` writes them next to the
+hand-written pages and runs MkDocs.
+
+Layout: `index.md` (the start page) and, per pack, `genereret/<pack>/`:
+`regler/<område>.md`, `definitioner.md`, `parametre.md`, `datamodel.md`,
+`kilder.md`, `konflikter.md`, `forloeb.md`, `aendringer.md` (the semantic diff
+since the last release, from `diff.changes_markdown`) and `sag.schema.json`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .. import mdtext as md
+from ..backends.schema import emit as emit_schema
+from ..checks import review
+from ..checks.diff_render import changes_markdown
+from .context import PackContext, rel
+from .reference import datamodel_page, definitions_page, parameters_page
+from .rules import area_page
+from .sources import conflicts_page, coverage, sources_page
+from .timeline import timeline_page
+
+GENERATED = "genereret"
+
+
+@dataclass
+class SiteDocs:
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    nav: list = field(default_factory=list)        # [(title, path | [(title, path), ...])]
+
+
+def emit_site(results) -> SiteDocs:
+    site = SiteDocs()
+    contexts = []
+    for c in results:
+        if c.pack is None or c.program is None:
+            continue
+        ctx = PackContext(c, f"{GENERATED}/{c.pack.id}")
+        contexts.append(ctx)
+        section = _emit_pack(ctx, site)
+        site.nav.append((ctx.pack.title, section))
+    site.pages["index.md"] = start_page(contexts)
+    site.nav.insert(0, ("Start", "index.md"))
+    return site
+
+
+def _emit_pack(ctx: PackContext, site: SiteDocs) -> list:
+    cov = coverage(ctx.pack)
+    nav = []
+    for area, title, page in ctx.areas:
+        site.pages[page] = area_page(ctx, area, title, page, cov)
+        nav.append((title, page))
+    pages = [
+        ("Definitioner", "definitioner", definitions_page(ctx, cov)),
+        ("Parametre", "parametre", parameters_page(ctx, cov)),
+        ("Datamodel", "datamodel", datamodel_page(ctx)),
+        ("Kilder", "kilder", sources_page(ctx, cov)),
+        ("Konflikter", "konflikter", conflicts_page(ctx, cov)),
+        ("Forløbet i tid", "forløb", timeline_page(ctx)),
+        ("Ændringer", "ændringer", changes_markdown(ctx.c.path)),
+    ]
+    for title, key, text in pages:
+        site.pages[ctx.page[key]] = text
+        nav.append((title, ctx.page[key]))
+    schema = emit_schema.emit_case_schema(ctx.program)
+    site.files[f"{ctx.prefix}/sag.schema.json"] = schema.encode("utf-8")
+    return nav
+
+
+# -- the start page -------------------------------------------------------------
+
+HOW_TO_READ = """\
+## Sådan læser du en regel
+
+Hver regel har sit eget afsnit på siden for sit område. Afsnittet viser:
+
+- **Titel og alvor.** *Brud* betyder, at sagen er i strid med reglen, når kravet ikke er
+  opfyldt; *opmærksomhed* betyder, at sagsbehandleren skal se på sagen.
+- **Gennemgang.** *Ikke gennemgået*, *gennemgået* (af hvem og hvornår) eller *ændret siden
+  gennemgang*: reglen er rettet, efter at en jurist godkendte den, og skal ses igen.
+- **Kilder.** Lovbestemmelser med link til retsinformation.dk og den citerede lovtekst, og
+  kildedokumenter med citatet og det afsnit, det står i. En kilde, der ikke kunne findes i
+  den gemte tekst, er markeret *ubekræftet*.
+- **Reglen på dansk.** Den formelle regel læst op på dansk. Teksten er dannet automatisk af
+  den samme regel, som sagerne kontrolleres med, så de to kan ikke komme ud af trit.
+- **Den formelle regel.** Præcis som den står i regelfilen: hvornår reglen gælder, kravet og
+  eventuelle undtagelser.
+- **Eksempler.** Små sager med det forventede resultat. De køres ved hver ændring, og
+  bygningen fejler, hvis et resultat ændrer sig.
+- **Bygger på.** De fakta, definitioner og parametre, reglen bruger, med link.
+
+### Godkend en regel
+
+Når en regel er gennemgået og i orden, registreres godkendelsen med én kommando:
+
+```sh
+regelkode godkend rules/<pakke> <regel-id> --af "Fornavn Efternavn" [--dato ÅÅÅÅ-MM-DD]
+```
+
+Kommandoen skriver `gennemgået: {af, dato, fingeraftryk}` i reglens YAML-fil.
+Fingeraftrykket er reglens indhold på godkendelsestidspunktet; ændres reglen senere, står
+den her som *ændret siden gennemgang*, og `regelkode check` advarer.
+"""
+
+
+def start_page(contexts: list[PackContext]) -> str:
+    out = ["# Regelkode — reglerne til gennemgang", "",
+           "Dette er reglerne, som de er skrevet i regelkode, stillet op til juridisk "
+           "gennemgang. Alt på siden er dannet af de samme regelfiler, som sagerne "
+           "kontrolleres med: teksten kan ikke afvige fra det, der faktisk kontrolleres.", ""]
+    if not contexts:
+        out += ["Der er ingen regelpakker.", ""]
+    for ctx in contexts:
+        out += _pack_summary(ctx)
+    out += [HOW_TO_READ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _pack_summary(ctx: PackContext) -> list[str]:
+    pk = ctx.pack
+    page = "index.md"
+    layers = [f"{md.text(pk.layer_titles.get(lid, lid))} ({md.code(lid)})" for lid in pk.layers]
+    out = [f"## {md.text(pk.title)}", "",
+           f"Pakke {md.code(pk.id)}, version {md.text(pk.version)}"
+           + (f"; lag: {', '.join(layers)}" if len(layers) > 1 else "") + ".", ""]
+    if pk.description:
+        out += [md.text(pk.description), ""]
+    out += [f"{len(pk.rules)} regler, {len(pk.defs)} definitioner, {len(pk.params)} parametre "
+            f"og {len(pk.facts)} fakta. Se også "
+            + ", ".join(f"[{t}]({rel(page, ctx.page[k])})" for t, k in (
+                ("definitionerne", "definitioner"), ("parametrene", "parametre"),
+                ("datamodellen", "datamodel"), ("kilderne", "kilder"),
+                ("konflikterne", "konflikter"), ("forløbet i tid", "forløb"))) + ".", ""]
+    states = {rid: ctx.review_of("rule", rid)[0] for rid in pk.rules}
+    rows = []
+    for area, title, area_page_ in ctx.areas:
+        rules = ctx.rules_in(area)
+        counts = Counter(states[r.id] for r in rules)
+        rows.append([f"[{md.text(title)}]({rel(page, area_page_)})", str(len(rules)),
+                     str(counts[review.REVIEWED]), str(counts[review.CHANGED]),
+                     str(counts[review.NOT_REVIEWED])])
+    total = Counter(states.values())
+    rows.append(["**I alt**", f"**{len(pk.rules)}**", f"**{total[review.REVIEWED]}**",
+                 f"**{total[review.CHANGED]}**", f"**{total[review.NOT_REVIEWED]}**"])
+    out += ["### Regler efter område og gennemgang", "",
+            md.table(["Område", "Regler", "Gennemgået", "Ændret siden gennemgang",
+                      "Ikke gennemgået"], rows), ""]
+    changed = [rid for rid, s in states.items() if s == review.CHANGED]
+    if changed:
+        out += ["**Ændret siden gennemgang:** " + ", ".join(
+            ctx.ref(page, "rule", rid, pk.rules[rid].title) for rid in changed), ""]
+    open_ = [(cid, k) for cid, k in pk.conflicts.items() if k.status != "afgjort"]
+    out += ["### Åbne konflikter", ""]
+    if open_:
+        out += [f"- {ctx.ref(page, 'conflict', cid, k.title)}" for cid, k in open_] + [""]
+    else:
+        settled = len(pk.conflicts)
+        out += [f"Ingen åbne konflikter ({settled} afgjort{'e' if settled != 1 else ''})." if
+                settled else "Ingen registrerede konflikter.", ""]
+    return out
