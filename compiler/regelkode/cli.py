@@ -380,7 +380,8 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_test)
 
     p = sub.add_parser("lovdækning", aliases=["lovdaekning"],
-                       help="hver sætning i lovomfanget: kodet, udenfor eller mangler; exit 1 ved mangler")
+                       help="hver sætning i lovomfanget: kodet, udenfor eller mangler; "
+                       "exit 1 ved mangler")
     p.add_argument("pack", metavar="PACK")
     p.add_argument("--json", action="store_true", help="skriv enhederne som JSON")
     p.set_defaults(func=cmd_lovdaekning)

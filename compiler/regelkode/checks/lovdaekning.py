@@ -147,7 +147,8 @@ def _cover_paragraph(lov, b, only_stk, mapping, kinds, scope_span, diags) -> lis
         pkt = int(m.group(2)) if m.group(2) else None
         nr = int(m.group(3)) if m.group(3) else None
         if stk is None:
-            diags.error("law-coverage-key", f"§ {label} har flere stk.; angiv stk. i `{key}`", kspan)
+            diags.error("law-coverage-key", f"§ {label} har flere stk.; angiv stk. i `{key}`",
+                        kspan)
             continue
         hits = [i for i, r in enumerate(rows) if _matches(r.enhed, stk, pkt, nr)]
         if not hits:

@@ -50,7 +50,7 @@ class Enhed:
     end: int
 
     def adresse(self, *, stk_har_flere: bool = True, vis_stk: bool = True) -> str:
-        """The unit as a jurist cites it, relative to the paragraph: "stk. 2, 1. pkt."."""
+        """The unit as cited, relative to its paragraph: "stk. 2, 1. pkt."."""
         parts = []
         if vis_stk:
             parts.append(f"stk. {self.stk}")
@@ -62,7 +62,7 @@ class Enhed:
 
 
 def split_stk(text: str) -> list[tuple[int, int, int]]:
-    """(stk number, start, end) for each stk. of a provision; stk. 1 is the text before `Stk. 2.`."""
+    """(stk, start, end) for each stk. of a provision; stk. 1 is the text before `Stk. 2.`."""
     head = _HEAD.match(text)
     pos = head.end() if head else 0
     starts = [(1, pos)]
@@ -130,7 +130,8 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
             expected += 1
     if len(found) < 2:
         return []
-    return [(n, s, found[k + 1][1] if k + 1 < len(found) else end) for k, (n, s) in enumerate(found)]
+    ends = [s for _, s in found[1:]] + [end]
+    return [(n, s, e) for (n, s), e in zip(found, ends, strict=True)]
 
 
 def split_units(text: str) -> list[Enhed]:
