@@ -33,7 +33,7 @@ def test_a_numbered_list_belongs_to_its_lead_in_and_items_keep_their_stops():
     assert [(u.stk, u.pkt, u.nr) for u in units] == [
         (1, 1, None), (1, 1, 1), (1, 1, 2), (1, 1, 3), (2, 1, None), (3, 1, None), (3, 2, None)]
     assert units[1].tekst == "1) Personens job- og uddannelsesmål."
-    assert units[0].tekst == "Rehabiliteringsplanens forberedende del skal indeholde oplysninger om:"
+    assert units[0].tekst.endswith("forberedende del skal indeholde oplysninger om:")
 
 
 def test_a_second_sentence_inside_an_item_stays_in_the_item():
