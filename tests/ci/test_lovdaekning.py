@@ -90,6 +90,8 @@ def test_an_unmapped_unit_is_an_error_in_check_with_its_position(tmp_path):
     assert ("lovdaekning.yaml:2:3: error[law-coverage-missing]: "
             "LAB § 31, stk. 5 er hverken kodet") in r.err
     assert "»For personer omfattet af § 6, nr. 2-5, skal første jobsamtale" in r.err
+    # the hint says where the sentence is in the law file
+    assert "(lovteksten: rules/eksempel/kilder/love/2024-280.yaml:14:1121)" in r.err
 
 
 def test_a_paragraph_missing_from_the_mapping_points_at_the_scope(tmp_path):
@@ -136,6 +138,13 @@ def test_scope_without_a_mapping_file_and_unknown_scope(tmp_path):
     r = run_cli(["check", pack_with(tmp_path / "b", scope=scope)])
     assert "error[law-coverage-scope]: loven `LAX`" in r.err
     assert "error[law-coverage-scope]: § 113 b findes ikke i teksten til LAB" in r.err
+
+
+def test_a_mapping_without_scope_is_a_warning(tmp_path):
+    pack = copy_eksempel(tmp_path)
+    (pack / "lovdaekning.yaml").write_text(MAPPING, encoding="utf-8")
+    r = run_cli(["check", pack])
+    assert r.code == 0 and "warning[law-coverage-scope]: lovdaekning.yaml bruges ikke" in r.err
 
 
 def test_a_pack_without_scope(tmp_path):

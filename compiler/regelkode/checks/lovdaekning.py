@@ -70,6 +70,9 @@ def law_coverage(pack, diags: Diagnostics | None = None) -> list[Daekning]:
     src = pack.source
     scope = (src.manifest.get("lovdækning") or {}).get("omfang") or []
     if not scope:
+        if src.law_coverage is not None:
+            diags.warning("law-coverage-scope", "lovdaekning.yaml bruges ikke: pakke.yaml angiver "
+                          "intet omfang (lovdækning.omfang)", Span(src.law_coverage[0], 1, 1))
         return []
     mdisplay = f"{src.display}/pakke.yaml"
     mapping = src.law_coverage[1] if src.law_coverage else {}
@@ -175,10 +178,12 @@ def _cover_paragraph(lov, b, only_stk, mapping, kinds, scope_span, diags) -> lis
             if r.status == "mangler":
                 diags.warning("law-coverage-gap", f"{r.adresse} er ikke kodet: {r.grund}", pspan)
             continue
+        r.grund = "ikke kortlagt i lovdaekning.yaml"
+        where = f" (lovteksten: {r.span.file}:{r.span.line}:{r.span.column})" if r.span else ""
         diags.error("law-coverage-missing", f"{r.adresse} er hverken kodet eller markeret "
                     f"udenfor: »{_short(r.enhed.tekst)}«", pspan,
                     "tilføj enheden i lovdaekning.yaml med de regler, der koder den, eller "
-                    "`udenfor` med en grund")
+                    f"`udenfor` med en grund{where}")
     return rows
 
 
