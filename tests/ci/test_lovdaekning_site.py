@@ -6,7 +6,7 @@ from regelkode.checks.analysis import compile_checked
 from regelkode.site.pages import emit_site
 
 from .helpers import copy_eksempel
-from .test_lovdaekning import pack_with
+from .test_lovdaekning import MAPPING, pack_with
 
 PAGE = "genereret/eksempel/lovdaekning.md"
 
@@ -37,3 +37,18 @@ def test_no_scope_no_page(tmp_path):
     docs = emit_site([compile_checked(copy_eksempel(tmp_path))])
     assert PAGE not in docs.pages
     assert "Lovtekst, den koder" not in docs.pages["genereret/eksempel/regler/samtaler.md"]
+
+
+def test_law_text_and_reasons_are_inert_on_the_page(tmp_path):
+    hostile = "<script>alert(1)</script> *fed* [x](y) {: #z }"
+    mapping = MAPPING.replace("Beskriver jobformidlerens arbejde.", hostile)
+    pack = pack_with(tmp_path, mapping)
+    law = pack / "kilder" / "love" / "2024-280.yaml"
+    text = law.read_text(encoding="utf-8")
+    law.write_text(text.replace("Personer i ressourceforløb har ret til en personlig jobformidler.",
+                                "Personer i ressourceforløb har ret til <b>en</b> jobformidler."),
+                   encoding="utf-8")
+    page = emit_site([compile_checked(pack)]).pages[PAGE]
+    assert "<script>" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*fed\\* \\[x\\]\\(y\\) \\{: \\#z \\}" in page
+    assert "har ret til &lt;b&gt;en&lt;/b&gt; jobformidler\\." in page
