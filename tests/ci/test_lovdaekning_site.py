@@ -50,5 +50,6 @@ def test_law_text_and_reasons_are_inert_on_the_page(tmp_path):
                    encoding="utf-8")
     page = emit_site([compile_checked(pack)]).pages[PAGE]
     assert "<script>" not in page and "<b>" not in page
-    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*fed\\* \\[x\\]\\(y\\) \\{: \\#z \\}" in page
+    assert ("&lt;script&gt;alert\\(1\\)&lt;/script&gt; "
+            "\\*fed\\* \\[x\\]\\(y\\) \\{: \\#z \\}") in page
     assert "har ret til &lt;b&gt;en&lt;/b&gt; jobformidler\\." in page
