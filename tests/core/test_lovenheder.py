@@ -63,6 +63,14 @@ def test_a_sentence_may_open_with_a_paragraph_sign():
     assert units[6].tekst.startswith("§ 13, stk. 13, finder")
 
 
+def test_a_sentence_may_end_with_a_pkt_reference():
+    text = ("§ 9. Ydelsen gives efter stk. 2, jf. 1. pkt. Det gælder dog ikke m.v. "
+            "Bestemmelsen i stk. 1, 1. pkt., gælder også.")
+    assert [u.tekst for u in split_units(text)] == [
+        "Ydelsen gives efter stk. 2, jf. 1. pkt.", "Det gælder dog ikke m.v.",
+        "Bestemmelsen i stk. 1, 1. pkt., gælder også."]
+
+
 def test_a_sentence_may_open_with_a_pkt_reference():
     # lov 1750/2025 § 37 b: "… beskæftigelsesindsats. 1. pkt. finder tilsvarende anvendelse …"
     units = split_units(provision("2025-1750.yaml", "37b"))

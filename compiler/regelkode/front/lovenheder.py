@@ -9,9 +9,9 @@ numbered list). The rules of Danish legislative drafting that matter here:
   sentence are lower case ("jf. stk. 2"), so only the capital form splits.
 - A sentence ends with a full stop followed by a capital letter (or "»", or
   a sentence that opens with a cross-reference such as "1. pkt. finder …").
-  A full stop after "jf.", "nr.", "stk.", "pkt.", "bl.a." and the like never
-  ends a sentence: they are always followed by a reference. "kr." and "m.v."
-  can end one, and do when a capital follows. Dates ("1. januar") and
+  A full stop after "jf.", "nr.", "stk.", "bl.a." and the like never ends a
+  sentence: a reference follows. "pkt.", "kr." and "m.v." can end one ("…,
+  jf. 1. pkt. Det …"), and do when a capital follows. Dates ("1. januar") and
   ordinals ("3. pkt.") are followed by lower case and never split.
 - A numbered list "1) … 2) …" belongs to the sentence that introduces it
   (its lead-in counts as the pkt.); full stops inside an item do not start a
@@ -32,7 +32,7 @@ _STK = re.compile(r"(?:(?<=[.:;)”»])|(?<=^))\s*Stk\. (\d+)\.\s")
 # The provision's own head: "§ 112." / "§ 113 a."
 _HEAD = re.compile(r"\A\s*§\s*\d+\s*[a-z]?\.\s*")
 # Abbreviations after which a full stop never ends a sentence.
-_NEVER_END = ("jf.", "jfr.", "nr.", "stk.", "pkt.", "bl.a.", "f.eks.", "fx.", "dvs.", "ca.",
+_NEVER_END = ("jf.", "jfr.", "nr.", "stk.", "bl.a.", "f.eks.", "fx.", "dvs.", "ca.",
               "el.", "evt.", "ang.", "vedr.", "iht.", "pga.", "mht.", "Stk.", "§.")
 _SENTENCE_START = re.compile(r"[A-ZÆØÅ»”\"§]|\d+\. pkt\.")
 _ITEM = re.compile(r"(?:(?<=\s)|(?<=^))(\d+)\) ")
