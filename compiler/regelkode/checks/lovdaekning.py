@@ -139,6 +139,12 @@ def _cover_paragraph(lov, b, only_stk, mapping, kinds, scope_span, diags) -> lis
             r.status, r.grund, r.note = "udenfor", str(pmap["udenfor"]), str(pmap.get("note") or "")
         return rows
     claimed: dict[int, str] = {}
+    index: dict[tuple, list[int]] = {}   # (stk,), (stk, "pkt", pkt), (stk, "nr", nr) -> rows
+    for i, r in enumerate(rows):
+        e = r.enhed
+        index.setdefault((e.stk,), []).append(i)
+        index.setdefault((e.stk, "nr", e.nr) if e.nr is not None else (e.stk, "pkt", e.pkt),
+                         []).append(i)
     for key, value in (pmap or {}).items():
         kspan = key_span(pmap, key)
         m = _KEY.match(str(key).strip())
@@ -153,7 +159,7 @@ def _cover_paragraph(lov, b, only_stk, mapping, kinds, scope_span, diags) -> lis
             diags.error("law-coverage-key", f"§ {label} har flere stk.; angiv stk. i `{key}`",
                         kspan)
             continue
-        hits = [i for i, r in enumerate(rows) if _matches(r.enhed, stk, pkt, nr)]
+        hits = _lookup(index, rows, stk, pkt, nr)
         if not hits:
             diags.error("law-coverage-key", f"{lov} § {label} har ingen enhed `{key}` i omfanget",
                         kspan)
@@ -187,14 +193,14 @@ def _cover_paragraph(lov, b, only_stk, mapping, kinds, scope_span, diags) -> lis
     return rows
 
 
-def _matches(e: Enhed, stk: int, pkt: int | None, nr: int | None) -> bool:
-    if e.stk != stk:
-        return False
+def _lookup(index, rows, stk: int, pkt: int | None, nr: int | None) -> list[int]:
+    """The rows a key names: a list item, a sentence (or a list's lead-in), or a whole stk."""
     if nr is not None:
-        return e.nr == nr and (pkt is None or e.pkt == pkt)
+        items = index.get((stk, "nr", nr), [])
+        return [i for i in items if pkt is None or rows[i].enhed.pkt == pkt]
     if pkt is not None:
-        return e.pkt == pkt and e.nr is None
-    return True
+        return index.get((stk, "pkt", pkt), [])
+    return index.get((stk,), [])
 
 
 def _entry(value, kinds, pmap, key, diags):

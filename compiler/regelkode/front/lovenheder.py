@@ -34,7 +34,9 @@ _HEAD = re.compile(r"\A\s*§\s*\d+\s*[a-z]?\.\s*")
 # Abbreviations after which a full stop never ends a sentence.
 _NEVER_END = ("jf.", "jfr.", "nr.", "stk.", "bl.a.", "f.eks.", "fx.", "dvs.", "ca.",
               "el.", "evt.", "ang.", "vedr.", "iht.", "pga.", "mht.", "Stk.", "§.")
-_SENTENCE_START = re.compile(r"[A-ZÆØÅ»”\"§]|\d+\. pkt\.")
+_SENTENCE_START = r"[A-ZÆØÅ»”\"§]|\d+\. pkt\."
+_NEXT_STARTS_SENTENCE = re.compile(rf"\s+(?:{_SENTENCE_START})")
+_LONGEST_ABBREVIATION = max(len(a) for a in _NEVER_END)
 _ITEM = re.compile(r"(?:(?<=\s)|(?<=^))(\d+)\) ")
 
 
@@ -92,15 +94,15 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
-    """Whether the full stop at `dot` ends a sentence."""
-    nxt = dot + 1
-    if nxt >= len(text) or not text[nxt].isspace():
+    """Whether the full stop at `dot` ends a sentence.
+
+    Looks only a bounded distance around the stop, so a long or hostile text
+    stays linear.
+    """
+    if not _NEXT_STARTS_SENTENCE.match(text, dot + 1):
         return False
-    rest = text[nxt:].lstrip()
-    if not rest or not _SENTENCE_START.match(rest):
-        return False
-    word_start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot)) + 1
-    word = text[word_start:dot + 1].lstrip("(")
+    before = text[max(0, dot - _LONGEST_ABBREVIATION):dot + 1].split()
+    word = before[-1].lstrip("(") if before else ""
     return word not in _NEVER_END
 
 
