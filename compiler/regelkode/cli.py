@@ -319,6 +319,32 @@ def cmd_godkend(args) -> int:
     return EXIT_OK
 
 
+def cmd_lovdaekning(args) -> int:
+    from .checks.lovdaekning import law_coverage, render_text
+    from .passes.pipeline import compile_pack
+    c = compile_pack(Path(args.pack))
+    if c.pack is None:
+        _print_diags(c.diags, "text")
+        return EXIT_FAIL
+    diags = D.Diagnostics()
+    diags.extend(D.Diagnostics())
+    for d in c.diags.items:
+        if d.is_error:
+            diags.items.append(d)
+    rows = law_coverage(c.pack, diags)
+    _print_diags(diags, "text")
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        print(render_text(rows), end="")
+    if not rows:
+        print("regelkode: pakken angiver intet lovomfang (pakke.yaml, lovdækning.omfang)",
+              file=sys.stderr)
+        return EXIT_FAIL
+    gaps = any(r.status == "mangler" for r in rows)
+    return EXIT_FAIL if gaps or diags.has_errors else EXIT_OK
+
+
 def main(argv=None) -> int:
     parser = _Parser(prog="regelkode", description="Regelkode: dansk lovgivning som kode.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -352,6 +378,13 @@ def main(argv=None) -> int:
     packs_arg(p)
     p.add_argument("--coverage", action="store_true", help="rapportér regeldækning")
     p.set_defaults(func=cmd_test)
+
+    p = sub.add_parser("lovdækning", aliases=["lovdaekning"],
+                       help="hver sætning i lovomfanget: kodet, udenfor eller mangler; "
+                       "exit 1 ved mangler")
+    p.add_argument("pack", metavar="PACK")
+    p.add_argument("--json", action="store_true", help="skriv enhederne som JSON")
+    p.set_defaults(func=cmd_lovdaekning)
 
     from .checks.diff_render import register as add_diff  # semantic diff of two versions
     add_diff(sub)

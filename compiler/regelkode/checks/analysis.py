@@ -61,6 +61,8 @@ def analyse_pack(compiled, diags: Diagnostics) -> None:
     review_warnings(compiled, diags)
     from .tables import analyse as analyse_tables  # decision tables, periods, exceptions
     analyse_tables(compiled, diags)
+    from .lovdaekning import law_coverage  # every sentence in scope encoded or left out
+    law_coverage(pack, diags)
     for cid, c in pack.conflicts.items():
         for name in c.rules:
             if pack.kind_of(name) is None and not _is_exception(pack, name):

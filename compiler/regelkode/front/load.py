@@ -491,6 +491,7 @@ class PackSource:
     conflicts: YMap | None = None
     conflicts_display: str | None = None
     laws: dict[str, tuple[str, YMap]] = field(default_factory=dict)
+    law_coverage: tuple[str, YMap] | None = None   # lovdaekning.yaml: unit -> rules
     documents: dict[str, tuple[str, str]] = field(default_factory=dict)
     cases: dict[str, Path] = field(default_factory=dict)
     parents: list[PackSource] = field(default_factory=list)
@@ -499,7 +500,7 @@ class PackSource:
         return f"{self.display}/{path.relative_to(self.path).as_posix()}"
 
 
-RESERVED_FILES = {"pakke.yaml", "konflikter.yaml"}
+RESERVED_FILES = {"pakke.yaml", "konflikter.yaml", "lovdaekning.yaml"}
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -575,6 +576,13 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
         if tree is not None and validate(tree, "konflikter", diags):
             pack.conflicts = tree
             pack.conflicts_display = cdisplay
+
+    coverage = pack_dir / "lovdaekning.yaml"
+    if coverage.is_file() and _inside(coverage, pack_dir):
+        cdisplay = pack.display_of(coverage)
+        tree = load_yaml(coverage, cdisplay, diags)
+        if tree is not None and validate(tree, "lovdaekning", diags):
+            pack.law_coverage = (cdisplay, tree)
 
     for path in sorted((pack_dir / "kilder" / "love").glob("*.yaml")):
         if not _inside(path, pack_dir):

@@ -22,6 +22,7 @@ import yaml
 
 from .. import mdtext as md
 from ..output import replace_tree
+from .lovdaekning import CSS as LAW_COVERAGE_CSS
 from .pages import GENERATED, SiteDocs, emit_site
 
 MKDOCS_TIMEOUT = 600
@@ -79,7 +80,7 @@ def assemble(docs: SiteDocs, source: Path, work: Path) -> Path:
         dest.write_bytes(data)
     css = target / CSS_PATH
     css.parent.mkdir(parents=True, exist_ok=True)
-    css.write_text(CSS, encoding="utf-8")
+    css.write_text(CSS + LAW_COVERAGE_CSS, encoding="utf-8")
     config = {
         "INHERIT": str(source / "mkdocs.yml"),
         "extra_css": [CSS_PATH],

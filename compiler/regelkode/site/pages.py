@@ -22,6 +22,8 @@ from ..backends.schema import emit as emit_schema
 from ..checks import review
 from ..checks.diff_render import changes_markdown
 from .context import PackContext, rel
+from .lovdaekning import law_coverage_page
+from .lovdaekning import page_of as law_coverage_path
 from .reference import datamodel_page, definitions_page, parameters_page
 from .rules import area_page
 from .sources import conflicts_page, coverage, sources_page
@@ -70,6 +72,10 @@ def _emit_pack(ctx: PackContext, site: SiteDocs) -> list:
     for title, key, text in pages:
         site.pages[ctx.page[key]] = text
         nav.append((title, ctx.page[key]))
+    coverage_page = law_coverage_page(ctx)   # only for a pack that declares its scope
+    if coverage_page is not None:
+        site.pages[law_coverage_path(ctx)] = coverage_page
+        nav.insert(len(ctx.areas) + 4, ("Lovdækning", law_coverage_path(ctx)))
     schema = emit_schema.emit_case_schema(ctx.program)
     site.files[f"{ctx.prefix}/sag.schema.json"] = schema.encode("utf-8")
     return nav

@@ -13,6 +13,7 @@ from .. import mdtext as md
 from .. import runtime as rt
 from . import danish as dk
 from .context import PackContext
+from .lovdaekning import encoded_sentences
 from .rules import (
     danish_block,
     examples_table,
@@ -96,6 +97,7 @@ def definitions_page(ctx: PackContext, coverage_: dict) -> str:
             out += ["**Formelt**", "", formal_block(
                 None, d.value, d.exceptions, value_word="værdi", layer=d.layer), ""]
         out += [citations_section(ctx, d.citations, page, coverage_), ""]
+        out += encoded_sentences(ctx, page, name)
         if d.examples:
             out += ["**Eksempler**", "", examples_table(d.examples), ""]
         uses = uses_lines(ctx, page, "def", name)
@@ -147,6 +149,7 @@ def parameters_page(ctx: PackContext, coverage_: dict) -> str:
                 md.table(["Gælder fra", "Værdi", "Sådan", "Kilder", "Note"], rows), ""]
         cites = list(p.citations) + [c for per in p.periods for c in per.citations]
         out += [citations_section(ctx, _unique(cites), page, coverage_), ""]
+        out += encoded_sentences(ctx, page, name)
         out += [f"- {line}" for line in used_by_lines(ctx, page, "param", name)] + [""]
     if not pk.params:
         out += ["Pakken har ingen parametre.", ""]

@@ -16,6 +16,7 @@ from .. import mdtext as md
 from ..checks import review
 from . import danish as dk
 from .context import SEVERITY, PackContext
+from .lovdaekning import encoded_sentences
 from .sources import citations_section
 
 
@@ -154,6 +155,7 @@ def rule_section(ctx: PackContext, rule, page: str, coverage_: dict) -> str:
     if rule.description:
         out += [md.text(rule.description), ""]
     out += [citations_section(ctx, rule.citations, page, coverage_), ""]
+    out += encoded_sentences(ctx, page, rule.id)
     out += ["**Reglen på dansk**", "", danish_block(dk.rule_sentences(rule, ctx.types)), ""]
     out += ["**Den formelle regel**", "",
             formal_block(rule.applies, rule.requirement, rule.exceptions, layer=rule.layer), ""]
