@@ -20,23 +20,24 @@ refuses it.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import random
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from regelkode import emit_python, emit_schema
-from regelkode.examples import load_module
-from regelkode.pipeline import compile_pack
+from regelkode import runtime as rt
+from regelkode.backends import REGISTRY, Refusal, backend
+from regelkode.backends.schema.emit import case_schema
+from regelkode.passes.pipeline import compile_pack
 
 from . import case_mutations
-from .support import budget, forget_generated_modules, time_limit
+from .support import budget, time_limit
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 PACKS = sorted(p.name for p in RULES.iterdir() if (p / "pakke.yaml").is_file())
@@ -62,20 +63,21 @@ KNOWN_EXCEPTIONS = [
 ]
 
 
-@functools.lru_cache(maxsize=None)
+def judging_backends() -> list[str]:
+    return [name for name in REGISTRY if backend(name).judges and not backend(name).unavailable()]
+
+
+@functools.cache
 def _pack(name: str):
     compiled = compile_pack(RULES / name)
     assert compiled.ok, name
-    descriptions = {n: f.description for n, f in compiled.pack.facts.items()}
-    schema = emit_schema.case_schema(compiled.program, descriptions)
+    schema = case_schema(compiled.program)
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema,
                                                 format_checker=jsonschema.FormatChecker())
-    module = load_module(emit_python.emit_module(compiled.program), f"kontrakt_{name}",
-                         Path(tempfile.mkdtemp(prefix="regelkode-kontrakt-")))
     samples = [(p.name, json.loads(p.read_text(encoding="utf-8")))
                for p in sorted((RULES / name / "sager").glob("*.json"))]
-    return validator, module, samples
+    return compiled.program, validator, samples
 
 
 def _leaves(error):
@@ -85,7 +87,7 @@ def _leaves(error):
         yield from _leaves(sub)
 
 
-def schema_verdict(validator, case, sti):
+def schema_verdict(validator, case):
     """None if the schema accepts `case`, else the JSON path it refuses it at."""
     errors = list(validator.iter_errors(case))
     if not errors:
@@ -96,33 +98,33 @@ def schema_verdict(validator, case, sti):
     if best.validator == "additionalProperties":
         known = best.schema.get("properties", {})
         parts.append(next(k for k in best.instance if k not in known))
-    return sti(parts)
+    return rt._sti(parts)
 
 
-def module_verdict(module, case, dato):
-    """None if `evaluate` judges `case`, else the SagFejl's (path, message)."""
-    try:
-        module.evaluate(case, dato=dato, forklaring=False)
-    except Exception as exc:
-        if type(exc).__name__ != "SagFejl":
-            raise
-        return exc.sti, exc.besked
-    return None
-
-
-def judge(pack: str, sample: str, i: int):
-    """(case, edits, schema path or None, module (path, message) or None) for case i."""
-    validator, module, samples = _pack(pack)
+def mutated(pack: str, sample: str, i: int):
+    """(case, dato, edits): case i of the seeded mutations of one sample case."""
+    program, _validator, samples = _pack(pack)
     rng = random.Random(f"{pack}/{sample}:{i}")
     faults = 1 if rng.random() < 0.8 else rng.randint(2, 3)
-    base = dict(samples)[sample]
     edits = []
-    case = case_mutations.mutate(base, module.FAKTA, rng, faults, edits)
-    dato = rng.choice([None, None, "2025-06-01"])
-    with time_limit(60):
-        by_schema = schema_verdict(validator, case, module._sti)
-        by_module = module_verdict(module, case, dato)
-    return case, edits, by_schema, by_module
+    case = case_mutations.mutate(dict(samples)[sample], program.facts, rng, faults, edits)
+    dato = rng.choice([None, None, dt.date(2025, 6, 1)])
+    return case, dato, edits
+
+
+def judge(validator, runners: dict, batch: list) -> list:
+    """Per (case, dato, edits): (schema path or None, {backend: Refusal or None})."""
+    by_backend = {}
+    for name, runner in runners.items():
+        with time_limit(60 + len(batch)):
+            outcomes = runner.judge([(json.loads(json.dumps(c)), d) for c, d, _ in batch])
+        by_backend[name] = [o if isinstance(o, Refusal) else None for o in outcomes]
+    out = []
+    for j, (case, _dato, _edits) in enumerate(batch):
+        with time_limit(60):
+            by_schema = schema_verdict(validator, case)
+        out.append((by_schema, {name: v[j] for name, v in by_backend.items()}))
+    return out
 
 
 def _cut(value, limit=120) -> str:
@@ -130,48 +132,65 @@ def _cut(value, limit=120) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} tegn)"
 
 
-def _disagreement(pack, sample, i, case, edits, by_schema, by_module):
+def _disagreement(case, edits, by_schema, name, by_module):
     """None if the verdicts agree (or differ by a known exception), else why not."""
-    faults = len(edits)
     if by_schema is None and by_module is None:
         return None
     if by_schema is None:
-        for name, applies in KNOWN_EXCEPTIONS:
-            if applies(case, by_module[1]):
+        for _name, applies in KNOWN_EXCEPTIONS:
+            if applies(case, by_module.besked):
                 return None
-        what = f"schema accepts, module refuses at {by_module[0]}: {by_module[1]}"
+        what = f"schema accepts, {name} refuses at {by_module.sti}: {by_module.besked}"
     elif by_module is None:
-        what = f"schema refuses at {by_schema}, module judges"
-    elif faults == 1 and by_schema != by_module[0]:
-        what = f"paths differ: schema {by_schema}, module {by_module[0]}: {by_module[1]}"
+        what = f"schema refuses at {by_schema}, {name} judges"
+    elif len(edits) == 1 and by_schema != by_module.sti:
+        what = f"paths differ: schema {by_schema}, {name} {by_module.sti}: {by_module.besked}"
     else:
         return None
     shown = "; ".join(f"{_cut(k, 40)} = {_cut(v)}" for k, v in edits)
-    return f"{pack}/{sample} case {i}: {what}\n    ændret: {shown}"
+    return f"{what}\n    ændret: {shown}"
 
 
 def _count() -> int:
     return max(CI_MINIMUM, CASES_PER_EXAMPLE * budget())
 
 
+BATCH = 500
+
+
 @pytest.mark.parametrize("pack", PACKS)
-def test_schema_and_module_agree_on_mutated_sample_cases(pack):
-    _validator, _module, samples = _pack(pack)
+def test_schema_and_module_agree_on_mutated_sample_cases(pack, tmp_path):
+    program, validator, samples = _pack(pack)
     assert samples, f"{pack} has no sample cases under sager/"
+    assert "python" in judging_backends()
     share = -(-_count() // len(PACKS))
     tally, problems = Counter(), []
+    runners = {}
     try:
-        for i in range(share):
-            sample = samples[i % len(samples)][0]
-            case, edits, by_schema, by_module = judge(pack, sample, i)
-            tally[("afvist" if by_module else "bedømt", len(edits) == 1)] += 1
-            problem = _disagreement(pack, sample, i, case, edits, by_schema, by_module)
-            if problem:
-                problems.append(problem)
+        for name in judging_backends():
+            (tmp_path / name).mkdir()
+            runners[name] = backend(name).runner(program, tmp_path / name)
+        for start in range(0, share, BATCH):
+            batch = []
+            for i in range(start, min(start + BATCH, share)):
+                sample = samples[i % len(samples)][0]
+                batch.append((*mutated(pack, sample, i), f"{sample} case {i}"))
+            _tally(batch, judge(validator, runners, [b[:3] for b in batch]), tally, problems, pack)
     finally:
-        forget_generated_modules()
-        _pack.cache_clear()
+        for runner in runners.values():
+            runner.close()
     print(f"\n{pack}: {share} muterede sager, {dict(tally)}, {len(problems)} uenigheder")
     assert not problems, f"{len(problems)} of {share} disagree:\n" + "\n".join(problems[:25])
     # the mutations must reach both outcomes, single-fault refusals above all
-    assert tally[("afvist", True)] > share // 4 and tally[("bedømt", True)] > share // 20, tally
+    assert tally[("python", "afvist", True)] > share // 4, tally
+    assert tally[("python", "bedømt", True)] > share // 20, tally
+
+
+def _tally(batch, verdicts, tally, problems, pack):
+    for (case, _dato, edits, label), (by_schema, by_backend) in zip(batch, verdicts, strict=True):
+        single = len(edits) == 1
+        for name, by_module in by_backend.items():
+            tally[(name, "afvist" if by_module else "bedømt", single)] += 1
+            problem = _disagreement(case, edits, by_schema, name, by_module)
+            if problem:
+                problems.append(f"{pack}/{label}: {problem}")
