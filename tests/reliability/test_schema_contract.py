@@ -132,14 +132,22 @@ def _cut(value, limit=120) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} tegn)"
 
 
+def known_exception(case, by_schema, by_module) -> str | None:
+    """The name of the documented exception that explains a schema-accepts/module-refuses."""
+    if by_schema is None and by_module is not None:
+        for name, applies in KNOWN_EXCEPTIONS:
+            if applies(case, by_module.besked):
+                return name
+    return None
+
+
 def _disagreement(case, edits, by_schema, name, by_module):
     """None if the verdicts agree (or differ by a known exception), else why not."""
     if by_schema is None and by_module is None:
         return None
+    if known_exception(case, by_schema, by_module):
+        return None
     if by_schema is None:
-        for _name, applies in KNOWN_EXCEPTIONS:
-            if applies(case, by_module.besked):
-                return None
         what = f"schema accepts, {name} refuses at {by_module.sti}: {by_module.besked}"
     elif by_module is None:
         what = f"schema refuses at {by_schema}, {name} judges"
@@ -191,6 +199,9 @@ def _tally(batch, verdicts, tally, problems, pack):
         single = len(edits) == 1
         for name, by_module in by_backend.items():
             tally[(name, "afvist" if by_module else "bedømt", single)] += 1
+            exception = known_exception(case, by_schema, by_module)
+            if exception:
+                tally[(name, exception)] += 1
             problem = _disagreement(case, edits, by_schema, name, by_module)
             if problem:
                 problems.append(f"{pack}/{label}: {problem}")
