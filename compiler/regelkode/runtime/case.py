@@ -134,7 +134,10 @@ def _vis(value):
         return "et objekt"
     if isinstance(value, (list, tuple)):
         return "en liste"
-    return _citer(str(value)) if cls is Decimal else type(value).__name__
+    if cls is Decimal:          # json.load(..., parse_float=Decimal): a number, unquoted
+        text = str(value)
+        return text if len(text) <= VIS_HOEJST else text[:VIS_HOEJST] + "…"
+    return type(value).__name__
 
 
 def _sti(dele):
