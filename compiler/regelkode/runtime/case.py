@@ -317,10 +317,7 @@ def normaliser(sag, fakta):
             close = difflib.get_close_matches(navn[:VIS_HOEJST], list(fakta), n=1)
             hint = f" (mente du `{close[0]}`?)" if close else ""
             raise SagFejl(_sti((navn,)), f"ukendt faktum {_citer(navn, '`')}{hint}")
-    if "beregningsdato" in sag:
-        _egen_dato(sag)
-    if "beskrivelse" in sag:
-        _norm(sag["beskrivelse"], ("tekst",), ("beskrivelse",))
+    _reserverede(sag)
     out = {}
     for navn, parse in _parsere(fakta):
         v = sag.get(navn)
@@ -420,6 +417,18 @@ def _parsere(fakta):
         entry = (fakta, len(fakta), tuple((navn, _parser(typ)) for navn, typ in fakta.items()))
         _PARSERE[id(fakta)] = entry
     return entry[2]
+
+
+def _reserverede(sag):
+    """Check the reserved keys of a case (a dict whose other keys are all facts).
+
+    A specialised validator that takes the facts itself calls this first, as
+    `normaliser` does, so the same case is refused at the same path.
+    """
+    if "beregningsdato" in sag:
+        _egen_dato(sag)
+    if "beskrivelse" in sag:
+        _norm(sag["beskrivelse"], ("tekst",), ("beskrivelse",))
 
 
 def _egen_dato(sag):
