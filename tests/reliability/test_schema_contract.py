@@ -12,7 +12,8 @@ The schema's path is that of its deepest failing subschema (for `anyOf`/
 which is where the module points. A few thousand cases in CI; three per
 budgeted example under `REGELKODE_FUZZ_EXAMPLES` (`make fuzz-long`: 30,000).
 
-The one documented exception (see the schema's description of every text
+Duplicate keys are the JSON parser's business, not the contract's: `json.loads`
+keeps the last, and both sides judge what it gives. The one documented exception (see the schema's description of every text
 field) is listed in KNOWN_EXCEPTIONS: JSON Schema cannot say "no lone
 surrogate" portably, so the schema accepts `"\\ud800"` where the module
 refuses it.
