@@ -99,7 +99,9 @@ def case_schema(program: ir.Program, descriptions: dict | None = None) -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"En sag for {program.title} ({program.pack} {program.version})",
         "description": "Alle fakta kan udelades; et udeladt faktum eller null er ukendt. "
-                       "Et tal uden brøkdel er et heltal, også skrevet 3.0 eller 1E2.",
+                       "Et tal uden brøkdel er et heltal, også skrevet 3.0 eller 1E2. "
+                       "Valider med formatkontrol slået til: uden den tager mønsteret for "
+                       "en dato også imod en dato, der ikke findes (2024-02-30).",
         "type": "object",
         "additionalProperties": False,
         "properties": props,
