@@ -238,3 +238,56 @@ def _tally(batch, verdicts, tally, problems, pack):
                 # every backend refuses as the runtime does: same path, same message
                 problems.append(f"{pack}/{label}: {name} {by_module}, runtime "
                                 f"{by_backend['runtime']}")
+
+
+# The seven causes of issue 19, one fixed case each, on a real sample case:
+# (change, dato, the schema's and the module's verdict: None = judged, else the path).
+ANNA = ("ressourceforloeb", "anna_alt_i_orden.json")
+LANG = "x" * 100_001
+CAUSES = {
+    "3.0 er et heltal": ({"antal_børn_med_bidragspligt": 3.0}, None, None),
+    "1E2 er et heltal": ({"antal_børn_med_bidragspligt": json.loads("1E2")}, None, None),
+    "-0.0 er beløbet 0": ({"månedlig_ydelse_før_fradrag": -0.0}, None, None),
+    "3.0 måneder": ({"tidligere_forløb": [{"længde": {"måneder": 3.0}}]}, None, None),
+    "tekst over grænsen": ({"indsatsplan_jobmål": LANG}, None, "$.indsatsplan_jobmål"),
+    "heltal over grænsen": ({"antal_børn_med_bidragspligt": 10 ** 18}, None,
+                            "$.antal_børn_med_bidragspligt"),
+    "beløb over grænsen": ({"hidtidig_ydelse_pr_måned": 10 ** 15}, None,
+                           "$.hidtidig_ydelse_pr_måned"),
+    "længde over grænsen": ({"tidligere_forløb": [{"længde": {"dage": -10 ** 6}}]}, None,
+                            "$.tidligere_forløb[0].længde.dage"),
+    "linjeskift til sidst": ({"månedlig_ydelse_før_fradrag": "12.00\n"}, None,
+                             "$.månedlig_ydelse_før_fradrag"),
+    "arabiske cifre": ({"månedlig_ydelse_før_fradrag": "١٢.٠٠"}, None,
+                       "$.månedlig_ydelse_før_fradrag"),
+    "beskrivelse null": ({"beskrivelse": None}, None, "$.beskrivelse"),
+    "beskrivelse -1": ({"beskrivelse": -1}, None, "$.beskrivelse"),
+    "beregningsdato null": ({"beregningsdato": None}, None, "$.beregningsdato"),
+    "beregningsdato x med dato=": ({"beregningsdato": "x"}, dt.date(2025, 1, 1),
+                                   "$.beregningsdato"),
+}
+
+
+@pytest.mark.parametrize("cause", sorted(CAUSES))
+def test_each_cause_of_issue_19_is_judged_alike(cause, tmp_path):
+    change, dato, expected = CAUSES[cause]
+    program, validator, samples = _pack(ANNA[0])
+    case = {**json.loads(json.dumps(dict(samples)[ANNA[1]])), **change}
+    runner = backend("python").runner(program, tmp_path)
+    try:
+        [outcome] = runner.judge([(case, dato)])
+    finally:
+        runner.close()
+    assert schema_verdict(validator, case) == expected
+    assert (outcome.sti if isinstance(outcome, Refusal) else None) == expected, outcome
+
+
+def test_a_lone_surrogate_is_the_documented_exception(tmp_path):
+    program, validator, samples = _pack(ANNA[0])
+    case = {**dict(samples)[ANNA[1]], "indsatsplan_jobmål": "a\ud800"}
+    assert schema_verdict(validator, case) is None
+    [by_module] = _RuntimeValidation(program).judge([(case, None)])
+    assert by_module.sti == "$.indsatsplan_jobmål"
+    assert known_exception(case, None, by_module) == "enlig surrogat i en tekst"
+    assert "enlig surrogat" in validator.schema["properties"]["indsatsplan_jobmål"]["anyOf"][0][
+        "description"]
