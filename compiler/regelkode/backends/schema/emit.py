@@ -39,7 +39,7 @@ HELTAL_NOTE = ("Et helt tal; skrevet med decimaler eller eksponent (3.0, 1E2) er
 
 
 def _tekst(description: str | None = None) -> dict:
-    text = f"{description} ({TEKST_NOTE})" if description else TEKST_NOTE
+    text = f"{description.rstrip()} {TEKST_NOTE}" if description else TEKST_NOTE
     return {"type": "string", "maxLength": rt.MAX_TEKST, "description": text}
 
 
