@@ -7,6 +7,7 @@ verbatim into every generated module.
 
 from .values import _CTX, Ukendt
 from .aggregates import op_param
+from .case import _tusinder
 
 # --- PART ---
 # --- presenting values ---
@@ -47,10 +48,6 @@ def _decimal_tekst(value, komma):
         return str(value)
     text = format(value.normalize(context=_CTX), "f")
     return text.replace(".", komma)
-
-
-def _tusinder(n):
-    return f"{n:,}".replace(",", ".")
 
 
 def tekst(value, typ):
