@@ -27,7 +27,7 @@ from .lovdaekning import page_of as law_coverage_path
 from .reference import datamodel_page, definitions_page, parameters_page
 from .rules import area_page
 from .sources import conflicts_page, coverage, sources_page
-from .timeline import timeline_page
+from .timeline import SVG_NAME, timeline_page
 
 GENERATED = "genereret"
 
@@ -60,13 +60,16 @@ def _emit_pack(ctx: PackContext, site: SiteDocs) -> list:
     for area, title, page in ctx.areas:
         site.pages[page] = area_page(ctx, area, title, page, cov)
         nav.append((title, page))
+    timeline, drawing = timeline_page(ctx)
+    if drawing is not None:
+        site.files[f"{ctx.prefix}/{SVG_NAME}"] = drawing
     pages = [
         ("Definitioner", "definitioner", definitions_page(ctx, cov)),
         ("Parametre", "parametre", parameters_page(ctx, cov)),
         ("Datamodel", "datamodel", datamodel_page(ctx)),
         ("Kilder", "kilder", sources_page(ctx, cov)),
         ("Konflikter", "konflikter", conflicts_page(ctx, cov)),
-        ("Forløbet i tid", "forløb", timeline_page(ctx)),
+        ("Forløbet i tid", "forløb", timeline),
         ("Ændringer", "ændringer", changes_markdown(ctx.c.path)),
     ]
     for title, key, text in pages:
