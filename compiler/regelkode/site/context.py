@@ -9,10 +9,12 @@ so a link can never point at a page that is not generated.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections import defaultdict
 
 from .. import mdtext as md
+from .. import runtime as rt
 from ..checks import review
 
 # Danish titles for areas a manifest does not name (its `områder` wins).
@@ -68,6 +70,17 @@ class PackContext:
         self._reverse = self._reverse_deps()
 
     # -- areas, in the manifest's order, then any others in rule order --
+    @functools.cached_property
+    def param_values(self) -> dict[str, list]:
+        """Each parameter's dated values as text, for the Danish sentences."""
+        params = self.program.params if self.program is not None else {}
+        # Inside `hvor`, a bare name may be a list element's field: never read a
+        # field that shares a parameter's name as that parameter.
+        fields = {f for t in self.pack.types.values() for f in (t.fields or {})}
+        return {name: [(start, rt.tekst(value, p.desc))
+                       for start, value in zip(p.dates, p.values, strict=False)]
+                for name, p in params.items() if p.dates and name not in fields}
+
     # -- what is shown here, and what on the pack it comes from --
     def origin(self, kind: str, name: str):
         """The context of the extended pack that shows this declaration, or None (shown here)."""

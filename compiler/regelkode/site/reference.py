@@ -97,7 +97,8 @@ def definitions_page(ctx: PackContext, coverage_: dict) -> str:
                 f"- **Gennemgang:** {review_line(ctx, 'def', name)}", ""]
         if d.description:
             out += [md.text(d.description), ""]
-        out += ["**På dansk**", "", danish_block(dk.definition_sentences(d, ctx.types)), ""]
+        out += ["**På dansk**", "", danish_block(
+            dk.definition_sentences(d, ctx.types, ctx.param_values)), ""]
         if d.table is not None:
             hit = ("den første række, der passer, gælder" if d.table.hit == "første"
                    else "præcis én række må passe")

@@ -156,7 +156,8 @@ def rule_section(ctx: PackContext, rule, page: str, coverage_: dict) -> str:
         out += [md.text(rule.description), ""]
     out += [citations_section(ctx, rule.citations, page, coverage_), ""]
     out += encoded_sentences(ctx, page, rule.id)
-    out += ["**Reglen på dansk**", "", danish_block(dk.rule_sentences(rule, ctx.types)), ""]
+    out += ["**Reglen på dansk**", "", danish_block(
+        dk.rule_sentences(rule, ctx.types, ctx.param_values)), ""]
     out += ["**Den formelle regel**", "",
             formal_block(rule.applies, rule.requirement, rule.exceptions, layer=rule.layer), ""]
     for e in _walk(rule.exceptions):
