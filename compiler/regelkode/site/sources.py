@@ -10,12 +10,14 @@ the conflict register.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import mdtext as md
 from ..passes.citations import all_citations
+from . import danish as dk
 from .context import PackContext, rel
 
 _OWNER_KINDS = {"regel": "rule", "definition": "def", "parameter": "param",
@@ -165,7 +167,11 @@ def citation_block(ctx: PackContext, c, page: str, coverage_: dict | None = None
         label = md.text(c.label())
         url = rel(page, sources) + "#" + doc_anchor(str(c.dokument))
         known = str(c.dokument) in ctx.pack.documents
-        lines.append(f"**{label}**" + (f" · [kildedokumentet]({url})" if known else ""))
+        meta = ctx.pack.document_meta.get(str(c.dokument))
+        name = (f"{md.text(meta['titel'])} — {md.text(meta['udgiver'])}" if meta
+                else "kildedokumentet")
+        warn = " · *kommerciel kilde*" if meta and meta.get("art") == "kommerciel" else ""
+        lines.append(f"**{label}**" + (f" · [{name}]({url})" if known else "") + warn)
     if c.note:
         lines += ["", f"*Note:* {md.text(c.note)}"]
     if not c.verified:
@@ -203,6 +209,59 @@ def owner_link(ctx: PackContext, page: str, kind: str, owner: str) -> str:
     if k == "conflict" and owner in ctx.pack.conflicts:
         return f"konflikten {ctx.ref(page, 'conflict', owner, ctx.pack.conflicts[owner].title)}"
     return ctx.ref_titled(page, k, owner)
+
+
+# -- where a document comes from ----------------------------------------------------
+
+KINDS = {"lov": "lovtekst", "national_vejledning": "national vejledning",
+         "kommunal_vejledning": "kommunal vejledning",
+         "interesseorganisation": "interesseorganisation", "kommerciel": "kommerciel side"}
+
+
+def document_title(pk, stem: str) -> str:
+    """'Kildedokument 004: Ressourceforløb — Stadsrevisionen' (the document's own title)."""
+    meta = pk.document_meta.get(stem)
+    if meta is None:
+        return f"Kildedokument {stem} (herkomst ikke oplyst)"
+    return f"Kildedokument {stem}: {meta['titel']} — {meta['udgiver']}"
+
+
+def provenance_lines(meta: dict | None) -> list[str]:
+    """Publisher, kind, address and dates as a list; a warning for a commercial page."""
+    if meta is None:
+        return ['!!! warning "Herkomst ikke oplyst"',
+                "    Dokumentet har ingen oplysninger om titel, udgiver, adresse og "
+                "hentedato (kilder/dokumenter/<navn>.yaml). Vurdér det med forsigtighed.", ""]
+    out = []
+    if meta.get("art") == "kommerciel" or meta.get("udaterede_tal"):
+        what = []
+        if meta.get("art") == "kommerciel":
+            what.append("en kommerciel side, ikke en myndigheds vejledning")
+        if meta.get("udaterede_tal"):
+            what.append("tallene på siden (satser og beløb) står uden dato")
+        out += ['!!! warning "Kommerciel kilde med udaterede tal"'
+                if len(what) == 2 else '!!! warning "Vær opmærksom på kilden"',
+                f"    Dokumentet er {', og '.join(what)}. Brug det ikke alene som grundlag "
+                "for en regel; loven går forud.", ""]
+    address = (md.link(meta["adresse"], meta["adresse"]) if meta.get("adresse")
+               else "ikke gemt sammen med teksten")
+    out += [f"- **Titel:** {md.text(meta['titel'])}",
+            f"- **Udgiver:** {md.text(meta['udgiver'])}",
+            f"- **Art:** {md.text(KINDS.get(meta['art'], meta['art']))}",
+            f"- **Adresse:** {address}",
+            f"- **Hentet:** {_date(meta['hentet'])}"]
+    if meta.get("redigeret"):
+        out.append(f"- **Sidst redigeret (ifølge dokumentet):** {_date(meta['redigeret'])}")
+    if meta.get("bemærkning"):
+        out.append(f"- **Bemærkning:** {md.text(meta['bemærkning'])}")
+    return [*out, ""]
+
+
+def _date(value) -> str:
+    try:
+        return md.text(dk.date_text(dt.date.fromisoformat(str(value))))
+    except ValueError:
+        return md.text(value)
 
 
 # -- the sources page -------------------------------------------------------------
@@ -270,9 +329,9 @@ def sources_page(ctx: PackContext, coverage_: dict) -> str:
 
     for stem, (_display, _body) in sorted(pk.documents.items()):
         cov = coverage_[stem]
-        first = next((p.text for p in cov.passages if p.heading), None)
-        title = f"Kildedokument {stem}" + (f": {first}" if first else "")
-        out += [f"## {md.text(title)} {{#{doc_anchor(stem)}}}", ""]
+        meta = pk.document_meta.get(stem)
+        out += [f"## {md.text(document_title(pk, stem))} {{#{doc_anchor(stem)}}}", ""]
+        out += provenance_lines(meta)
         cites = docs.get(stem, [])
         if cites:
             users = list(dict.fromkeys(owner_link(ctx, page, k, o) for k, o, _c in cites))
