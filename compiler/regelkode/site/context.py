@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from .. import mdtext as md
 from .. import runtime as rt
-from ..checks import review
+from ..checks import review, review_history
 
 # Danish titles for areas a manifest does not name (its `områder` wins).
 AREA_TITLES = {
@@ -244,6 +244,14 @@ class PackContext:
         return sorted(facts), sorted(defs), sorted(params)
 
     # -- review --
+    def since_review(self, kind: str, name: str):
+        """`review_history.ReviewDiff` for a declaration changed since its review, or None."""
+        decl = self.decls.get((REVIEW_KINDS.get(kind, kind), name))
+        if decl is None or decl.state != review.CHANGED:
+            return None
+        return review_history.since_review(decl, review.REVIEW_KEY,
+                                           review.SECTIONS[decl.kind], review.fingerprint)
+
     def review_of(self, kind: str, name: str) -> tuple[str, dict | None]:
         decl = self.decls.get((REVIEW_KINDS.get(kind, kind), name))
         if decl is None:
