@@ -130,9 +130,11 @@ Når en regel er gennemgået og i orden, registreres godkendelsen med én komman
 regelkode godkend rules/<pakke> <regel-id> --af "Fornavn Efternavn" [--dato ÅÅÅÅ-MM-DD]
 ```
 
-Kommandoen skriver `gennemgået: {af, dato, fingeraftryk}` i reglens YAML-fil.
-Fingeraftrykket er reglens indhold på godkendelsestidspunktet; ændres reglen senere, står
-den her som *ændret siden gennemgang*, og `regelkode check` advarer.
+Kommandoen skriver `gennemgået: {af, dato, fingeraftryk, commit}` i reglens YAML-fil
+(`commit` kun i en git-arbejdskopi). Fingeraftrykket er reglens indhold på
+godkendelsestidspunktet; ændres reglen senere, står den her som *ændret siden
+gennemgang* med forskellen fra commit'en til nu, og `regelkode check` advarer. Commit
+reglen, før den godkendes: så er commit'en præcis den version, der blev godkendt.
 """
 
 
