@@ -55,7 +55,7 @@ def test_sources_page_titles_are_real_titles_not_page_chrome(pages):
     html = _html(page)
     assert ('href="https://www.frederiksberg.dk/job-og-ledighed/ledighed/'
             'hvis-du-er-syg-eller-har-nedsat-arbejdsevne/ressourceforloeb"') in html
-    assert "<strong>Hentet:</strong> 23. november 2026" in html
+    assert "<strong>Hentet senest:</strong> 23. november 2026" in html
     commercial = page[page.index("## Kildedokument 004"):]
     commercial = commercial.split("\n## ", 1)[0]
     assert '!!! warning "Kommerciel kilde med udaterede tal"' in commercial

@@ -249,7 +249,7 @@ def provenance_lines(meta: dict | None) -> list[str]:
             f"- **Udgiver:** {md.text(meta['udgiver'])}",
             f"- **Art:** {md.text(KINDS.get(meta['art'], meta['art']))}",
             f"- **Adresse:** {address}",
-            f"- **Hentet:** {_date(meta['hentet'])}"]
+            f"- **Hentet senest:** {_date(meta['hentet'])}"]
     if meta.get("redigeret"):
         out.append(f"- **Sidst redigeret (ifølge dokumentet):** {_date(meta['redigeret'])}")
     if meta.get("bemærkning"):
