@@ -15,6 +15,7 @@ import markdown
 import pytest
 
 from regelkode.checks.analysis import compile_checked
+from regelkode.site.context import PackContext
 from regelkode.site.pages import emit_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,7 @@ def _html(text: str) -> str:
 
 def test_every_seed_has_its_provenance(national):
     assert not [d for d in national.diags.items if d.code.startswith("document")]
-    meta = national.pack.document_meta
+    meta = PackContext(national, "x").document_meta
     assert set(meta) == set(national.pack.documents)
     for stem, m in meta.items():
         assert m["titel"] and m["udgiver"] and m["hentet"], stem

@@ -493,8 +493,8 @@ class PackSource:
     laws: dict[str, tuple[str, YMap]] = field(default_factory=dict)
     law_coverage: tuple[str, YMap] | None = None   # lovdaekning.yaml: unit -> rules
     documents: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # stem -> (display, tree) from kilder/dokumenter/<stem>.yaml: title, publisher, address…
-    document_meta: dict[str, tuple[str, YMap]] = field(default_factory=dict)
+    # stem -> plain dict from kilder/dokumenter/<stem>.yaml: title, publisher, address…
+    document_meta: dict[str, dict] = field(default_factory=dict)
     cases: dict[str, Path] = field(default_factory=dict)
     parents: list[PackSource] = field(default_factory=list)
 
@@ -626,7 +626,7 @@ def _load_document_meta(pack: PackSource, diags: Diagnostics) -> None:
             continue
         tree = load_yaml(path, display, diags)
         if tree is not None and validate(tree, "dokument", diags):
-            pack.document_meta[path.stem] = (display, tree)
+            pack.document_meta[path.stem] = to_plain(tree)
     for stem, (display, _text) in sorted(pack.documents.items()):
         if stem not in pack.document_meta and not (folder / f"{stem}.yaml").exists():
             diags.warning("document-provenance",

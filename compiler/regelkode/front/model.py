@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics, Span
 from . import ast
-from .load import PackSource, key_span, to_plain, value_span
+from .load import PackSource, key_span, value_span
 from .parse import parse_expression
 from .types import BASIC, Type, parse_type
 
@@ -250,7 +250,6 @@ class Pack:
     conflicts: dict = field(default_factory=dict)
     laws: dict = field(default_factory=dict)
     documents: dict = field(default_factory=dict)
-    document_meta: dict = field(default_factory=dict)   # stem -> plain dict (dokument schema)
     cases: dict = field(default_factory=dict)
     pack_dirs: dict = field(default_factory=dict)
     coverage_min: str | None = None
@@ -410,8 +409,6 @@ class _Builder:
                 self.pack.areas.setdefault(str(area), str(title))
             self.pack.laws.update(layer.laws)
             self.pack.documents.update(layer.documents)
-            self.pack.document_meta.update(
-                {stem: to_plain(tree) for stem, (_d, tree) in layer.document_meta.items()})
             for stem, path in layer.cases.items():
                 self.pack.cases[f"{layer.id}/{stem}"] = path
             for f in layer.files:

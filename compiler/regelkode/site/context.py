@@ -16,6 +16,7 @@ from collections import defaultdict
 from .. import mdtext as md
 from .. import runtime as rt
 from ..checks import review, review_history
+from ..front.model import layers_base_first
 
 # Danish titles for areas a manifest does not name (its `områder` wins).
 AREA_TITLES = {
@@ -70,6 +71,14 @@ class PackContext:
         self._reverse = self._reverse_deps()
 
     # -- areas, in the manifest's order, then any others in rule order --
+    @functools.cached_property
+    def document_meta(self) -> dict[str, dict]:
+        """Each source document's provenance (kilder/dokumenter/<navn>.yaml), layers merged."""
+        out: dict[str, dict] = {}
+        for layer in layers_base_first(self.pack.source):
+            out.update(layer.document_meta)
+        return out
+
     @functools.cached_property
     def param_values(self) -> dict[str, list]:
         """Each parameter's dated values as text, for the Danish sentences."""

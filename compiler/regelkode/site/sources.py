@@ -167,7 +167,7 @@ def citation_block(ctx: PackContext, c, page: str, coverage_: dict | None = None
         label = md.text(c.label())
         url = rel(page, sources) + "#" + doc_anchor(str(c.dokument))
         known = str(c.dokument) in ctx.pack.documents
-        meta = ctx.pack.document_meta.get(str(c.dokument))
+        meta = ctx.document_meta.get(str(c.dokument))
         name = (f"{md.text(meta['titel'])} — {md.text(meta['udgiver'])}" if meta
                 else "kildedokumentet")
         warn = " · *kommerciel kilde*" if meta and meta.get("art") == "kommerciel" else ""
@@ -218,9 +218,8 @@ KINDS = {"lov": "lovtekst", "national_vejledning": "national vejledning",
          "interesseorganisation": "interesseorganisation", "kommerciel": "kommerciel side"}
 
 
-def document_title(pk, stem: str) -> str:
+def document_title(meta: dict | None, stem: str) -> str:
     """'Kildedokument 004: Ressourceforløb — Stadsrevisionen' (the document's own title)."""
-    meta = pk.document_meta.get(stem)
     if meta is None:
         return f"Kildedokument {stem} (herkomst ikke oplyst)"
     return f"Kildedokument {stem}: {meta['titel']} — {meta['udgiver']}"
@@ -329,8 +328,8 @@ def sources_page(ctx: PackContext, coverage_: dict) -> str:
 
     for stem, (_display, _body) in sorted(pk.documents.items()):
         cov = coverage_[stem]
-        meta = pk.document_meta.get(stem)
-        out += [f"## {md.text(document_title(pk, stem))} {{#{doc_anchor(stem)}}}", ""]
+        meta = ctx.document_meta.get(stem)
+        out += [f"## {md.text(document_title(meta, stem))} {{#{doc_anchor(stem)}}}", ""]
         out += provenance_lines(meta)
         cites = docs.get(stem, [])
         if cites:
