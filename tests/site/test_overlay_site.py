@@ -79,3 +79,22 @@ def test_overlay_links_to_the_base_pack_for_what_it_leaves_alone(site, packs):
     assert "gælder uændret og står under" in defs
     params = site.pages["genereret/eksempel_lag/parametre.md"]
     assert "{#maksimal_varighed}" in params          # overridden here: shown here
+
+
+def test_overlay_sources_and_conflicts_show_only_its_own(site):
+    base = site.pages["genereret/eksempel/kilder.md"]
+    overlay = site.pages["genereret/eksempel_lag/kilder.md"]
+    assert "De øvrige står under [" in overlay and "](../eksempel/kilder.md)" in overlay
+    heads = [line for line in overlay.splitlines() if line.startswith("### ")]
+    assert len(heads) < len([line for line in base.splitlines() if line.startswith("### ")])
+    assert "Her står kun denne pakkes egne konflikter" in site.pages[
+        "genereret/eksempel_lag/konflikter.md"]
+
+
+def test_overlay_site_builds_strict_with_every_link_resolving(packs, tmp_path):
+    # MkDocs --strict fails on a link to a missing page or anchor: the overlay's
+    # links into the base pack and its trimmed sources page must all resolve.
+    from regelkode.site import build as site_mod
+
+    site_mod.build_site([packs["eksempel_lag"], packs["eksempel"]], tmp_path, quiet=True)
+    assert (tmp_path / "site" / "genereret" / "eksempel_lag" / "kilder" / "index.html").is_file()

@@ -26,6 +26,10 @@ AREA_TITLES = {
     "rehabiliteringsteam": "Rehabiliteringsteam",
 }
 
+# How `all_citations` names the kinds of declaration -> the kinds of `anchors`.
+_OWNER_KINDS = {"regel": "rule", "definition": "def", "parameter": "param",
+                "undtagelse": "exception", "konflikt": "conflict"}
+
 REVIEW_KINDS = {"rule": "regel", "def": "definition", "param": "parameter"}
 
 SEVERITY = {
@@ -172,8 +176,17 @@ class PackContext:
             self.anchors[("fact", name)] = (self.page["datamodel"], name)
         for name in pk.types:
             self.anchors[("type", name)] = (self.page["datamodel"], name)
-        for cid in pk.conflicts:
-            self.anchors[("conflict", cid)] = (self.page["konflikter"], cid)
+        for cid, k in pk.conflicts.items():
+            origin = self.inherited.get(k.layer)
+            if origin is not None and ("conflict", cid) in origin.anchors:
+                self.anchors[("conflict", cid)] = origin.anchors[("conflict", cid)]
+            else:
+                self.anchors[("conflict", cid)] = (self.page["konflikter"], cid)
+
+    def here(self, kind: str, name: str) -> bool:
+        """Is this declaration (kind as `all_citations` names it) shown on this pack's pages?"""
+        target = self.anchors.get((_OWNER_KINDS.get(kind, kind), name))
+        return target is None or target[0].startswith(self.prefix + "/")
 
     # -- links --
     def href(self, from_page: str, kind: str, name: str) -> str | None:

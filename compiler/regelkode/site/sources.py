@@ -281,6 +281,8 @@ def sources_page(ctx: PackContext, coverage_: dict) -> str:
     unverified = []
     docs: dict[str, list] = defaultdict(list)
     for kind, owner, c in all_citations(pk):
+        if not ctx.here(kind, owner):
+            continue              # shown, with its sources, on the pack it comes from
         if c.kind == "lov":
             if c.verified:
                 by_provision[provision_key(c)].append((kind, owner, c))
@@ -289,9 +291,18 @@ def sources_page(ctx: PackContext, coverage_: dict) -> str:
         else:
             docs[str(c.dokument)].append((kind, owner, c))
 
+    if ctx.inherited:
+        out += ["Her står kun de kilder, som denne pakkes egne regler, definitioner, "
+                "parametre og konflikter bruger, og dens egne kildefiler. De øvrige står under "
+                + ", ".join(f"[{md.text(o.pack.title)}]({rel(page, o.page['kilder'])})"
+                            for o in ctx.inherited.values()) + ".", ""]
+    own_laws = set(pk.source.laws) if ctx.inherited else set(pk.laws)
+    own_docs = set(pk.source.documents) if ctx.inherited else set(pk.documents)
     for kort, (_display, tree) in sorted(pk.laws.items()):
         cited = sorted((k for k in by_provision if k[0] == kort),
                        key=lambda k: (_para_sort(k[1]), k[2:]))
+        if not cited and kort not in own_laws:
+            continue
         out += [f"## {md.text(_norm(tree.get('titel', kort)))} ({md.text(kort)}) "
                 f"{{#{law_anchor(kort)}}}", ""]
         meta = []
@@ -327,6 +338,8 @@ def sources_page(ctx: PackContext, coverage_: dict) -> str:
         out += [md.table(["Henvisning", "Problem", "Henvist til af"], rows), ""]
 
     for stem, (_display, _body) in sorted(pk.documents.items()):
+        if stem not in docs and stem not in own_docs:
+            continue
         cov = coverage_[stem]
         meta = ctx.document_meta.get(stem)
         out += [f"## {md.text(document_title(meta, stem))} {{#{doc_anchor(stem)}}}", ""]
@@ -366,7 +379,13 @@ def conflicts_page(ctx: PackContext, coverage_: dict) -> str:
            "vejledninger og kommunale dokumenter.", ""]
     if not pk.conflicts:
         out += ["Der er ingen registrerede konflikter i denne pakke.", ""]
+    if ctx.inherited:
+        out += ["Her står kun denne pakkes egne konflikter. De øvrige står under "
+                + ", ".join(f"[{md.text(o.pack.title)}]({rel(page, o.page['konflikter'])})"
+                            for o in ctx.inherited.values()) + ".", ""]
     for cid, k in pk.conflicts.items():
+        if not ctx.here("konflikt", cid):
+            continue
         out += [f"## {md.text(k.title)} {{#{cid}}}", "",
                 f"**Status:** {md.text(STATUS.get(k.status, k.status))} · **Id:** {md.code(cid)}",
                 "", md.text(k.description), "",
