@@ -196,7 +196,9 @@ def test_timeline(docs):
     rows = re.findall(r"^\| (\d+) \| (.*?) \| (.*?) \| (.*?) \|", text, re.MULTILINE)
     by_edge = {(a, b): (n, how) for n, a, b, how in rows}
     deadline = "Sidste dag for mødet &lt;em&gt;x&lt;/em&gt;"
-    assert by_edge[("henvendelsesdato", deadline)][1] == "frist: \\+ mødefrist på henvendelsesdato"
+    assert by_edge[("henvendelsesdato", deadline)][1] == (
+        "frist: \\+ mødefrist på henvendelsesdato \\(6 uger fra 1\\. januar 2020, 4 uger fra "
+        "1\\. januar 2024\\)")
     assert by_edge[("mødedato", deadline)][1] == "rækkefølge: senest"
     svg = docs.files["genereret/fjendtlig/forloeb.svg"].decode("utf-8")
     # the same numbers in the drawing, and the hostile title as text

@@ -65,7 +65,9 @@ class _Timeline:
             if base is None:
                 continue
             target = self.node_key(("def", name), [])
-            label = " ".join(("+ " if op == "add" else "− ") + dk.render(right, self.ctx.types)
+            # with the parameters' values, so the table says "+ 6 måneder (…)" not just a name
+            label = " ".join(("+ " if op == "add" else "− ")
+                             + dk.render(right, self.ctx.types, self.ctx.param_values)
                              for op, right in reversed(chain))
             self.edges[(base, target)] = (label, "frist", ("def", name))
 
