@@ -108,7 +108,7 @@ build/fuzz-long/%.log: $(VENV_STAMP)
 	echo "fuzz-long: $* ended at $$(date +%H:%M:%S) with exit $$rc"; \
 	exit $$rc
 
-# Debian's chromium and chromium-driver for tests/browser (regelkode.browser).
+# Debian's chromium and chromium-driver for tests/browser (selenium drives them).
 chromium:
 	@if [ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ]; then \
 	  :; \

@@ -11,21 +11,27 @@ import time
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 
-from regelkode.browser import Browser, missing_binaries, serve_directory
 from regelkode.checks.analysis import compile_checked
 from regelkode.site import build as site_mod
+
+from .support import (
+    chrome,
+    missing_binaries,
+    screenshot,
+    serve_directory,
+    settle,
+    skip_reason,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 HOSTILE_TITLE = "Farlig <script>alert(1)</script> | *fed* [x](y)"
 
-_missing = missing_binaries()
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(bool(_missing), reason=f"not installed: {', '.join(_missing)} "
-                       "(apt-get install chromium chromium-driver; `make test` does this)"),
-]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(bool(missing_binaries()), reason=skip_reason())]
 
 # The text of an element without the '¶' permalink MkDocs adds to headings.
 HEADING_TEXT = """
@@ -53,42 +59,46 @@ def base(tmp_path_factory):
     assert all(c.ok for c in results)
     out = tmp_path_factory.mktemp("sitebygning")
     site = site_mod.build_site(results, out, quiet=True)
-    with serve_directory(site) as url:
-        yield url
+    with serve_directory(site) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with Browser(window_size=(1280, 1000)) as b:
-        yield b
+    with chrome(window_size=(1280, 1000)) as driver:
+        yield driver
 
 
-def shoot(browser: Browser, name: str) -> None:
-    # Material fades the header title when a page opens scrolled; let it settle.
-    time.sleep(0.8)
-    browser.screenshot(ARTIFACTS / name)
+def shoot(browser, name: str) -> None:
+    settle()
+    screenshot(browser, ARTIFACTS / name)
 
 
-def open_page(browser: Browser, url: str) -> None:
-    browser.navigate(url)
-    browser.wait_for("article h1", timeout=20)
+def open_page(browser, url: str) -> None:
+    browser.get(url)
+    wait_for(browser, "article h1", timeout=20)
+
+
+def find(browser, css: str):
+    return browser.find_element(By.CSS_SELECTOR, css)
 
 
 def test_rule_page_shows_what_a_reviewer_needs(base, browser):
     open_page(browser, base + "genereret/eksempel/regler/samtaler/#fire_samtaler")
-    heading = browser.find("h2#fire_samtaler")
-    assert browser.execute(HEADING_TEXT, heading) == "Mindst 4 samtaler i de første 6 måneder"
-    section = browser.execute(SECTION_TEXT, "fire_samtaler")
+    heading = find(browser, "h2#fire_samtaler")
+    assert (browser.execute_script(HEADING_TEXT, heading)
+            == "Mindst 4 samtaler i de første 6 måneder")
+    section = browser.execute_script(SECTION_TEXT, "fire_samtaler")
     # citation, linked to its ELI address, with the quoted provision
     assert "LAB § 31, stk. 3" in section
-    link = browser.execute(
+    link = browser.execute_script(
         "return [...document.querySelectorAll('article a')].find("
         "a => a.textContent === 'LAB § 31, stk. 3').href")
     assert link == "https://www.retsinformation.dk/eli/lta/2024/280"
     assert "holder jobcenteret mindst fire individuelle jobsamtaler" in section
     # the formal rule, highlighted as regelkode
     assert "samtaler_i_tide er mindst 4" in section
-    keywords = browser.execute(
+    keywords = browser.execute_script(
         "const h = document.getElementById('fire_samtaler');"
         "let el = h.nextElementSibling;"
         "while (el && !el.matches('.rk-formel')) el = el.nextElementSibling;"
@@ -97,7 +107,7 @@ def test_rule_page_shows_what_a_reviewer_needs(base, browser):
     # the Danish rendering and the examples
     assert "Kravet er, at samtaler i tide er mindst 4." in section
     assert "Reglen gælder, når beregningsdatoen er efter seks måneders frist." in section
-    rows = browser.execute(
+    rows = browser.execute_script(
         "const h = document.getElementById('fire_samtaler');"
         "let el = h.nextElementSibling;"
         "while (el && !el.querySelector('table') && el.tagName !== 'TABLE')"
@@ -113,7 +123,7 @@ def test_rule_page_shows_what_a_reviewer_needs(base, browser):
 
 def test_start_page(base, browser):
     open_page(browser, base)
-    text = browser.text(browser.find("article"))
+    text = find(browser, "article").text
     assert "Regelkode — reglerne til gennemgang" in text
     assert "Sådan læser du en regel" in text
     assert "Regler efter område og gennemgang" in text
@@ -121,15 +131,15 @@ def test_start_page(base, browser):
     shoot(browser, "site-start.png")
 
 
-def search(browser: Browser, base: str, words: str) -> list[tuple[str, str]]:
+def search(browser, base: str, words: str) -> list[tuple[str, str]]:
     open_page(browser, base)
     # At this window width Material shows the search field in the header.
-    field = browser.wait_for("input.md-search__input", timeout=10)
-    browser.click(field)
-    browser.type(field, words)
+    field = wait_for(browser, "input.md-search__input", timeout=10)
+    field.click()
+    field.send_keys(words)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        found = browser.execute(
+        found = browser.execute_script(
             "return [...document.querySelectorAll('.md-search-result__item a')]"
             ".map(a => [a.href, a.innerText]);")
         if found:
@@ -147,22 +157,22 @@ def test_search_finds_a_rule_by_a_danish_word(base, browser):
 
 def test_hostile_title_renders_literally(base, browser):
     open_page(browser, base + "genereret/fjendtlig/regler/farlig/#farlig_titel")
-    heading = browser.find("h2#farlig_titel")
-    assert browser.execute(HEADING_TEXT, heading) == HOSTILE_TITLE
-    injected = browser.execute(
+    heading = find(browser, "h2#farlig_titel")
+    assert browser.execute_script(HEADING_TEXT, heading) == HOSTILE_TITLE
+    injected = browser.execute_script(
         "return document.querySelectorAll("
         "'article script, article img, article b, article i, article u, article s,"
         " .md-nav script, .md-nav i, .md-nav b').length")
     assert injected == 0
-    assert browser.execute("return document.title").startswith(
+    assert browser.execute_script("return document.title").startswith(
         "Farligt område <i>x</i> | *y*")
-    nav = browser.execute("return [...document.querySelectorAll('.md-nav__link')]"
+    nav = browser.execute_script("return [...document.querySelectorAll('.md-nav__link')]"
                           ".map(a => a.textContent.trim())")
     assert "Farligt område <i>x</i> | *y*" in nav
-    toc = browser.execute("return [...document.querySelectorAll('.md-nav--secondary a')]"
+    toc = browser.execute_script("return [...document.querySelectorAll('.md-nav--secondary a')]"
                           ".map(a => a.textContent.trim())")
     assert HOSTILE_TITLE in toc
-    section = browser.execute(SECTION_TEXT, "farlig_titel")
+    section = browser.execute_script(SECTION_TEXT, "farlig_titel")
     assert "Mødet blev holdt {mødedato}, efter fristen <img src=x onerror=alert(6)> | *x*." in (
         section)
     assert "Ubekræftet kilde" in section
@@ -172,7 +182,7 @@ def test_hostile_title_renders_literally(base, browser):
 def test_hostile_title_in_search_results(base, browser):
     found = search(browser, base, "Farlig")
     assert any(HOSTILE_TITLE in text for _href, text in found), found
-    injected = browser.execute(
+    injected = browser.execute_script(
         "return document.querySelectorAll('.md-search-result script, .md-search-result img')"
         ".length")
     assert injected == 0

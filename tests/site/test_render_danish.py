@@ -75,9 +75,9 @@ def test_unary():
     assert da("ikke afholdt") == "ikke afholdt"
     assert da("-beløb") == "minus beløb"
     assert da("ikke (a eller b)") == "hverken a er opfyldt eller b er opfyldt"
-    assert da("ikke (a er kendt)") == "a er ikke oplyst"
-    assert da("ikke (form = fremmøde)") == "form er ikke fremmøde"
-    assert da("ikke (a er mindst 4)") == "det gælder ikke, at a er mindst 4"
+    assert da("ikke (a er kendt)") == "a ikke er oplyst"
+    assert da("ikke (form = fremmøde)") == "form ikke er fremmøde"
+    assert da("ikke (a er mindst 4)") == "det ikke gælder, at a er mindst 4"
 
 
 def test_and_or():
@@ -85,7 +85,7 @@ def test_and_or():
     assert da("a eller b") == "a er opfyldt eller b er opfyldt"
     assert da("a og (b eller c)") == (
         "a er opfyldt; og enten b er opfyldt eller c er opfyldt")
-    assert da("ikke a og b") == "a er ikke opfyldt og b er opfyldt"
+    assert da("ikke a og b") == "a ikke er opfyldt og b er opfyldt"
 
 
 @pytest.mark.parametrize("text, danish", [
@@ -112,7 +112,7 @@ def test_arithmetic_and_dates(text, danish):
     ("alder > 60", "alder er større end 60"),
     ("alder <= 60", "alder er højst 60"),
     ("alder = 60", "alder er 60"),
-    ("alder ≠ 60", "alder er ikke 60"),
+    ("alder ≠ 60", "alder ikke er 60"),
     ("dato < 2024-01-01", "dato er før 1. januar 2024"),
     ("dato >= 2024-01-01", "dato er tidligst 1. januar 2024"),
     ("dato er senest startdato + 6 måneder", "dato er senest 6 måneder efter startdato"),
@@ -129,7 +129,7 @@ def test_member():
 
 def test_known():
     assert da("bevillingsdato er kendt") == "bevillingsdato er oplyst"
-    assert da("bevillingsdato er ukendt") == "bevillingsdato er ikke oplyst"
+    assert da("bevillingsdato er ukendt") == "bevillingsdato ikke er oplyst"
 
 
 def test_if():
@@ -168,7 +168,7 @@ def test_at_date_and_rounding():
      "antallet af samtaler, der har dato over dato for første eller ikke både er afholdt "
      "og er x"),
     ("antal samtaler hvor (ikke (a og (b eller c)))",
-     "antallet af samtaler, hvor det gælder ikke, at a er opfyldt; og enten b er opfyldt "
+     "antallet af samtaler, hvor det ikke gælder, at a er opfyldt; og enten b er opfyldt "
      "eller c er opfyldt"),
 ])
 def test_aggregates(text, danish):
@@ -259,3 +259,61 @@ def test_every_rule_of_every_test_pack_renders(eksempel):
     for rule in eksempel.pack.rules.values():
         for s in dk.rule_sentences(rule, eksempel.typing.types):
             assert s[0].isupper() and s.endswith(".")
+
+
+# -- parameter values in the text ------------------------------------------------------
+
+PARAMS = {"maksimal_varighed": [(dt.date(2013, 1, 1), "5 år"), (dt.date(2022, 1, 1), "3 år")],
+          "mindste_alder": [(dt.date(2020, 1, 1), "18")],
+          "satserne_er_kendt": [(dt.date(2023, 1, 1), "ja"), (dt.date(2027, 1, 1), "nej")],
+          "sats": [(dt.date(2020 + i, 1, 1), f"{1000 + i}") for i in range(6)]}
+
+
+@pytest.mark.parametrize("text, danish", [
+    # one value: the value itself, with the parameter and the date it applies from
+    ("alder er mindst mindste_alder",
+     "alder er mindst 18 (mindste alder, fra 1. januar 2020)"),
+    # several: each value with its date
+    ("varighed er højst maksimal_varighed på start",
+     "varighed er højst maksimal varighed på start (5 år fra 1. januar 2013, 3 år fra "
+     "1. januar 2022)"),
+    ("beløb er mindst sats",
+     "beløb er mindst sats (tidligere værdier på parametersiden; 1003 fra 1. januar 2023, "
+     "1004 fra 1. januar 2024, 1005 fra 1. januar 2025)"),
+    # a yes/no parameter as a condition keeps its verb before the values
+    ("satserne_er_kendt og a",
+     "satserne er kendt er opfyldt (ja fra 1. januar 2023, nej fra 1. januar 2027) og "
+     "a er opfyldt"),
+    ("ikke satserne_er_kendt",
+     "satserne er kendt ikke er opfyldt (ja fra 1. januar 2023, nej fra 1. januar 2027)"),
+])
+def test_parameter_values_are_in_the_text(text, danish):
+    r = dk.Renderer(params=PARAMS)
+    assert r.cond(parse(text)) == danish
+
+
+def test_without_values_a_parameter_is_its_name():
+    assert da("alder er mindst mindste_alder") == "alder er mindst mindste alder"
+
+
+def test_rule_on_the_site_shows_the_parameter_values(eksempel):
+    from regelkode.site.context import PackContext
+
+    ctx = PackContext(eksempel, "genereret/eksempel")
+    text = dk.rule_sentences(eksempel.pack.rules["varighed_højst"], eksempel.typing.types,
+                             ctx.param_values)
+    # forløbsslut = startdato + maksimal_varighed på startdato: the definition, not the rule,
+    # names the parameter; its page shows the values
+    defs = dk.definition_sentences(eksempel.pack.defs["forløbsslut"], eksempel.typing.types,
+                                   ctx.param_values)
+    assert defs == ["Forløbsslut er maksimal varighed på startdato (5 år fra 1. januar 2013, "
+                    "3 år fra 1. januar 2022) efter startdato."]
+    assert text[0] == "Reglen gælder, når startdato er oplyst."
+
+
+def test_subordinate_word_order():
+    # every expression is read inside "når …", "at …" or "hvis …": "ikke" before the verb
+    assert da("ikke a") == "ikke a"
+    assert dk.Renderer().cond(parse("ikke a")) == "a ikke er opfyldt"
+    assert da("a ≠ 4") == "a ikke er 4"
+    assert da("ikke (a er mindst 4)") == "det ikke gælder, at a er mindst 4"

@@ -153,6 +153,58 @@ def to_markdown(diffs: list[PackDiff], old: str, new: str, heading: int = 2) -> 
     return "\n".join(out).rstrip() + "\n"
 
 
+ACTION_WORDS = {"tilføjet": "Tilføjet", "fjernet": "Fjernet", "ændret": "Ændret"}
+
+
+def site_markdown(diffs: list[PackDiff], old: str, new: str) -> str:
+    """The changes for the review site: an overview table, then a real nested list.
+
+    Python-Markdown (MkDocs) nests a list only under a 4-space indent, and an
+    emoji without an emoji font is a box: so words, not symbols, and 4 spaces.
+    """
+    out = [f"## Regelændringer: {_code(old)} → {_code(new)}", ""]
+    if not any(pd.changes or pd.outcomes or pd.notes or pd.errors for pd in diffs):
+        out.append("Ingen ændringer i reglernes indhold eller adfærd.")
+    for pd in diffs:
+        if pd.status == "uændret" and not pd.notes and not pd.errors:
+            continue
+        out += [f"### Pakken {_code(pd.id)} — {_md(pd.status)}", ""]
+        if pd.status not in ("tilføjet", "fjernet"):
+            summary = _md(_summary(pd))
+            out += [summary[:1].upper() + summary[1:] + ".", ""]
+        if pd.changes:
+            rows = [[_md(ACTION_WORDS[ch.action]), _md(ch.kind), _code(ch.id),
+                     _code(_where(ch.span)) if ch.span else "–", str(len(ch.details))]
+                    for ch in pd.changes]
+            out += ["#### Ændrede erklæringer", "",
+                    md.table(["Ændring", "Art", "Id", "Hvor", "Detaljer"], rows), ""]
+            out += ["#### Detaljer", ""]
+            for ch in pd.changes:
+                where = f" ({_code(_where(ch.span))})" if ch.span else ""
+                out.append(f"- **{_md(ACTION_WORDS[ch.action])}:** {_md(ch.kind)} "
+                           f"{_code(ch.id)}{where}")
+                out += [f"    - {_md_detail(what, o, n)}" for what, o, n in ch.details]
+            out.append("")
+        if pd.outcomes:
+            out += ["#### Ændret udfald", "",
+                    "| Eksempel eller sag | Hvad | Før | Efter | Forventet | Vurdering |",
+                    "|---|---|---|---|---|---|"]
+            for o in pd.outcomes[:MAX_MD_ROWS]:
+                verdict = ("–" if o.new_ok is None
+                           else "som forventet" if o.new_ok else "**ikke som forventet**")
+                out.append(f"| {_md(o.source)} {_code(o.id)} | {_md(o.item)} | {_md(o.old)} | "
+                           f"{_md(o.new)} | {_md(o.expected or '') or '–'} | {verdict} |")
+            if len(pd.outcomes) > MAX_MD_ROWS:
+                out += ["", f"… og {len(pd.outcomes) - MAX_MD_ROWS} flere; hele listen: "
+                        "`regelkode diff` med `--format text` eller `json`."]
+            out.append("")
+        for n in pd.notes:
+            out += [f"> {_md(n)}", ""]
+        if pd.errors:
+            out += [md.fenced("\n".join(_error_lines(pd))), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
 def to_data(diffs: list[PackDiff], old: str, new: str) -> dict:
     def span(s):
         return {"fil": s.file, "linje": s.line, "kolonne": s.column} if s else None
@@ -288,5 +340,5 @@ def changes_markdown(pack_dir: Path, base_rev: str | None = None) -> str:
     except DiffError as exc:
         return title + f"Ændringerne kan ikke vises: {exc}.\n"
     intro = f"Ændringer i `{pack_dir.name}` fra {how} til den aktuelle version.\n\n"
-    body = to_markdown(diffs, old.label, "nu", heading=2)
+    body = site_markdown(diffs, old.label, "nu")
     return title + intro + body

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostics
 from ..front.load import YMap, load_yaml, to_plain, value_span
 from ..front.model import layers_base_first
+from .review_history import head_commit
 
 REVIEW_KEY = "gennemgået"
 NOT_REVIEWED, REVIEWED, CHANGED = "ikke gennemgået", "gennemgået", "ændret siden gennemgang"
@@ -116,11 +117,12 @@ class ApproveError(Exception):
     """Approval refused; the message is for the user (Danish)."""
 
 
-def review_block(af: str, dato: dt.date, fp: str) -> str:
+def review_block(af: str, dato: dt.date, fp: str, commit: str | None = None) -> str:
     # JSON strings are valid YAML double-quoted scalars; the fingerprint is quoted
     # because 16 decimal digits would otherwise read as an integer.
     return (f"{REVIEW_KEY}: {{af: {json.dumps(af, ensure_ascii=False)}, "
-            f"dato: {dato.isoformat()}, fingeraftryk: \"{fp}\"}}")
+            f"dato: {dato.isoformat()}, fingeraftryk: \"{fp}\""
+            + (f", commit: \"{commit}\"" if commit else "") + "}")
 
 
 def _index(text: str, line: int, col: int) -> int:
@@ -203,15 +205,18 @@ def approve(decl: Declaration, af: str, dato: dt.date) -> tuple[str, str]:
     if not isinstance(section, YMap) or not isinstance(section.get(decl.id), YMap):
         raise ApproveError(f"{decl.display} er ændret, mens den blev læst; prøv igen")
     fp = fingerprint(section[decl.id])
-    block = review_block(af, dato, fp)
+    # The commit lets a reviewer later see what changed since this review
+    # (review_history.py); outside a git checkout there is none to record.
+    commit = head_commit(decl.path)
+    block = review_block(af, dato, fp, commit)
     new_text = edit_text(text, section, decl.id, block)
-    _verify(tree, new_text, decl, af, dato, fp)
+    _verify(tree, new_text, decl, af, dato, fp, commit)
     data = new_text.encode("utf-8")
     write_file(decl.path, (b"\xef\xbb\xbf" if bom else b"") + data)
     return fp, decl.display
 
 
-def _verify(old_tree, new_text: str, decl: Declaration, af, dato, fp) -> None:
+def _verify(old_tree, new_text: str, decl: Declaration, af, dato, fp, commit=None) -> None:
     """The edited file must read as the old one plus exactly this review block."""
     import tempfile
 
@@ -221,8 +226,9 @@ def _verify(old_tree, new_text: str, decl: Declaration, af, dato, fp) -> None:
         new_tree = load_yaml(probe, decl.display, Diagnostics())
     expected = to_plain(old_tree)
     expected[SECTIONS[decl.kind]][decl.id][REVIEW_KEY] = {
-        "af": af, "dato": dato.isoformat(), "fingeraftryk": fp}
+        "af": af, "dato": dato.isoformat(), "fingeraftryk": fp,
+        **({"commit": commit} if commit else {})}
     if new_tree is None or to_plain(new_tree) != expected:
         raise ApproveError(f"gennemgået-blokken kunne ikke skrives sikkert i {decl.display} "
                            "(filens layout er usædvanligt); tilføj den i hånden:\n  "
-                           + review_block(af, dato, fp))
+                           + review_block(af, dato, fp, commit))

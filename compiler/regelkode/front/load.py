@@ -493,6 +493,8 @@ class PackSource:
     laws: dict[str, tuple[str, YMap]] = field(default_factory=dict)
     law_coverage: tuple[str, YMap] | None = None   # lovdaekning.yaml: unit -> rules
     documents: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # stem -> plain dict from kilder/dokumenter/<stem>.yaml: title, publisher, address…
+    document_meta: dict[str, dict] = field(default_factory=dict)
     cases: dict[str, Path] = field(default_factory=dict)
     parents: list[PackSource] = field(default_factory=list)
 
@@ -597,10 +599,41 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
         source = read_text(path, pack.display_of(path), diags)
         if source is not None:
             pack.documents[path.stem] = (source.display, source.text)
+    _load_document_meta(pack, diags)
     for path in sorted((pack_dir / "sager").glob("*.json")):
         if _inside(path, pack_dir):
             pack.cases[path.stem] = path
     return pack
+
+
+def _load_document_meta(pack: PackSource, diags: Diagnostics) -> None:
+    """Each source document's provenance from the YAML file beside it (`dokument` schema).
+
+    A document without one is a warning (a reviewer cannot tell where it comes
+    from); a YAML file without its document is an error.
+    """
+    folder = pack.path / "kilder" / "dokumenter"
+    for path in sorted(folder.glob("*.yaml")):
+        display = pack.display_of(path)
+        if not _inside(path, pack.path):
+            diags.error("outside-pack", "filen peger uden for pakken", Span(display, 1, 1))
+            continue
+        if path.stem not in pack.documents:
+            diags.error("document-meta-orphan",
+                        f"{display} beskriver dokumentet `{path.stem}`, men "
+                        f"{path.stem}.txt findes ikke i kilder/dokumenter/",
+                        Span(display, 1, 1))
+            continue
+        tree = load_yaml(path, display, diags)
+        if tree is not None and validate(tree, "dokument", diags):
+            pack.document_meta[path.stem] = to_plain(tree)
+    for stem, (display, _text) in sorted(pack.documents.items()):
+        if stem not in pack.document_meta and not (folder / f"{stem}.yaml").exists():
+            diags.warning("document-provenance",
+                          f"kildedokumentet `{stem}` har ingen oplysninger om, hvor det "
+                          "kommer fra", Span(display, 1, 1),
+                          f"skriv titel, udgiver, art, adresse og hentet i "
+                          f"kilder/dokumenter/{stem}.yaml")
 
 
 def _display(path: Path) -> str:

@@ -36,6 +36,9 @@ CSS_PATH = "stylesheets/regelkode.css"
 # below a rule line so that one rule's examples don't run into the next title.
 CSS = """\
 .md-typeset .rk-formel pre code { white-space: pre-wrap; overflow-wrap: anywhere; }
+/* The timeline keeps its drawn size and scrolls sideways rather than shrink its text. */
+.md-typeset .rk-tidslinje { overflow-x: auto; }
+.md-typeset .rk-tidslinje img { max-width: none; }
 .md-typeset hr.rk-skille {
   margin: 2.5em 0 0; border-bottom: 2px solid var(--md-default-fg-color--lightest);
 }

@@ -20,13 +20,17 @@ from .. import runtime as rt
 from ..front import ast
 
 MONTHS = rt.MAANEDER
+# A parameter with a long history (yearly rates) shows its latest values in the text.
+MAX_VALUES = 3
 
 # Comparison words by the kind of the compared values; symbols are read aloud.
-_DATE_WORDS = {"=": "er", "≠": "er ikke", "<": "er før", "<=": "er senest", ">": "er efter",
+# Every expression lands in a subordinate clause ("når …", "at …", "hvis …"), where
+# Danish puts "ikke" before the verb: "når a ikke er 4", not "når a er ikke 4".
+_DATE_WORDS = {"=": "er", "≠": "ikke er", "<": "er før", "<=": "er senest", ">": "er efter",
                ">=": "er tidligst"}
-_DUR_WORDS = {"=": "er", "≠": "er ikke", "<": "er kortere end", "<=": "er højst",
+_DUR_WORDS = {"=": "er", "≠": "ikke er", "<": "er kortere end", "<=": "er højst",
               ">": "er længere end", ">=": "er mindst"}
-_NUM_WORDS = {"=": "er", "≠": "er ikke", "<": "er mindre end", "<=": "er højst",
+_NUM_WORDS = {"=": "er", "≠": "ikke er", "<": "er mindre end", "<=": "er højst",
               ">": "er større end", ">=": "er mindst"}
 # Inside `hvor`, a comparison on a field becomes "har dato senest …".
 _HAS_WORDS = {"=": "", "<": "før", "<=": "senest", ">": "efter", ">=": "tidligst"}
@@ -73,10 +77,16 @@ def sentence(text: str) -> str:
 
 
 class Renderer:
-    """One expression -> Danish. `types` maps nodes to `types.Type` (may be empty)."""
+    """One expression -> Danish. `types` maps nodes to `types.Type` (may be empty).
 
-    def __init__(self, types: dict | None = None):
+    `params` maps a parameter's name to its dated values as text, [(date, text)]:
+    a reader then sees the value (and from when it applies) in the sentence
+    instead of only the parameter's name.
+    """
+
+    def __init__(self, types: dict | None = None, params: dict | None = None):
         self.types = types or {}
+        self.params = params or {}
 
     # -- helpers --
     def kind(self, node) -> str | None:
@@ -131,18 +141,48 @@ class Renderer:
         return str(node.text)
 
     def r_Name(self, node: ast.Name) -> str:
+        if node.name in self.params:
+            return self.param_text(node.name)
         return name_text(node.name)
+
+    def param_text(self, name: str, on: str | None = None, verb: str = "") -> str:
+        """'3 år (afklaringsfrist over 50, fra 1. januar 2022)', or with several values
+        'aldersgrænse (40 fra 1. januar 2020, 50 fra 1. januar 2022)'. A yes/no
+        parameter read as a condition keeps its verb before the values (`verb`)."""
+        values = self.params[name]
+        label = name_text(name) + (f" på {on}" if on else "")
+        if verb:
+            label += f" {verb}"
+        elif len(values) == 1:
+            start, value = values[0]
+            return f"{value} ({label}, fra {date_text(start)})"
+        if len(values) == 1:
+            start, value = values[0]
+            return f"{label} ({value} fra {date_text(start)})"
+        shown = [f"{value} fra {date_text(start)}" for start, value in values[-MAX_VALUES:]]
+        earlier = "tidligere værdier på parametersiden; " if len(values) > MAX_VALUES else ""
+        return f"{label} ({earlier}{', '.join(shown)})"
+
+    def is_param(self, node) -> bool:
+        if isinstance(node, ast.AtDate):
+            node = node.target
+        return isinstance(node, ast.Name) and node.name in self.params
 
     def r_Field(self, node: ast.Field) -> str:
         return f"{name_text(node.name)} for {self.operand(node.obj)}"
 
     def cond(self, node) -> str:
         """A condition: a yes/no name reads '… er opfyldt', which a bare name would not."""
+        if isinstance(node, ast.Name) and node.name in self.params:
+            return self.param_text(node.name, verb="er opfyldt")
+        if (isinstance(node, ast.Unary) and node.op == "not"
+                and isinstance(node.operand, ast.Name) and node.operand.name in self.params):
+            return self.param_text(node.operand.name, verb="ikke er opfyldt")
         if isinstance(node, (ast.Name, ast.Field)) and self.kind(node) in ("bool", None):
             return f"{self.render(node)} er opfyldt"
         if (isinstance(node, ast.Unary) and node.op == "not"
                 and isinstance(node.operand, (ast.Name, ast.Field))):
-            return f"{self.render(node.operand)} er ikke opfyldt"
+            return f"{self.render(node.operand)} ikke er opfyldt"
         return self.render(node)
 
     def r_Unary(self, node: ast.Unary) -> str:
@@ -157,9 +197,9 @@ class Renderer:
             return self.render(ast.IsKnown(inner.span, inner.operand, not inner.known))
         if isinstance(inner, ast.Compare) and inner.op in ("=", "≠"):
             flipped = "≠" if inner.op == "=" else "="
-            word = {"=": "er", "≠": "er ikke"}[flipped]
+            word = {"=": "er", "≠": "ikke er"}[flipped]
             return self.render(ast.Compare(inner.span, flipped, inner.left, inner.right, word))
-        return f"det gælder ikke, at {self.cond(inner)}"
+        return f"det ikke gælder, at {self.cond(inner)}"
 
     def r_Binary(self, node: ast.Binary) -> str:
         if node.op in ("and", "or"):
@@ -195,7 +235,7 @@ class Renderer:
     def operand(self, node, level: int = 3) -> str:
         """An arithmetic operand, bracketed when it binds looser than `level`."""
         text = self.render(node)
-        if _level(node) < level:
+        if _level(node) < level and not self.is_param(node):
             return f"({text})"
         return text
 
@@ -219,7 +259,7 @@ class Renderer:
         subject = self.render(node.operand)
         if _ends_in_clause(node.operand):
             subject += ","
-        return f"{subject} er oplyst" if node.known else f"{subject} er ikke oplyst"
+        return f"{subject} er oplyst" if node.known else f"{subject} ikke er oplyst"
 
     def r_If(self, node: ast.If) -> str:
         then, else_ = node.then, node.else_
@@ -233,6 +273,8 @@ class Renderer:
         return join_words([self.render(x) for x in node.items])
 
     def r_AtDate(self, node: ast.AtDate) -> str:
+        if isinstance(node.target, ast.Name) and node.target.name in self.params:
+            return self.param_text(node.target.name, self.operand(node.date))
         return f"{self.operand(node.target)} på {self.operand(node.date)}"
 
     def r_RoundKr(self, node: ast.RoundKr) -> str:
@@ -396,8 +438,8 @@ def _ends_in_clause(node) -> bool:
 
 # -- whole declarations -------------------------------------------------------
 
-def render(node, types: dict | None = None) -> str:
-    return Renderer(types).render(node)
+def render(node, types: dict | None = None, params: dict | None = None) -> str:
+    return Renderer(types, params).render(node)
 
 
 def _requirement(r: Renderer, node) -> str:
@@ -413,9 +455,9 @@ def _value(r: Renderer, node) -> str:
 
 
 def exception_sentences(excs, types: dict | None = None, *, kind: str = "regel",
-                        depth: int = 0) -> list[str]:
+                        depth: int = 0, params: dict | None = None) -> list[str]:
     """'Dog gælder: hvis …, er kravet i stedet, at ….' for each exception, nested ones after."""
-    r = Renderer(types)
+    r = Renderer(types, params)
     out = []
     lead = "Dog gælder" if depth == 0 else "Dog gælder igen"
     for e in excs:
@@ -426,13 +468,14 @@ def exception_sentences(excs, types: dict | None = None, *, kind: str = "regel",
             "værdien", "værdien i stedet", 1)
         title = f" ({e.title})" if e.title else ""
         out.append(f"{lead}{title}: hvis {r.cond(e.when.node)}, er {what}.")
-        out.extend(exception_sentences(e.subs, types, kind=kind, depth=depth + 1))
+        out.extend(exception_sentences(e.subs, types, kind=kind, depth=depth + 1,
+                                       params=params))
     return out
 
 
-def rule_sentences(rule, types: dict | None = None) -> list[str]:
+def rule_sentences(rule, types: dict | None = None, params: dict | None = None) -> list[str]:
     """A rule (`model.RuleDecl`) as Danish sentences."""
-    r = Renderer(types)
+    r = Renderer(types, params)
     out = []
     if rule.applies is not None and rule.applies.node is not None:
         out.append(sentence(f"reglen gælder, når {r.cond(rule.applies.node)}"))
@@ -444,13 +487,13 @@ def rule_sentences(rule, types: dict | None = None) -> list[str]:
             out.append("Kravet er altid opfyldt." if node.value else "Kravet er aldrig opfyldt.")
         else:
             out.append(sentence(f"kravet er, at {r.cond(node)}"))
-    out.extend(exception_sentences(rule.exceptions, types, kind="regel"))
+    out.extend(exception_sentences(rule.exceptions, types, kind="regel", params=params))
     return out
 
 
-def definition_sentences(d, types: dict | None = None) -> list[str]:
+def definition_sentences(d, types: dict | None = None, params: dict | None = None) -> list[str]:
     """A definition (`model.DefDecl`) as Danish sentences; tables row by row."""
-    r = Renderer(types)
+    r = Renderer(types, params)
     subject = name_text(d.name)
     out = []
     if d.value is not None and d.value.node is not None:
@@ -461,13 +504,14 @@ def definition_sentences(d, types: dict | None = None) -> list[str]:
         else:
             out.append(sentence(f"{subject} er {r.render(d.value.node)}"))
     elif d.table is not None:
-        out.extend(table_sentences(d.table, subject, types))
-    out.extend(exception_sentences(d.exceptions, types, kind="definition"))
+        out.extend(table_sentences(d.table, subject, types, params))
+    out.extend(exception_sentences(d.exceptions, types, kind="definition", params=params))
     return out
 
 
-def table_sentences(table, subject: str, types: dict | None = None) -> list[str]:
-    r = Renderer(types)
+def table_sentences(table, subject: str, types: dict | None = None,
+                    params: dict | None = None) -> list[str]:
+    r = Renderer(types, params)
     columns = [r.render(e.node) if e.node is not None else str(e) for e in table.inputs]
     out = []
     for row in table.rows:

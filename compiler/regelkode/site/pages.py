@@ -27,7 +27,7 @@ from .lovdaekning import page_of as law_coverage_path
 from .reference import datamodel_page, definitions_page, parameters_page
 from .rules import area_page
 from .sources import conflicts_page, coverage, sources_page
-from .timeline import timeline_page
+from .timeline import SVG_NAME, timeline_page
 
 GENERATED = "genereret"
 
@@ -41,11 +41,12 @@ class SiteDocs:
 
 def emit_site(results) -> SiteDocs:
     site = SiteDocs()
-    contexts = []
-    for c in results:
-        if c.pack is None or c.program is None:
-            continue
-        ctx = PackContext(c, f"{GENERATED}/{c.pack.id}")
+    contexts: list[PackContext] = []
+    by_id: dict[str, PackContext] = {}
+    for c in base_first([c for c in results if c.pack is not None and c.program is not None]):
+        inherited = {lid: by_id[lid] for lid in c.pack.layers if lid in by_id}
+        ctx = PackContext(c, f"{GENERATED}/{c.pack.id}", inherited)
+        by_id[c.pack.id] = ctx
         contexts.append(ctx)
         section = _emit_pack(ctx, site)
         site.nav.append((ctx.pack.title, section))
@@ -54,19 +55,37 @@ def emit_site(results) -> SiteDocs:
     return site
 
 
+def base_first(results: list) -> list:
+    """Packs in an order where each comes after the packs it extends (else by id)."""
+    ids = {c.pack.id for c in results}
+    done: list = []
+    pending = sorted(results, key=lambda c: c.pack.id)
+    while pending:
+        placed = {c.pack.id for c in done}
+        ready = next((c for c in pending if all(
+            lid in placed or lid not in ids or lid == c.pack.id for lid in c.pack.layers)),
+            pending[0])
+        done.append(ready)
+        pending.remove(ready)
+    return done
+
+
 def _emit_pack(ctx: PackContext, site: SiteDocs) -> list:
     cov = coverage(ctx.pack)
     nav = []
     for area, title, page in ctx.areas:
         site.pages[page] = area_page(ctx, area, title, page, cov)
         nav.append((title, page))
+    timeline, drawing = timeline_page(ctx)
+    if drawing is not None:
+        site.files[f"{ctx.prefix}/{SVG_NAME}"] = drawing
     pages = [
         ("Definitioner", "definitioner", definitions_page(ctx, cov)),
         ("Parametre", "parametre", parameters_page(ctx, cov)),
         ("Datamodel", "datamodel", datamodel_page(ctx)),
         ("Kilder", "kilder", sources_page(ctx, cov)),
         ("Konflikter", "konflikter", conflicts_page(ctx, cov)),
-        ("Forløbet i tid", "forløb", timeline_page(ctx)),
+        ("Forløbet i tid", "forløb", timeline),
         ("Ændringer", "ændringer", changes_markdown(ctx.c.path)),
     ]
     for title, key, text in pages:
@@ -111,9 +130,11 @@ Når en regel er gennemgået og i orden, registreres godkendelsen med én komman
 regelkode godkend rules/<pakke> <regel-id> --af "Fornavn Efternavn" [--dato ÅÅÅÅ-MM-DD]
 ```
 
-Kommandoen skriver `gennemgået: {af, dato, fingeraftryk}` i reglens YAML-fil.
-Fingeraftrykket er reglens indhold på godkendelsestidspunktet; ændres reglen senere, står
-den her som *ændret siden gennemgang*, og `regelkode check` advarer.
+Kommandoen skriver `gennemgået: {af, dato, fingeraftryk, commit}` i reglens YAML-fil
+(`commit` kun i en git-arbejdskopi). Fingeraftrykket er reglens indhold på
+godkendelsestidspunktet; ændres reglen senere, står den her som *ændret siden
+gennemgang* med forskellen fra commit'en til nu, og `regelkode check` advarer. Commit
+reglen, før den godkendes: så er commit'en præcis den version, der blev godkendt.
 """
 
 
@@ -139,13 +160,20 @@ def _pack_summary(ctx: PackContext) -> list[str]:
            + (f"; lag: {', '.join(layers)}" if len(layers) > 1 else "") + ".", ""]
     if pk.description:
         out += [md.text(pk.description), ""]
+    shown = ctx.shown_rules()
+    if ctx.inherited:
+        bases = ", ".join(md.text(o.pack.title) for o in ctx.inherited.values())
+        out += [f"Pakken bygger på {bases}. Her står de {len(shown)} regler, som den tilføjer "
+                "eller ændrer (også gennem en ændret definition eller parameter); de øvrige "
+                f"{len(pk.rules) - len(shown)} gælder uændret og står én gang, under den "
+                "pakke, de kommer fra.", ""]
     out += [f"{len(pk.rules)} regler, {len(pk.defs)} definitioner, {len(pk.params)} parametre "
             f"og {len(pk.facts)} fakta. Se også "
             + ", ".join(f"[{t}]({rel(page, ctx.page[k])})" for t, k in (
                 ("definitionerne", "definitioner"), ("parametrene", "parametre"),
                 ("datamodellen", "datamodel"), ("kilderne", "kilder"),
                 ("konflikterne", "konflikter"), ("forløbet i tid", "forløb"))) + ".", ""]
-    states = {rid: ctx.review_of("rule", rid)[0] for rid in pk.rules}
+    states = {r.id: ctx.review_of("rule", r.id)[0] for r in shown}
     rows = []
     for area, title, area_page_ in ctx.areas:
         rules = ctx.rules_in(area)
@@ -154,7 +182,7 @@ def _pack_summary(ctx: PackContext) -> list[str]:
                      str(counts[review.REVIEWED]), str(counts[review.CHANGED]),
                      str(counts[review.NOT_REVIEWED])])
     total = Counter(states.values())
-    rows.append(["**I alt**", f"**{len(pk.rules)}**", f"**{total[review.REVIEWED]}**",
+    rows.append(["**I alt**", f"**{len(shown)}**", f"**{total[review.REVIEWED]}**",
                  f"**{total[review.CHANGED]}**", f"**{total[review.NOT_REVIEWED]}**"])
     out += ["### Regler efter område og gennemgang", "",
             md.table(["Område", "Regler", "Gennemgået", "Ændret siden gennemgang",

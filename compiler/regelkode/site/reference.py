@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import mdtext as md
 from .. import runtime as rt
 from . import danish as dk
-from .context import PackContext
+from .context import PackContext, rel
 from .lovdaekning import encoded_sentences
 from .rules import (
     danish_block,
@@ -68,13 +68,26 @@ def decision_table(table) -> str:
     return md.table(headers, rows)
 
 
+def inherited_note(ctx: PackContext, page: str, key: str, word: str) -> list[str]:
+    """'The rest come unchanged from …': a link to each extended pack's page instead."""
+    if not ctx.inherited:
+        return []
+    links = [f"[{md.text(o.pack.title)}]({rel(page, o.page[key])})"
+             for o in ctx.inherited.values()]
+    return [f"Her står kun de {word}, som denne pakke tilføjer eller ændrer. De øvrige "
+            f"gælder uændret og står under {', '.join(links)}.", ""]
+
+
 def definitions_page(ctx: PackContext, coverage_: dict) -> str:
     page = ctx.page["definitioner"]
     pk = ctx.pack
     out = [f"# Definitioner — {md.text(pk.title)}", "",
            "En definition er en navngiven værdi, som reglerne bruger. Den beregnes ud fra "
            "sagens fakta, parametre og andre definitioner.", ""]
+    out += inherited_note(ctx, page, "definitioner", "definitionerne")
     for name, d in pk.defs.items():
+        if not ctx.shown("def", name):
+            continue
         t = ctx.typing.def_types.get(name) if ctx.typing else None
         out += [f"## {md.text(d.title or name)} {{#{name}}}", ""]
         out += review_note(ctx, "def", name)
@@ -84,7 +97,8 @@ def definitions_page(ctx: PackContext, coverage_: dict) -> str:
                 f"- **Gennemgang:** {review_line(ctx, 'def', name)}", ""]
         if d.description:
             out += [md.text(d.description), ""]
-        out += ["**På dansk**", "", danish_block(dk.definition_sentences(d, ctx.types)), ""]
+        out += ["**På dansk**", "", danish_block(
+            dk.definition_sentences(d, ctx.types, ctx.param_values)), ""]
         if d.table is not None:
             hit = ("den første række, der passer, gælder" if d.table.hit == "første"
                    else "præcis én række må passe")
@@ -117,7 +131,10 @@ def parameters_page(ctx: PackContext, coverage_: dict) -> str:
            "dato er den seneste, der gælder fra en dato, som ikke ligger efter den. "
            "Beregnede værdier regnes ud, når pakken bygges; beregningen står ved siden af.",
            ""]
+    out += inherited_note(ctx, page, "parametre", "parametrene")
     for name, p in pk.params.items():
+        if not ctx.shown("param", name):
+            continue
         compiled = ctx.program.params.get(name) if ctx.program else None
         out += [f"## {md.text(p.title or name)} {{#{name}}}", ""]
         out += review_note(ctx, "param", name)

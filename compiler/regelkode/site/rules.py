@@ -68,21 +68,38 @@ def danish_block(sentences: list[str]) -> str:
 
 def review_line(ctx: PackContext, kind: str, name: str) -> str:
     state, info = ctx.review_of(kind, name)
+    commit = f" ved commit {md.code(str(info['commit'])[:12])}" if info and info.get(
+        "commit") else ""
     if state == review.REVIEWED:
-        return (f"✅ gennemgået af {md.text(info.get('af'))} {date_text(info.get('dato'))}")
+        return (f"gennemgået af {md.text(info.get('af'))} {date_text(info.get('dato'))}"
+                f"{commit}")
     if state == review.CHANGED:
-        return (f"⚠️ **ændret siden gennemgang** (gennemgået af {md.text(info.get('af'))} "
-                f"{date_text(info.get('dato'))})")
+        return (f"**ændret siden gennemgang** (gennemgået af {md.text(info.get('af'))} "
+                f"{date_text(info.get('dato'))}{commit})")
     return "ikke gennemgået"
 
 
 def review_note(ctx: PackContext, kind: str, name: str) -> list[str]:
+    """For a declaration changed since its review: a warning, and what changed since."""
     state, _info = ctx.review_of(kind, name)
     if state != review.CHANGED:
         return []
-    return ['!!! warning "Ændret siden gennemgang"',
-            "    Indholdet er ændret, efter at det blev gennemgået. Det skal gennemgås igen "
-            "og godkendes med `regelkode godkend`.", ""]
+    out = ['!!! warning "Ændret siden gennemgang"',
+           "    Indholdet er ændret, efter at det blev gennemgået. Det skal gennemgås igen "
+           "og godkendes med `regelkode godkend`.", ""]
+    change = ctx.since_review(kind, name)
+    if change is None:
+        return out
+    if change.diff:
+        out += [f'??? note "Hvad er ændret siden gennemgangen (commit '
+                f'{change.commit[:12]} → nu)"']
+        if change.problem:
+            out += [f"    *Bemærk:* {md.text(change.problem)}.", ""]
+        out += ["    " + line if line else "" for line in
+                md.fenced(change.diff.rstrip("\n"), "diff").splitlines()] + [""]
+    elif change.problem:
+        out += [f"*Hvad der er ændret kan ikke vises:* {md.text(change.problem)}.", ""]
+    return out
 
 
 def date_text(value) -> str:
@@ -156,7 +173,8 @@ def rule_section(ctx: PackContext, rule, page: str, coverage_: dict) -> str:
         out += [md.text(rule.description), ""]
     out += [citations_section(ctx, rule.citations, page, coverage_), ""]
     out += encoded_sentences(ctx, page, rule.id)
-    out += ["**Reglen på dansk**", "", danish_block(dk.rule_sentences(rule, ctx.types)), ""]
+    out += ["**Reglen på dansk**", "", danish_block(
+        dk.rule_sentences(rule, ctx.types, ctx.param_values)), ""]
     out += ["**Den formelle regel**", "",
             formal_block(rule.applies, rule.requirement, rule.exceptions, layer=rule.layer), ""]
     for e in _walk(rule.exceptions):

@@ -10,12 +10,14 @@ the conflict register.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import mdtext as md
 from ..passes.citations import all_citations
+from . import danish as dk
 from .context import PackContext, rel
 
 _OWNER_KINDS = {"regel": "rule", "definition": "def", "parameter": "param",
@@ -165,7 +167,11 @@ def citation_block(ctx: PackContext, c, page: str, coverage_: dict | None = None
         label = md.text(c.label())
         url = rel(page, sources) + "#" + doc_anchor(str(c.dokument))
         known = str(c.dokument) in ctx.pack.documents
-        lines.append(f"**{label}**" + (f" · [kildedokumentet]({url})" if known else ""))
+        meta = ctx.document_meta.get(str(c.dokument))
+        name = (f"{md.text(meta['titel'])} — {md.text(meta['udgiver'])}" if meta
+                else "kildedokumentet")
+        warn = " · *kommerciel kilde*" if meta and meta.get("art") == "kommerciel" else ""
+        lines.append(f"**{label}**" + (f" · [{name}]({url})" if known else "") + warn)
     if c.note:
         lines += ["", f"*Note:* {md.text(c.note)}"]
     if not c.verified:
@@ -205,6 +211,58 @@ def owner_link(ctx: PackContext, page: str, kind: str, owner: str) -> str:
     return ctx.ref_titled(page, k, owner)
 
 
+# -- where a document comes from ----------------------------------------------------
+
+KINDS = {"lov": "lovtekst", "national_vejledning": "national vejledning",
+         "kommunal_vejledning": "kommunal vejledning",
+         "interesseorganisation": "interesseorganisation", "kommerciel": "kommerciel side"}
+
+
+def document_title(meta: dict | None, stem: str) -> str:
+    """'Kildedokument 004: Ressourceforløb — Stadsrevisionen' (the document's own title)."""
+    if meta is None:
+        return f"Kildedokument {stem} (herkomst ikke oplyst)"
+    return f"Kildedokument {stem}: {meta['titel']} — {meta['udgiver']}"
+
+
+def provenance_lines(meta: dict | None) -> list[str]:
+    """Publisher, kind, address and dates as a list; a warning for a commercial page."""
+    if meta is None:
+        return ['!!! warning "Herkomst ikke oplyst"',
+                "    Dokumentet har ingen oplysninger om titel, udgiver, adresse og "
+                "hentedato (kilder/dokumenter/<navn>.yaml). Vurdér det med forsigtighed.", ""]
+    out = []
+    if meta.get("art") == "kommerciel" or meta.get("udaterede_tal"):
+        what = []
+        if meta.get("art") == "kommerciel":
+            what.append("en kommerciel side, ikke en myndigheds vejledning")
+        if meta.get("udaterede_tal"):
+            what.append("tallene på siden (satser og beløb) står uden dato")
+        out += ['!!! warning "Kommerciel kilde med udaterede tal"'
+                if len(what) == 2 else '!!! warning "Vær opmærksom på kilden"',
+                f"    Dokumentet er {', og '.join(what)}. Brug det ikke alene som grundlag "
+                "for en regel; loven går forud.", ""]
+    address = (md.link(meta["adresse"], meta["adresse"]) if meta.get("adresse")
+               else "ikke gemt sammen med teksten")
+    out += [f"- **Titel:** {md.text(meta['titel'])}",
+            f"- **Udgiver:** {md.text(meta['udgiver'])}",
+            f"- **Art:** {md.text(KINDS.get(meta['art'], meta['art']))}",
+            f"- **Adresse:** {address}",
+            f"- **Hentet senest:** {_date(meta['hentet'])}"]
+    if meta.get("redigeret"):
+        out.append(f"- **Sidst redigeret (ifølge dokumentet):** {_date(meta['redigeret'])}")
+    if meta.get("bemærkning"):
+        out.append(f"- **Bemærkning:** {md.text(meta['bemærkning'])}")
+    return [*out, ""]
+
+
+def _date(value) -> str:
+    try:
+        return md.text(dk.date_text(dt.date.fromisoformat(str(value))))
+    except ValueError:
+        return md.text(value)
+
+
 # -- the sources page -------------------------------------------------------------
 
 def _para_sort(p: str) -> tuple:
@@ -223,6 +281,8 @@ def sources_page(ctx: PackContext, coverage_: dict) -> str:
     unverified = []
     docs: dict[str, list] = defaultdict(list)
     for kind, owner, c in all_citations(pk):
+        if not ctx.here(kind, owner):
+            continue              # shown, with its sources, on the pack it comes from
         if c.kind == "lov":
             if c.verified:
                 by_provision[provision_key(c)].append((kind, owner, c))
@@ -231,9 +291,18 @@ def sources_page(ctx: PackContext, coverage_: dict) -> str:
         else:
             docs[str(c.dokument)].append((kind, owner, c))
 
+    if ctx.inherited:
+        out += ["Her står kun de kilder, som denne pakkes egne regler, definitioner, "
+                "parametre og konflikter bruger, og dens egne kildefiler. De øvrige står under "
+                + ", ".join(f"[{md.text(o.pack.title)}]({rel(page, o.page['kilder'])})"
+                            for o in ctx.inherited.values()) + ".", ""]
+    own_laws = set(pk.source.laws) if ctx.inherited else set(pk.laws)
+    own_docs = set(pk.source.documents) if ctx.inherited else set(pk.documents)
     for kort, (_display, tree) in sorted(pk.laws.items()):
         cited = sorted((k for k in by_provision if k[0] == kort),
                        key=lambda k: (_para_sort(k[1]), k[2:]))
+        if not cited and kort not in own_laws:
+            continue
         out += [f"## {md.text(_norm(tree.get('titel', kort)))} ({md.text(kort)}) "
                 f"{{#{law_anchor(kort)}}}", ""]
         meta = []
@@ -269,10 +338,12 @@ def sources_page(ctx: PackContext, coverage_: dict) -> str:
         out += [md.table(["Henvisning", "Problem", "Henvist til af"], rows), ""]
 
     for stem, (_display, _body) in sorted(pk.documents.items()):
+        if stem not in docs and stem not in own_docs:
+            continue
         cov = coverage_[stem]
-        first = next((p.text for p in cov.passages if p.heading), None)
-        title = f"Kildedokument {stem}" + (f": {first}" if first else "")
-        out += [f"## {md.text(title)} {{#{doc_anchor(stem)}}}", ""]
+        meta = ctx.document_meta.get(stem)
+        out += [f"## {md.text(document_title(meta, stem))} {{#{doc_anchor(stem)}}}", ""]
+        out += provenance_lines(meta)
         cites = docs.get(stem, [])
         if cites:
             users = list(dict.fromkeys(owner_link(ctx, page, k, o) for k, o, _c in cites))
@@ -308,7 +379,13 @@ def conflicts_page(ctx: PackContext, coverage_: dict) -> str:
            "vejledninger og kommunale dokumenter.", ""]
     if not pk.conflicts:
         out += ["Der er ingen registrerede konflikter i denne pakke.", ""]
+    if ctx.inherited:
+        out += ["Her står kun denne pakkes egne konflikter. De øvrige står under "
+                + ", ".join(f"[{md.text(o.pack.title)}]({rel(page, o.page['konflikter'])})"
+                            for o in ctx.inherited.values()) + ".", ""]
     for cid, k in pk.conflicts.items():
+        if not ctx.here("konflikt", cid):
+            continue
         out += [f"## {md.text(k.title)} {{#{cid}}}", "",
                 f"**Status:** {md.text(STATUS.get(k.status, k.status))} · **Id:** {md.code(cid)}",
                 "", md.text(k.description), "",

@@ -1,8 +1,9 @@
-"""The course in time: a Mermaid diagram of a pack's dates and deadlines.
+"""The course in time: a diagram of a pack's dates and deadlines, drawn at build time.
 
-In: a `PackContext`. Out: Markdown with a ```` ```mermaid ```` flowchart and
-the same edges as a table (the table is what a screen reader, a printout or a
-browser without the Mermaid script shows). Nothing is named by hand:
+In: a `PackContext`. Out: Markdown for the page, with an SVG drawing
+(`svg.py`, a file beside the page: no diagram script, nothing fetched) and
+the same edges as a numbered table (what a screen reader or a printout
+reads). Nothing is named by hand:
 
 - a definition of type `dato` whose expression is `X + varighed` (or a chain
   `X + a - b`) is an edge X → definition, labelled with the duration;
@@ -16,18 +17,10 @@ from __future__ import annotations
 from .. import mdtext as md
 from ..front import ast
 from . import danish as dk
+from . import svg
 from .context import PackContext
 
 _ORDER_WORDS = {"<": "før", "<=": "senest", ">": "før", ">=": "senest"}
-
-
-def _mermaid_label(text: str) -> str:
-    text = " ".join(str(text).split())
-    # '#' first: Mermaid reads '#name;' as an entity, so a literal '#' is one too.
-    for ch, code in (("#", "#35;"), ("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"),
-                     (">", "#gt;"), ("`", "#96;"), ("|", "#124;")):
-        text = text.replace(ch, code)
-    return text
 
 
 class _Timeline:
@@ -72,7 +65,9 @@ class _Timeline:
             if base is None:
                 continue
             target = self.node_key(("def", name), [])
-            label = " ".join(("+ " if op == "add" else "− ") + dk.render(right, self.ctx.types)
+            # with the parameters' values, so the table says "+ 6 måneder (…)" not just a name
+            label = " ".join(("+ " if op == "add" else "− ")
+                             + dk.render(right, self.ctx.types, self.ctx.param_values)
                              for op, right in reversed(chain))
             self.edges[(base, target)] = (label, "frist", ("def", name))
 
@@ -142,8 +137,11 @@ def _walk(excs):
         yield from _walk(e.subs)
 
 
-def timeline_page(ctx: PackContext) -> str:
-    page = ctx.page["forløb"]
+SVG_NAME = "forloeb.svg"
+
+
+def timeline_page(ctx: PackContext) -> tuple[str, bytes | None]:
+    """The page's Markdown and its diagram (an SVG file beside the page, or None)."""
     tl = _Timeline(ctx)
     tl.dated_definitions()
     tl.comparisons()
@@ -151,25 +149,31 @@ def timeline_page(ctx: PackContext) -> str:
            "Datoerne i et forløb og fristerne mellem dem, som reglerne regner med. En fuld "
            "pil er en frist, som en definition regner ud (fx 6 måneder efter start); en "
            "stiplet pil er en rækkefølge, som en regel kræver (fx at mødet holdes senest "
-           "på afgørelsesdagen). Diagrammet er dannet af pakkens definitioner og regler.", ""]
-    used = sorted({k for edge in tl.edges for k in edge})
+           "på afgørelsesdagen). Tallet på en pil er dens nummer i tabellen under "
+           "diagrammet. Diagrammet er dannet af pakkens definitioner og regler.", ""]
     if not tl.edges:
         out += ["Pakken har ingen datoer, der regnes ud fra hinanden.", ""]
-        return "\n".join(out).rstrip() + "\n"
-    ids = {key: f"n{i}" for i, key in enumerate(used, 1)}
-    lines = ["flowchart LR"]
-    for key in used:
-        lines.append(f'    {ids[key]}["{_mermaid_label(tl.nodes[key])}"]')
-    for (a, b), (label, style, _owner) in sorted(tl.edges.items()):
-        arrow = "-->" if style == "frist" else "-.->"
-        lines.append(f'    {ids[a]} {arrow}|"{_mermaid_label(label)}"| {ids[b]}')
-    out += [md.fenced("\n".join(lines), "mermaid"), ""]
+        return "\n".join(out).rstrip() + "\n", None
+    # Deadlines first, then order; the number is the same in the drawing and the table.
+    ordered = sorted(tl.edges.items(), key=lambda kv: (kv[1][1] != "frist", kv[0]))
+    used = {k for edge in tl.edges for k in edge}
+    nodes = {k: tl.nodes[k] for k in sorted(used)}
+    edges = [svg.Edge(a, b, str(n), style != "frist")
+             for n, ((a, b), (_label, style, _owner)) in enumerate(ordered, 1)]
+    drawing, width, height = svg.render(
+        nodes, edges, f"Forløbet i tid — {ctx.pack.title}: datoer og frister")
+    out += [f"![Diagram over datoerne og fristerne; pilene er forklaret i tabellen herunder]"
+            f'({SVG_NAME}){{ width="{width}" height="{height}" }}', "{: .rk-tidslinje }", ""]
+    out += _table(ctx, tl, ordered)
+    return "\n".join(out).rstrip() + "\n", drawing.encode("utf-8")
+
+
+def _table(ctx: PackContext, tl: _Timeline, ordered) -> list[str]:
+    page = ctx.page["forløb"]
     rows = []
-    for (a, b), (label, style, owner) in sorted(tl.edges.items(),
-                                                key=lambda kv: (kv[1][1] != "frist", kv[0])):
+    for n, ((a, b), (label, style, owner)) in enumerate(ordered, 1):
         kind = "frist" if style == "frist" else "rækkefølge"
-        rows.append([md.cell(tl.nodes[a]), md.cell(tl.nodes[b]), md.cell(f"{kind}: {label}"),
-                     ctx.ref(page, owner[0], owner[1])])
-    out += ["## Frister og rækkefølge", "",
-            md.table(["Fra", "Til", "Sammenhæng", "Hvor"], rows), ""]
-    return "\n".join(out).rstrip() + "\n"
+        rows.append([str(n), md.cell(tl.nodes[a]), md.cell(tl.nodes[b]),
+                     md.cell(f"{kind}: {label}"), ctx.ref(page, owner[0], owner[1])])
+    return ["## Frister og rækkefølge", "",
+            md.table(["Nr.", "Fra", "Til", "Sammenhæng", "Hvor"], rows), ""]
