@@ -25,7 +25,7 @@ from .types import BASIC, Type, parse_type
 
 KEYWORDS = frozenset("""og eller ikke hvis så ellers i er mindst højst under over før efter senest
 tidligst kendt ukendt antal alle nogen ingen summen af tidligste seneste mindste største hvor
-hele fra til dage dag uge uger måned måneder år på afrundet kroner kr sand falsk""".split())
+hele fra til dage dag uge uger måned måneder år på afrundet kroner kr sand falsk ydre""".split())
 BUILTIN_NAMES = frozenset({"beregningsdato", "forrige"})
 # Lists and records nest at most this deep in one type: every level is three
 # brackets in the generated module's type table, and CPython allows 200.
