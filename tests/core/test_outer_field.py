@@ -94,3 +94,13 @@ def test_ydre_names_a_field_of_an_enclosing_element_only(tmp_path):
     c = pack(tmp_path, REGLER.replace("før ydre dato\n", "før ydre afholdt_dato\n"))
     assert any("intet ydre listeelement har feltet `afholdt_dato`" in d.message
                for d in c.diags.errors)
+
+
+def test_ydre_round_trips_through_the_formal_text():
+    from regelkode.checks.coverage import formal
+    node = parse_expression("nogen samtaler hvor (dato er før ydre dato - 8 uger)",
+                            Span("x", 1, 1), Diagnostics())
+    text = formal(node)
+    assert "ydre dato" in text
+    again = parse_expression(text, Span("x", 1, 1), Diagnostics())
+    assert again.where.right.left.outer is True and formal(again) == text
