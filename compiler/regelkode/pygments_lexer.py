@@ -39,7 +39,7 @@ KEYWORDS = (
     "kendt", "ukendt",
     "antal", "alle", "nogen", "ingen", "summen", "af", "hvor",
     "tidligste", "seneste", "mindste", "største",
-    "hele", "fra", "til", "på", "afrundet",
+    "hele", "fra", "til", "på", "afrundet", "ydre",
 )  # fmt: skip
 CONSTANTS = ("sand", "falsk")
 # Units of durations and money. `år`, `måneder` and `dage` are also the

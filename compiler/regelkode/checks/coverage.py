@@ -317,7 +317,7 @@ def _formal(n) -> tuple[str, int]:
     if isinstance(n, ast.Literal):
         return n.text, 10
     if isinstance(n, ast.Name):
-        return n.name, 10
+        return (f"ydre {n.name}" if n.outer else n.name), 10
     if isinstance(n, ast.Field):
         return f"{f(n.obj, 9)}.{n.name}", 9
     if isinstance(n, ast.Unary):

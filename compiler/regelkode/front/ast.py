@@ -26,6 +26,9 @@ class Literal(Node):
 @dataclass(frozen=True)
 class Name(Node):
     name: str
+    # `ydre dato`: the field of the element one `hvor` further out, for when
+    # the inner list's element has a field of the same name.
+    outer: bool = False
 
 
 @dataclass(frozen=True)

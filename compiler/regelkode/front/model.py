@@ -25,7 +25,7 @@ from .types import BASIC, Type, parse_type
 
 KEYWORDS = frozenset("""og eller ikke hvis så ellers i er mindst højst under over før efter senest
 tidligst kendt ukendt antal alle nogen ingen summen af tidligste seneste mindste største hvor
-hele fra til dage dag uge uger måned måneder år på afrundet kroner kr sand falsk""".split())
+hele fra til dage dag uge uger måned måneder år på afrundet kroner kr sand falsk ydre""".split())
 BUILTIN_NAMES = frozenset({"beregningsdato", "forrige"})
 # Lists and records nest at most this deep in one type: every level is three
 # brackets in the generated module's type table, and CPython allows 200.
@@ -112,6 +112,7 @@ class Exception_:
     layer: str = ""
     target: str | None = None
     examples: list = field(default_factory=list)
+    severity: str | None = None   # `alvor`: the rule's severity when this exception decides it
 
 
 @dataclass
@@ -394,7 +395,7 @@ class _Builder:
             id=uid, span=span, when=self.expr(e, "hvis"), value=value,
             subs=self.exceptions(e), title=_opt(e.get("titel")),
             description=_opt(e.get("beskrivelse")), citations=self.citations(e),
-            layer=self.layer, target=target)
+            layer=self.layer, target=target, severity=_opt(e.get("alvor")))
 
     # -- sections --
     def build(self) -> Pack:
@@ -423,6 +424,7 @@ class _Builder:
             if layer.conflicts is not None:
                 self.section_konflikter(layer.conflicts["konflikter"])
         self.attach_top_exceptions()
+        self.check_exception_severities()
         return self.pack
 
     def section_types(self, tree):
@@ -664,6 +666,27 @@ class _Builder:
                     self.diags.error("duplicate-example", f"`{exc.target}` har allerede et "
                                      f"eksempel, der hedder `{ex.name}`", ex.span)
                 target.examples.append(ex)
+
+    def check_exception_severities(self):
+        """`alvor` belongs on an exception that decides a rule: not on a definition's, and
+        not on a nested one (its parent decides the rule)."""
+        def nested(excs):
+            for e in excs:
+                for s in e.subs:
+                    if s.severity:
+                        self.diags.error("exception-severity", f"`alvor` på undtagelsen "
+                                         f"`{s.id}` virker ikke: kun en undtagelse direkte "
+                                         "til en regel kan ændre dens alvor", s.span)
+                nested(e.subs)
+        for d in self.pack.defs.values():
+            for e in d.exceptions:
+                if e.severity:
+                    self.diags.error("exception-severity", f"`alvor` på undtagelsen `{e.id}` "
+                                     f"virker ikke: `{d.name}` er en definition, ikke en regel",
+                                     e.span)
+            nested(d.exceptions)
+        for r in self.pack.rules.values():
+            nested(r.exceptions)
 
     def section_konflikter(self, section):
         for cid, c in section.items():

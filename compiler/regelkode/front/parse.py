@@ -265,6 +265,9 @@ class _Builder:
     def t_name(self, t):
         return ast.Name(self.span(t), str(t.children[0]))
 
+    def t_outer_name(self, t):
+        return ast.Name(self.span(t), str(t.children[0]), outer=True)
+
     def t_not_name(self, t):
         tok = t.children[0]
         return ast.Unary(self.span(t), "not", ast.Name(self.span(tok), str(tok)))

@@ -136,6 +136,11 @@ def evaluate(program: ir.Program, sag, *, dato=None, forklaring=True, recorder=N
         requirement = ev(r.requirement, env)
         if recorder is not None:
             recorder.saw_rule(r.id, applies, requirement)
-        rapport.regler.append(rt.tilfoej(r.meta, applies, requirement, r.message, facts, defs,
+        meta = r.meta
+        if r.severity is not None:
+            severity = ev(r.severity, env)
+            if severity.__class__ is str and severity != meta[2]:
+                meta = (*meta[:2], severity, *meta[3:])
+        rapport.regler.append(rt.tilfoej(meta, applies, requirement, r.message, facts, defs,
                                          r.uses if forklaring else None, rapport))
     return rapport

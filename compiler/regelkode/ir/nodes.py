@@ -98,6 +98,9 @@ class RuleIR:
     uses: tuple             # (facts, defs)
     origin: str
     title: str
+    # Per case: the exception that decides the rule may set its severity (`alvor`);
+    # IR giving "brud"/"opmærksomhed", or None when no exception does.
+    severity: object = None
 
 
 @dataclass

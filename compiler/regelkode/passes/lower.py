@@ -251,8 +251,19 @@ class _Lowerer:
                 rid, meta, self.lower(r.applies.node) if r.applies is not None else None,
                 self.default(self.lower(r.requirement.node), r.exceptions), tuple(message),
                 self.res.uses.get(("rule", rid), ((), ())), f"{r.span.file}:{r.span.line}",
-                r.title))
+                r.title, self.severity(r)))
         return prog
+
+    def severity(self, rule):
+        """The severity as a value: an exception's `alvor` when its `hvis` holds, else the
+        rule's. Two applicable exceptions are already a konflikt of the krav."""
+        own = [e for e in rule.exceptions if e.severity]
+        if not own:
+            return None
+        sev = ir.Const(rule.severity)
+        for exc in reversed(own):
+            sev = self.call("hvis", self.lower(exc.when.node), ir.Const(exc.severity), sev)
+        return sev
 
     def message_part(self, part, prog) -> tuple:
         """A `{name}` in a message, as the runtime's `udfyld` reads it."""

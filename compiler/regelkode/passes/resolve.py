@@ -74,6 +74,9 @@ class _Resolver:
 
     def name(self, node: ast.Name, scopes, at_date: bool = False):
         n = node.name
+        if node.outer:
+            self.outer_name(node, scopes)
+            return
         for depth in range(len(scopes) - 1, -1, -1):
             fields = scopes[depth]
             if n in fields:
@@ -124,6 +127,17 @@ class _Resolver:
                     candidates.extend(fields)
                 hint = did_you_mean(n, candidates)
             self.diags.error("unknown-name", f"ukendt navn `{n}`", node.span, hint)
+
+    def outer_name(self, node: ast.Name, scopes):
+        """`ydre n`: the field n of an enclosing element, skipping the innermost one."""
+        for depth in range(len(scopes) - 2, -1, -1):
+            if node.name in scopes[depth]:
+                self.res.refs[node] = ("field", node.name, depth)
+                return
+        if len(scopes) < 2:
+            self.bad(node, f"`ydre {node.name}` kan kun bruges i et `hvor` inden i et andet `hvor`")
+        else:
+            self.bad(node, f"intet ydre listeelement har feltet `{node.name}`")
 
     def bad(self, node, message, hint=None):
         self.diags.error("misplaced-name", message, node.span, hint)

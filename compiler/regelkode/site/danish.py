@@ -141,6 +141,8 @@ class Renderer:
         return str(node.text)
 
     def r_Name(self, node: ast.Name) -> str:
+        if node.outer:
+            return f"{name_text(node.name)} for det ydre element"
         if node.name in self.params:
             return self.param_text(node.name)
         return name_text(node.name)

@@ -199,6 +199,10 @@ def emit_module(program: ir.Program) -> str:
               "        return False, None  # doesn't apply: krav unused\n")
         w(f"    krav = {e.emit(r.requirement)}\n")
         w("    return gaelder, krav\n\n")
+        if r.severity is not None:
+            w(f"\ndef alvor_{ident(r.id)}(f, d, idag):\n")
+            w("    \"\"\"The severity set by the exception that decides the rule, if any.\"\"\"\n")
+            w(f"    return {e.emit(r.severity)}\n\n")
     w("\ndef evaluate(sag, *, dato=None, forklaring=True):\n")
     w(docstring("Judge a case (JSON-shaped data) by every rule of the pack.\n\n"
                 "`dato` is the date the case is judged on (default: the case's\n"
@@ -214,7 +218,13 @@ def emit_module(program: ir.Program) -> str:
     for r in program.rules:
         i = ident(r.id)
         w(f"    gaelder, krav = regel_{i}(f, d, idag)\n")
-        w(f"    regler.append(tilfoej(_R_{i}, gaelder, krav, _M_{i}, f, d, "
+        meta = f"_R_{i}"
+        if r.severity is not None:
+            w(f"    alvor = alvor_{i}(f, d, idag)\n")
+            w(f"    meta = _R_{i} if alvor.__class__ is not str or alvor == _R_{i}[2] "
+              f"else (*_R_{i}[:2], alvor, *_R_{i}[3:])\n")
+            meta = "meta"
+        w(f"    regler.append(tilfoej({meta}, gaelder, krav, _M_{i}, f, d, "
           f"_B_{i} if forklaring else None, rapport))\n")
     w("    return rapport\n\n\n")
     w("REGLER = (" + "".join(f"{r.id!r}, " for r in program.rules) + ")\n")
