@@ -477,7 +477,7 @@ def diff_pack(pack_id: str, old_dir: Path | None, new_dir: Path | None) -> PackD
 
 
 def _empty_pack(like):
-    from ..front.model import Pack
+    from ..front.decls import Pack
     return Pack(like.id, like.title, like.version, "", [], like.source)
 
 

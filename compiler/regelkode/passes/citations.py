@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Diagnostics
-from ..front.model import Citation, Pack
+from ..front.decls import Citation, Pack
 
 
 def _norm(text: str) -> str:

@@ -15,7 +15,7 @@ from .. import runtime as rt
 from ..diagnostics import Diagnostics
 from ..front import ast
 from ..front import types as T
-from ..front.model import Pack
+from ..front.decls import Pack
 from ..ir import interpret
 from ..ir import nodes as ir
 from .resolve import Resolution

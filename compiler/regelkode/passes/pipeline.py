@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
+from ..front.decls import Pack
 from ..front.load import load_pack
-from ..front.model import Pack, build_model
+from ..front.model import build_model
 from ..ir import nodes as ir
 from .citations import verify_citations
 from .lower import lower_pack

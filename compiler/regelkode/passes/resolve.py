@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostics, Span, did_you_mean
 from ..front import ast
-from ..front.model import Expr, Pack
+from ..front.decls import Expr, Pack
 
 # `{navn}` in a message is a placeholder when the braces hold a letter or `_`
 # (names may be just `_`); `{}`, `{ }` or `{0}` are text, printed as written

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostics
 from ..front import ast
 from ..front import types as T
-from ..front.model import Expr, Pack
+from ..front.decls import Expr, Pack
 from .resolve import Resolution
 
 ORDERED = {"int", "dec", "money", "date", "dur"}
