@@ -74,7 +74,9 @@ class NodeRunner:
                              capture_output=True, text=True, encoding="utf-8")
         if res.returncode != 0:
             raise RuntimeError(f"node failed ({res.returncode}): {res.stderr[-4000:]}")
-        out = res.stdout.splitlines()
+        out = res.stdout.split("\n")
+        if out and out[-1] == "":
+            out.pop()
         if len(out) != len(lines):
             raise RuntimeError(f"node answered {len(out)} of {len(lines)} cases")
         return out

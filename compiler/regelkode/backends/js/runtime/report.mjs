@@ -11,7 +11,8 @@ function _jsonTal(n) {
 
 function _decimal_tekst(value, komma) {
   if (typeof value === "bigint") return value.toString();
-  return _decFormat(value, komma);
+  // normalize() in a 40-digit context: a case's longer decimal is shown rounded
+  return _decFormat(_rund(value.sign, value.coef, value.exp), komma);
 }
 
 function til_json(value, typ) {
