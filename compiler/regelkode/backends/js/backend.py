@@ -6,6 +6,7 @@ Node process (driver.mjs): starting Node costs more than judging a case.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -84,7 +85,7 @@ class NodeRunner:
     def judge(self, cases):
         from .. import Refusal
 
-        lines = [json.dumps({"sag": case, "dato": None if dato is None else str(dato),
+        lines = [json.dumps({"sag": case, "dato": _dato_json(dato),
                              "forklaring": True}, ensure_ascii=True)
                  for case, dato in cases]
         out = []
@@ -101,6 +102,11 @@ class NodeRunner:
 
     def close(self) -> None:
         pass
+
+
+def _dato_json(dato):
+    # a date as the text the module reads; anything else as it is (to be refused the same)
+    return dato.isoformat() if isinstance(dato, dt.date) else dato
 
 
 BACKEND = JsBackend()
