@@ -16,7 +16,7 @@ from ..schema.emit import case_schema
 
 
 def _ts_name(name: str) -> str:
-    return json.dumps(name, ensure_ascii=True)
+    return json.dumps(name, ensure_ascii=False)
 
 
 def _doc(text: str | None, indent: str) -> str:
@@ -33,7 +33,7 @@ def ts_type(schema: dict, indent: str = "") -> str:
         parts = [ts_type(s, indent) for s in schema.get("anyOf", schema.get("oneOf"))]
         return " | ".join(dict.fromkeys(parts))
     if "enum" in schema:
-        return " | ".join(json.dumps(v, ensure_ascii=True) for v in schema["enum"])
+        return " | ".join(json.dumps(v, ensure_ascii=False) for v in schema["enum"])
     t = schema.get("type")
     if t == "boolean":
         return "boolean"
@@ -67,7 +67,7 @@ def _value_type(desc: tuple) -> str:
     if kind == "varighed":
         return '{ "måneder": number; "dage": number }'
     if kind == "enum":
-        return " | ".join(json.dumps(v, ensure_ascii=True) for v in desc[2])
+        return " | ".join(json.dumps(v, ensure_ascii=False) for v in desc[2])
     if kind == "liste":
         return f"Array<{_value_type(desc[1])} | Ukendt>"
     if kind == "post":
@@ -173,7 +173,7 @@ def emit_dts(program: ir.Program) -> str:
            _doc(schema.get("description"), ""),
            f"export type Sag = {ts_type(schema)};\n\n",
            "export type Regel = "
-           + (" | ".join(json.dumps(r.id, ensure_ascii=True) for r in program.rules) or "never")
+           + (" | ".join(json.dumps(r.id, ensure_ascii=False) for r in program.rules) or "never")
            + ";\n\n",
            "export interface Definitioner {\n"]
     for d in program.defs:
