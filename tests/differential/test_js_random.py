@@ -20,7 +20,7 @@ from regelkode.checks.analysis import compile_checked
 from .harness import ROOT, compare
 
 sys.path.insert(0, str(ROOT))
-from bench.cases import make_case, rates  # noqa: E402
+from bench.cases import make_case, rates
 
 CASES = 150
 
