@@ -5,10 +5,10 @@ Seeded single-fault mutations of every sample case of both packs: each value
 anywhere in the case (facts, list elements, record fields) replaced by a value
 of another shape — other JSON types, impossible dates, odd digits, quotes and
 control characters to echo, integers past the limits, unknown keys with and
-without a near name — and the `dato` argument malformed. One exception, by
-necessity: a JSON number with a zero fraction (`3.0`, `1E2`) is a float to
-Python but the integer 3 to every JavaScript JSON parser; issue 19 decides that
-such a number is the integer everywhere, so it is left out until Python does.
+without a near name, numbers written with a zero fraction or an exponent
+(`3.0`, `1e+20`, `-0.0`, NaN) — and the `dato` argument malformed. The Node
+side reads each case with the module's `lesJson`, which keeps a number as the
+JSON text wrote it (JSON.parse cannot tell `3.0` from `3`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ ODD = [
     "12326.50", "٣.٥", "1.5", "it's", 'a"b', "tab\there\nnew", "æøå 😀 \u2028", "\ud800x",
     "q" * 150, 10 ** 15, 10 ** 18 - 1, 10 ** 18, 10 ** 20, -(10 ** 70), 2 ** 53 + 1,
     [], [None], [1, 2], {}, {"x": 1}, {"måneder": 2}, {"måneder": 1.5}, {"dage": None},
-    {"måneder": 10 ** 6}, [[[]]],
+    {"måneder": 10 ** 6}, [[[]]], 3.0, -0.0, 1e20, 2.5e-7, float("nan"), float("-inf"),
+    {"måneder": 2.0}, [1.0],
 ]
 
 

@@ -3,74 +3,17 @@
 // Each input line: {"sag": …, "dato": "ÅÅÅÅ-MM-DD" | null, "forklaring": bool}.
 // Each output line: "R" + the report's toDict() as JSON (jsonTekst), or
 // "F" + [sti, besked] of a SagFejl, or "E" + any other error (a bug).
-// Integers in the input that a Number cannot hold exactly are read as BigInt.
+// Each line is read with the module's lesJson, which keeps numbers exactly as Python's json
+// reads them (integers exact, 3.0 a Kommatal, NaN and ±Infinity too).
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-
-function parseJson(text) {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && " \t\n\r".includes(text[i])) i++;
-  };
-  const value = () => {
-    ws();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      const out = {};
-      ws();
-      if (text[i] === "}") { i++; return out; }
-      for (;;) {
-        ws();
-        const k = str();
-        ws();
-        i++;          // :
-        out[k] = value();
-        ws();
-        if (text[i++] === "}") return out;
-      }
-    }
-    if (c === "[") {
-      i++;
-      const out = [];
-      ws();
-      if (text[i] === "]") { i++; return out; }
-      for (;;) {
-        out.push(value());
-        ws();
-        if (text[i++] === "]") return out;
-      }
-    }
-    if (c === '"') return str();
-    const m = /^-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?|^true|^false|^null/.exec(text.slice(i, i + 400));
-    if (m === null) throw new SyntaxError(`bad JSON at ${i}`);
-    i += m[0].length;
-    if (m[0] === "true") return true;
-    if (m[0] === "false") return false;
-    if (m[0] === "null") return null;
-    if (m[1] === undefined && m[2] === undefined) {
-      const n = BigInt(m[0]);
-      return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;
-    }
-    return Number(m[0]);
-  };
-  const str = () => {
-    const start = i;
-    i++;
-    while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i));
-  };
-  const v = value();
-  return v;
-}
 
 const mod = await import(pathToFileURL(process.argv[2]).href);
 const lines = readFileSync(0, "utf8").split("\n");
 const out = [];
 for (const line of lines) {
   if (!line.trim()) continue;
-  const { sag, dato = null, forklaring = true } = parseJson(line);
+  const { sag, dato = null, forklaring = true } = mod.lesJson(line);
   try {
     const rapport = mod.evaluate(sag, { dato, forklaring });
     out.push("R" + mod.jsonTekst(rapport.toDict()));

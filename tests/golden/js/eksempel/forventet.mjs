@@ -319,4 +319,4 @@ function evaluate(sag, { dato = null, forklaring = true } = {}) {
 
 const REGLER = ["alder_under_60", "fire_samtaler", "f\u00f8rste_samtale_personlig", "varighed_h\u00f8jst"];
 
-export { evaluate, Rapport, Regelresultat, SagFejl, Ukendt, Varighed, Dato, Dec, jsonTekst, FAKTA, DEFINITION_TYPER, REGLER, PAKKE, VERSION, LAG };
+export { evaluate, Rapport, Regelresultat, SagFejl, Ukendt, Varighed, Dato, Dec, Kommatal, lesJson, jsonTekst, FAKTA, DEFINITION_TYPER, REGLER, PAKKE, VERSION, LAG };

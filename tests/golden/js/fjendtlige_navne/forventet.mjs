@@ -64,4 +64,4 @@ function evaluate(sag, { dato = null, forklaring = true } = {}) {
 
 const REGLER = ["class"];
 
-export { evaluate, Rapport, Regelresultat, SagFejl, Ukendt, Varighed, Dato, Dec, jsonTekst, FAKTA, DEFINITION_TYPER, REGLER, PAKKE, VERSION, LAG };
+export { evaluate, Rapport, Regelresultat, SagFejl, Ukendt, Varighed, Dato, Dec, Kommatal, lesJson, jsonTekst, FAKTA, DEFINITION_TYPER, REGLER, PAKKE, VERSION, LAG };
