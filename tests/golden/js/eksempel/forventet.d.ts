@@ -138,6 +138,17 @@ export interface Valg {
 /** Judge a case; throws SagFejl if it is malformed. */
 export declare function evaluate(sag: Sag, valg?: Valg): Rapport;
 
+/** A JSON number written with a fraction or an exponent (what Python's json calls a float). */
+export declare class Kommatal {
+  readonly value: number;
+}
+
+/**
+ * Read a case from JSON text exactly as Python's json does: integers exact (BigInt past
+ * 2^53), 3.0 or 1E2 as a Kommatal. JSON.parse cannot tell 3.0 from 3.
+ */
+export declare function lesJson(text: string): unknown;
+
 /** JSON text of report data as Python's json.dumps writes it (BigInt as digits). */
 export declare function jsonTekst(data: unknown, indent?: number | null): string;
 
