@@ -16,23 +16,21 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from regelkode import runtime as rt
-from regelkode.browser import Browser, missing_binaries, serve_directory
 from regelkode.checks.analysis import compile_checked
 from regelkode.checks.examples import collect
 from regelkode.ir import interpret
 from regelkode.site import build as site_mod
 
+from .support import chrome, missing_binaries, serve_directory, skip_reason, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "rules" / "ressourceforloeb"
 
-_missing = missing_binaries()
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(bool(_missing), reason=f"not installed: {', '.join(_missing)} "
-                       "(apt-get install chromium chromium-driver; `make test` does this)"),
-]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(bool(missing_binaries()), reason=skip_reason())]
 
 SHOWN = """
 return [...document.querySelectorAll('.rk-regel')].map(e => [
@@ -63,19 +61,23 @@ def site(tmp_path_factory, compiled):
 
 @pytest.fixture(scope="module")
 def base(site):
-    with serve_directory(site) as url:
-        yield url
+    with serve_directory(site) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with Browser(window_size=(1280, 1000)) as b:
-        yield b
+    with chrome(window_size=(1280, 1000)) as driver:
+        yield driver
 
 
 def open_playground(browser, url):
-    browser.navigate(url)
-    browser.wait_for(".rk-proev[data-klar=ja]", timeout=30)
+    browser.get(url)
+    wait_for(browser, ".rk-proev[data-klar=ja]", timeout=30)
+
+
+def click(browser, css):
+    browser.find_element(By.CSS_SELECTOR, css).click()
 
 
 def python_report(program, case):
@@ -86,66 +88,68 @@ def test_every_sample_case_gives_pythons_report(base, browser, compiled):
     open_playground(browser, base + "genereret/ressourceforloeb/proev/")
     samples = sorted((PACK / "sager").glob("*.json"))
     assert samples
-    names = browser.execute("return [...document.querySelectorAll('.rk-sagsvalg option')]"
+    names = browser.execute_script("return [...document.querySelectorAll('.rk-sagsvalg option')]"
                             ".map(o => o.textContent)")
     assert names == ["(tom sag)"] + [p.stem for p in samples]
     for i, path in enumerate(samples):
-        browser.execute(PICK, str(i))
-        browser.click(browser.find(".rk-bedoem"))
-        browser.wait_for(".rk-regel", timeout=10)
+        browser.execute_script(PICK, str(i))
+        click(browser, ".rk-bedoem")
+        wait_for(browser, ".rk-regel", timeout=10)
         expected = python_report(compiled.program, json.loads(path.read_text(encoding="utf-8")))
-        shown = browser.execute(SHOWN)
+        shown = browser.execute_script(SHOWN)
         assert sorted(map(tuple, shown)) == sorted(
             (r["id"], r["status"], r["meddelelse"]) for r in expected["regler"]), path.name
-        text = browser.execute("return document.querySelector('.rk-rapport-json').textContent")
+        text = browser.execute_script(
+            "return document.querySelector('.rk-rapport-json').textContent")
         assert text == json.dumps(expected, ensure_ascii=False, indent=2), path.name
 
 
 def test_a_rule_in_the_report_links_to_its_page(base, browser):
     open_playground(browser, base + "genereret/ressourceforloeb/proev/")
-    browser.click(browser.find(".rk-bedoem"))
-    browser.wait_for(".rk-regel", timeout=10)
-    rid, href = browser.execute("const e = document.querySelector('.rk-regel');"
+    click(browser, ".rk-bedoem")
+    wait_for(browser, ".rk-regel", timeout=10)
+    rid, href = browser.execute_script("const e = document.querySelector('.rk-regel');"
                                 "return [e.dataset.regel, e.querySelector('a').href];")
     assert href.startswith(base + "genereret/ressourceforloeb/regler/")
     assert unquote(href.rsplit("#", 1)[1]) == rid
-    browser.navigate(href)
-    browser.wait_for(f"h2[id='{rid}']", timeout=20)
+    browser.get(href)
+    wait_for(browser, f"h2[id='{rid}']", timeout=20)
 
 
 def test_a_malformed_case_is_refused_with_pythons_path_and_message(base, browser, compiled):
     open_playground(browser, base + "genereret/ressourceforloeb/proev/")
     case = {"samtaler": [{"dato": "2024-02-30"}], "ydelse_startdato": "2024-01-01"}
-    browser.execute("document.querySelector('.rk-json').open = true;"
+    browser.execute_script("document.querySelector('.rk-json').open = true;"
                     "document.querySelector('.rk-sag-json').value = arguments[0];",
                     json.dumps(case))
-    browser.click(browser.find(".rk-bedoem-json"))
-    fejl = browser.wait_for(".rk-fejl[data-sti]", timeout=10)
+    click(browser, ".rk-bedoem-json")
+    fejl = wait_for(browser, ".rk-fejl[data-sti]", timeout=10)
     with pytest.raises(rt.SagFejl) as exc:
         interpret.evaluate(compiled.program, case)
-    assert browser.attribute(fejl, "data-sti") == exc.value.sti
-    assert browser.text(fejl).endswith(exc.value.besked)
+    assert fejl.get_attribute("data-sti") == exc.value.sti
+    assert fejl.text.endswith(exc.value.besked)
 
 
 def test_the_playground_works_from_file_urls(site, browser, compiled):
     open_playground(browser, (site / "genereret/ressourceforloeb/proev/index.html").as_uri())
-    browser.click(browser.find(".rk-bedoem"))
-    browser.wait_for(".rk-regel", timeout=10)
+    click(browser, ".rk-bedoem")
+    wait_for(browser, ".rk-regel", timeout=10)
     first = min((PACK / "sager").glob("*.json"))
     expected = python_report(compiled.program, json.loads(first.read_text(encoding="utf-8")))
-    assert sorted(s for _r, s, _m in browser.execute(SHOWN)) == sorted(
+    assert sorted(s for _r, s, _m in browser.execute_script(SHOWN)) == sorted(
         r["status"] for r in expected["regler"])
 
 
 def test_the_examples_button_runs_a_rules_examples(base, browser, compiled):
-    browser.navigate(base + "genereret/ressourceforloeb/regler/samtaler/")
-    boxes = browser.find_all(".rk-eksempler button")
+    browser.get(base + "genereret/ressourceforloeb/regler/samtaler/")
+    boxes = browser.find_elements(By.CSS_SELECTOR, ".rk-eksempler button")
     assert boxes
-    rule = browser.execute("return document.querySelector('.rk-eksempler').dataset.regel")
-    browser.click(boxes[0])
-    browser.wait_for(".rk-eksempel-resultat tbody tr", timeout=10)
-    rows = browser.execute("return [...document.querySelectorAll('.rk-eksempel-resultat tbody tr')]"
-                           ".map(r => [r.className, r.dataset.status])")
+    rule = browser.execute_script("return document.querySelector('.rk-eksempler').dataset.regel")
+    boxes[0].click()
+    wait_for(browser, ".rk-eksempel-resultat tbody tr", timeout=10)
+    rows = browser.execute_script(
+        "return [...document.querySelectorAll('.rk-eksempel-resultat tbody tr')]"
+        ".map(r => [r.className, r.dataset.status])")
     expected = [str(ex.expected) for ex in collect(compiled)
                 if ex.kind == "regel" and ex.owner == rule and ex.problem is None]
     assert [s for _c, s in rows] == expected
