@@ -40,14 +40,7 @@ CONTRACT = ("MAX_TEKST", "HELTAL_GRAENSE", "BELOEB_GRAENSE", "VARIGHED_GRAENSE",
 _NUMBERS = ("MAX_TEKST", "BELOEB_DECIMALER", "DECIMAL_CIFRE", "VIS_HOEJST")
 
 
-def has_contract() -> bool:
-    """Does this runtime define the case contract's constants (issue 19)?"""
-    return all(hasattr(rt, name) for name in CONTRACT)
-
-
-def runtime_files() -> tuple[str, ...]:
-    case = "case_kontrakt.mjs" if has_contract() else "case.mjs"
-    return ("values.mjs", "ops.mjs", "json.mjs", case, "naermeste.mjs", "report.mjs")
+RUNTIME_FILES = ("values.mjs", "ops.mjs", "json.mjs", "case.mjs", "naermeste.mjs", "report.mjs")
 
 
 def _contract_constants() -> str:
@@ -64,9 +57,8 @@ def _contract_constants() -> str:
 
 def runtime_source() -> str:
     folder = resources.files(__package__).joinpath("runtime")
-    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in runtime_files()]
-    if has_contract():
-        parts.insert(3, _contract_constants())
+    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in RUNTIME_FILES]
+    parts.insert(RUNTIME_FILES.index("case.mjs"), _contract_constants())
     return "\n".join(parts)
 
 
