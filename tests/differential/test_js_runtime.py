@@ -15,6 +15,7 @@ import json
 import os
 import random
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -167,7 +168,7 @@ def test_time_zones_do_not_matter(tz, tmp_path, monkeypatch):
                    env=dict(os.environ, TZ=tz))
     assert today == [{"n": "0"}]
     undated = {k: v for k, v in cases[0][0].items() if k != "beregningsdato"}
-    py = subprocess.run([os.sys.executable, "-c", "import datetime; print(datetime.date.today())"],
+    py = subprocess.run([sys.executable, "-c", "import datetime; print(datetime.date.today())"],
                         capture_output=True, text=True, env=dict(os.environ, TZ=tz)).stdout.strip()
     out = reference(c.program, [(undated, None)])[0]
     js = backend("js").runner(c.program, tmp_path).judge([(undated, None)])[0]

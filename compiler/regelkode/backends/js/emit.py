@@ -171,12 +171,13 @@ class _Expr:
 
 
 def ident(name: str, fallback: str) -> str:
-    """A JS identifier for a validated rule-language name (`fallback` if it isn't one)."""
+    """A JS identifier for a validated rule-language name, else `fallback` (with a `$`,
+    which no rule-language name has, so the two can never collide)."""
     return name if _IDENT.match(name) else fallback
 
 
 def param_var(name: str) -> str:
-    return "_P_" + ident(name, "x" + name.encode("utf-8").hex())
+    return "_P_" + ident(name, "$" + name.encode("utf-8").hex())
 
 
 def _body(program: ir.Program) -> str:
@@ -205,7 +206,7 @@ def _body(program: ir.Program) -> str:
     w("\n")
     def_fns = []
     for i, d in enumerate(program.defs):
-        fn = "definition_" + ident(d.name, str(i))
+        fn = "definition_" + ident(d.name, f"${i}")
         def_fns.append(fn)
         w(f"// {comment(d.origin)}\n")
         w(f"// {comment(d.title)}" + (f" — Kilder: {comment('; '.join(d.citations))}"
@@ -214,7 +215,7 @@ def _body(program: ir.Program) -> str:
         w(f"  return {e.emit(d.expr)};\n}}\n\n")
     rule_names = []
     for i, r in enumerate(program.rules):
-        n = ident(r.id, f"nr{i}")
+        n = ident(r.id, f"${i}")
         rule_names.append(n)
         w(f"// {comment(r.origin)}\n")
         w(f"// {comment(r.title)}" + (f" — Kilder: {comment('; '.join(r.meta[3]))}"
