@@ -1,7 +1,7 @@
 # Regelkode — build and test entry points.
 #
 #   make build   set up .venv, compile every pack under rules/ into build/ and build the site
-#   make test    set up .venv, make sure Chromium + ChromeDriver are there, ruff, pytest
+#   make test    set up .venv, make sure Chromium + ChromeDriver and Node are there, ruff, pytest
 #   make bench   set up .venv, build the packs, then time evaluation, batch, compile and site
 #                (table on stdout, numbers in build/bench.json; see bench/run.py)
 #   make fuzz-long   the reliability property tests with 10,000 examples each, one
@@ -34,7 +34,7 @@ CHROMEDRIVER := /usr/bin/chromedriver
 # apt-get runs as root; prefix sudo when not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo 2>/dev/null)
 
-.PHONY: build test bench fuzz-long venv lint pytest chromium clean distclean
+.PHONY: build test bench fuzz-long venv lint pytest chromium nodejs clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -121,20 +121,33 @@ chromium:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
 	fi
 
+# Debian's nodejs for the JS backend's tests (tests/differential run it through Node >= 18).
+nodejs:
+	@if command -v node >/dev/null 2>&1; then \
+	  :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "note: node is missing and apt-get is unavailable; skipping the install," \
+	       "so the JS backend's tests will be skipped"; \
+	else \
+	  echo "installing Debian's nodejs"; \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs; \
+	fi
+
 RUFF_CHECK = $(VENV)/bin/ruff check compiler tests bench
 # pytest exits 5 when it collected no tests: that is a failure here too.
 RUN_PYTEST = rc=0; "$(VPY)" -m pytest -q || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$rc
 
-test: $(VENV_STAMP) chromium
+test: $(VENV_STAMP) chromium nodejs
 	$(RUFF_CHECK)
 	@$(RUN_PYTEST)
 
 lint: $(VENV_STAMP)
 	$(RUFF_CHECK)
 
-pytest: $(VENV_STAMP) chromium
+pytest: $(VENV_STAMP) chromium nodejs
 	@$(RUN_PYTEST)
 
 clean:

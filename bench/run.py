@@ -48,6 +48,7 @@ from regelkode.cli import build_outputs
 from regelkode.ir import interpret
 
 from . import baseline
+from . import js as js_bench
 from .cases import make_case, rates
 from .packs import replicated_pack, subset_pack
 
@@ -513,6 +514,8 @@ def markdown_table(r: dict) -> str:
             lines += ["", f"{b['processer']} processer bedømmer "
                       f"{_fmt(b['sager_pr_sekund'] / one['sager_pr_sekund'], 2)} gange så mange "
                       "sager pr. sekund som én proces alene."]
+    if "js" in r:
+        lines += js_bench.markdown(r["js"], _fmt)
     if r.get("oversættelse"):
         lines += ["", "### Oversættelse", "",
                   "| størrelse | regler | check s | build s | i alt s | ms pr. regel |",
@@ -565,7 +568,7 @@ def main(argv=None) -> int:
     ap.add_argument("--side", metavar="MD", help="skriv tabellen ind i denne side "
                     "(mellem <!-- bench:start --> og <!-- bench:end -->)")
     ap.add_argument("--uden", action="append", default=[],
-                    choices=("batch", "oversættelse", "site"), help="spring en del over")
+                    choices=("batch", "oversættelse", "site", "js"), help="spring en del over")
     args = ap.parse_args(argv)
     quick = args.hurtig
     n = args.sager or (200 if quick else 1000)
@@ -585,6 +588,9 @@ def main(argv=None) -> int:
         print(f"bench: {n} sager pr. sag-måling, tre implementeringer kontrolleres …", flush=True)
         r["pr_sag"] = per_case(s, n, reps=3)
         r["hukommelse"] = memory_per_evaluation(s, 100 if quick else 300)
+        if "js" not in args.uden:
+            print("bench: JavaScript-modulet i Node …", flush=True)
+            r["js"] = js_bench.per_case(s, n, reps=3)
         checked = n
         soft = r["pr_sag"]["afvigende_tekster"]
         if "batch" not in args.uden:
@@ -599,7 +605,7 @@ def main(argv=None) -> int:
             checked += r["batch"]["forskellige_sager"]
             soft += r["batch"]["afvigende_tekster"]
         r["enighed"] = {"sager": checked, "afvigende_tekster": soft}
-    except Disagreement as exc:
+    except (Disagreement, js_bench.JsDisagreement) as exc:
         print(f"bench: FEJL — implementeringerne er uenige:\n{exc}", file=sys.stderr)
         return 1
     if "oversættelse" not in args.uden:

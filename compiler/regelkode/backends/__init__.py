@@ -33,6 +33,7 @@ from importlib import import_module
 REGISTRY = {
     "python": "regelkode.backends.python",
     "schema": "regelkode.backends.schema",
+    "js": "regelkode.backends.js",
 }
 
 

@@ -22,6 +22,7 @@ import yaml
 
 from .. import mdtext as md
 from ..output import replace_tree
+from . import playground
 from .lovdaekning import CSS as LAW_COVERAGE_CSS
 from .pages import GENERATED, SiteDocs, emit_site
 
@@ -86,7 +87,8 @@ def assemble(docs: SiteDocs, source: Path, work: Path) -> Path:
     css.write_text(CSS + LAW_COVERAGE_CSS, encoding="utf-8")
     config = {
         "INHERIT": str(source / "mkdocs.yml"),
-        "extra_css": [CSS_PATH],
+        "extra_css": [CSS_PATH, playground.STYLE],
+        "extra_javascript": [playground.LOADER],
         "docs_dir": "docs",
         "site_dir": "html",
         "nav": _nav(docs, target),

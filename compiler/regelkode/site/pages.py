@@ -21,6 +21,7 @@ from .. import mdtext as md
 from ..backends.schema import emit as emit_schema
 from ..checks import review
 from ..checks.diff_render import changes_markdown
+from . import playground
 from .context import PackContext, rel
 from .lovdaekning import law_coverage_page
 from .lovdaekning import page_of as law_coverage_path
@@ -50,6 +51,7 @@ def emit_site(results) -> SiteDocs:
         contexts.append(ctx)
         section = _emit_pack(ctx, site)
         site.nav.append((ctx.pack.title, section))
+    site.files.update(playground.assets())
     site.pages["index.md"] = start_page(contexts)
     site.nav.insert(0, ("Start", "index.md"))
     return site
@@ -95,6 +97,9 @@ def _emit_pack(ctx: PackContext, site: SiteDocs) -> list:
     if coverage_page is not None:
         site.pages[law_coverage_path(ctx)] = coverage_page
         nav.insert(len(ctx.areas) + 4, ("Lovdækning", law_coverage_path(ctx)))
+    site.pages[playground.page_path(ctx)] = playground.page(ctx)
+    site.files.update(playground.pack_files(ctx))
+    nav.append((playground.PAGE_TITLE, playground.page_path(ctx)))
     schema = emit_schema.emit_case_schema(ctx.program)
     site.files[f"{ctx.prefix}/sag.schema.json"] = schema.encode("utf-8")
     return nav

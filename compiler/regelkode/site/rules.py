@@ -15,6 +15,7 @@ import datetime as dt
 from .. import mdtext as md
 from ..checks import review
 from . import danish as dk
+from . import playground
 from .context import SEVERITY, PackContext
 from .lovdaekning import encoded_sentences
 from .sources import citations_section
@@ -184,6 +185,7 @@ def rule_section(ctx: PackContext, rule, page: str, coverage_: dict) -> str:
     out += [f"**Meddelelse, når kravet ikke er opfyldt:** {md.text(rule.message)}", ""]
     if rule.examples:
         out += ["**Eksempler**", "", examples_table(rule.examples), ""]
+        out += playground.examples_hook(ctx, rule.id)
     else:
         out += ["**Eksempler:** ingen.", ""]
     uses = uses_lines(ctx, page, "rule", rule.id)
