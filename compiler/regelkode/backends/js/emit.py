@@ -214,9 +214,12 @@ def _body(program: ir.Program) -> str:
         w(f"function {fn}(f, d, idag) {{\n")
         w(f"  return {e.emit(d.expr)};\n}}\n\n")
     rule_names = []
+    severities = set()
     for i, r in enumerate(program.rules):
         n = ident(r.id, f"${i}")
         rule_names.append(n)
+        if r.severity is not None:
+            severities.add(n)
         w(f"// {comment(r.origin)}\n")
         w(f"// {comment(r.title)}" + (f" — Kilder: {comment('; '.join(r.meta[3]))}"
                                       if r.meta[3] else "") + "\n")
@@ -232,6 +235,9 @@ def _body(program: ir.Program) -> str:
             w("  if (gaelder === false) return [false, null];\n")
         w(f"  const krav = {e.emit(r.requirement)};\n")
         w("  return [gaelder, krav];\n}\n\n")
+        if r.severity is not None:
+            w("// The severity set by the exception that decides the rule, if any.\n")
+            w(f"function alvor_{n}(f, d, idag) {{\n  return {e.emit(r.severity)};\n}}\n\n")
     w("/**\n * Judge a case (JSON data) by every rule of the pack.\n *\n"
       " * `dato` is the date the case is judged on (\"ÅÅÅÅ-MM-DD\"; default: the case's\n"
       " * `beregningsdato`, else today). A malformed case throws SagFejl naming the\n"
@@ -245,9 +251,18 @@ def _body(program: ir.Program) -> str:
     w("  const rapport = new Rapport(PAKKE, VERSION, idag, f, FAKTA, d, DEFINITION_TYPER);\n")
     w("  const regler = rapport.regler;\n")
     w("  let gaelder, krav;\n")
+    if severities:
+        w("  let alvor, meta;\n")
     for n in rule_names:
         w(f"  [gaelder, krav] = regel_{n}(f, d, idag);\n")
-        w(f"  regler.push(tilfoej(_R_{n}, gaelder, krav, _M_{n}, f, d, "
+        meta = f"_R_{n}"
+        if n in severities:
+            # as the Python module: an exception's known severity replaces the rule's
+            w(f"  alvor = alvor_{n}(f, d, idag);\n")
+            w(f"  meta = typeof alvor !== \"string\" || alvor === _R_{n}[2] ? _R_{n} "
+              f": [..._R_{n}.slice(0, 2), alvor, ..._R_{n}.slice(3)];\n")
+            meta = "meta"
+        w(f"  regler.push(tilfoej({meta}, gaelder, krav, _M_{n}, f, d, "
           f"forklaring ? _B_{n} : null, rapport));\n")
     w("  return rapport;\n}\n\n")
     w("const REGLER = [" + ", ".join(string(r.id) for r in program.rules) + "];\n")
