@@ -1,0 +1,209 @@
+"""What the fast module adds to the runtime: the per-case state, the lazy report.
+
+Copied verbatim (the text between the markers) into every module the fast
+backend writes, after the runtime. Standard library only, like the runtime.
+
+The generated code takes, for each definition and rule, a *fast path* with
+plain Python operators when every fact it reads is complete (one bit test
+against the mask the validator computed). A value that turns out unknown
+anyway (a definition that is `ukendt`, a division by zero, a parameter
+without a value on the date, an empty `tidligste`) raises `_Ukendt`, and the
+same definition or rule is then computed again on the three-valued path with
+the runtime's `op_*`. The fast path never returns a value the three-valued
+path would not: with every operand known, each `op_*` is the plain operator.
+"""
+
+from ...runtime import (
+    STATUSER,
+    Ukendt,
+    _norm,
+    op_param,
+    regel_status,
+    til_json,
+    tilfoej,
+)
+
+# Defined by each generated module, before this part (here only so the file reads as Python).
+PAKKE = VERSION = ""
+FAKTA: dict = {}
+DEFINITION_TYPER: dict = {}
+_DEFINITIONER: dict = {}
+_PARAMETRE: dict = {}
+_REGEL_META: tuple = ()
+
+# --- PART ---
+# --- the fast path's support: per-case state and the lazy report ---
+
+class _Ukendt(Exception):
+    """The fast path met an unknown value: compute this one on the three-valued path."""
+
+
+def _k(v):
+    """`v` if it is known; else leave the fast path."""
+    if v.__class__ is Ukendt:
+        raise _Ukendt
+    return v
+
+
+def _sand(_v):
+    """`er kendt` on the fast path: the operand was computed, so it is known."""
+    return True
+
+
+def _falsk(_v):
+    return False
+
+
+def _ingen_raekke():
+    raise _Ukendt
+
+
+class _Kendte(dict):
+    """Known values only: a name whose value is unknown raises `_Ukendt`."""
+
+    __slots__ = ()
+
+    def __missing__(self, navn):
+        raise _Ukendt
+
+
+def _fuld(v):
+    """True if `v` holds no Ukendt anywhere (records and lists included)."""
+    cls = v.__class__
+    if cls is Ukendt:
+        return False
+    if cls is tuple:
+        return all(_fuld(x) for x in v)
+    if cls is dict:
+        return all(_fuld(x) for x in v.values())
+    return True
+
+
+class _Definitioner(dict):
+    """Every definition's value, computed the first time it is read, then kept."""
+
+    __slots__ = ("s",)
+
+    def __missing__(self, navn):
+        v = self[navn] = _DEFINITIONER[navn](self.s)
+        return v
+
+
+class _KendteDefinitioner(dict):
+    """The fast path's view of the definitions: an unknown one raises `_Ukendt`."""
+
+    __slots__ = ("d",)
+
+    def __missing__(self, navn):
+        v = self.d[navn]
+        if v.__class__ is Ukendt or (
+                (v.__class__ is tuple or v.__class__ is dict) and not _fuld(v)):
+            raise _Ukendt
+        self[navn] = v
+        return v
+
+
+_PARAMETRE_PAA = {}
+
+
+def _parametre(idag):
+    """Each parameter's value on `idag` (bisection, once per date): all, and the known ones."""
+    e = _PARAMETRE_PAA.get(idag)
+    if e is None:
+        if len(_PARAMETRE_PAA) > 4096:
+            _PARAMETRE_PAA.clear()
+        p = {navn: op_param(navn, v[0], v[1], idag) for navn, v in _PARAMETRE.items()}
+        e = _PARAMETRE_PAA[idag] = (
+            p, _Kendte({n: v for n, v in p.items() if v.__class__ is not Ukendt}))
+    return e
+
+
+class _Sag:
+    """One case being judged: its facts, which are incomplete, the date, the values so far."""
+
+    __slots__ = ("f", "maske", "idag", "p", "pk", "d", "dk")
+
+    def __init__(self, f, maske, idag):
+        self.f = f
+        self.maske = maske
+        self.idag = idag
+        self.p, self.pk = _parametre(idag)
+        self.d = d = _Definitioner()
+        d.s = self
+        self.dk = dk = _KendteDefinitioner()
+        dk.d = d
+
+
+def _maske_af(f):
+    """The incomplete facts' bits, for a case the runtime's own validator normalised."""
+    m = 0
+    for i, navn in enumerate(FAKTA):
+        if not _fuld(f[navn]):
+            m |= 1 << i
+    return m
+
+
+def _felt(v, typ, dele):
+    """One value the inline validator didn't take: the runtime's answer, and whether it's whole."""
+    x = _norm(v, typ, dele)
+    return x, _fuld(x)
+
+
+class Rapport:
+    """The outcome of one case.
+
+    Lazy: it holds each rule's (gælder, krav) as computed; the rule results,
+    messages, explanations and definitions not yet needed are made when read.
+    """
+
+    def __init__(self, s, udfald, forklaring):
+        self.pakke = PAKKE
+        self.version = VERSION
+        self.beregningsdato = s.idag
+        self._udfald = udfald
+        self._forklaring = forklaring
+        self._regler = None
+        self._fakta = s.f
+        self._fakta_typer = FAKTA
+        self._definitioner = s.d
+        self._definition_typer = DEFINITION_TYPER
+
+    @property
+    def regler(self):
+        if self._regler is None:
+            f, d, forklaring = self._fakta, self._definitioner, self._forklaring
+            self._regler = [
+                tilfoej(meta, g, k, besked, f, d, brugt if forklaring else None, self)
+                for (meta, besked, brugt), (g, k) in zip(_REGEL_META, self._udfald, strict=True)]
+        return self._regler
+
+    def regel(self, regel_id):
+        for r in self.regler:
+            if r.id == regel_id:
+                return r
+        raise KeyError(regel_id)
+
+    @property
+    def brud(self):
+        return [r for r in self.regler if r.status == "brud"]
+
+    @property
+    def definitioner(self):
+        d = self._definitioner
+        return {n: til_json(d[n], t) for n, t in DEFINITION_TYPER.items()}
+
+    def opsummering(self):
+        counts = dict.fromkeys(STATUSER, 0)
+        for (meta, _b, _u), (g, k) in zip(_REGEL_META, self._udfald, strict=True):
+            counts[regel_status(g, k, meta[2])] += 1
+        return counts
+
+    def to_dict(self):
+        return {
+            "pakke": self.pakke, "version": self.version,
+            "beregningsdato": self.beregningsdato.isoformat(),
+            "opsummering": self.opsummering(),
+            "regler": [r.to_dict() for r in self.regler],
+            "definitioner": self.definitioner,
+        }
+# --- END PART ---
