@@ -15,6 +15,7 @@ path would not: with every operand known, each `op_*` is the plain operator.
 
 from ...runtime import (
     STATUSER,
+    Regelresultat,
     Ukendt,
     _norm,
     op_param,
@@ -58,6 +59,9 @@ def _ingen_raekke():
     raise _Ukendt
 
 
+_INGEN = object()
+
+
 class _Kendte(dict):
     """Known values only: a name whose value is unknown raises `_Ukendt`."""
 
@@ -92,10 +96,13 @@ class _Definitioner(dict):
 class _KendteDefinitioner(dict):
     """The fast path's view of the definitions: an unknown one raises `_Ukendt`."""
 
-    __slots__ = ("d",)
+    __slots__ = ("d", "s")
 
     def __missing__(self, navn):
-        v = self.d[navn]
+        d = self.d
+        v = d.get(navn, _INGEN)
+        if v is _INGEN:     # not computed yet: compute it here (one call, not two)
+            v = d[navn] = _DEFINITIONER[navn](self.s)
         if v.__class__ is Ukendt or (
                 (v.__class__ is tuple or v.__class__ is dict) and not _fuld(v)):
             raise _Ukendt
@@ -127,11 +134,12 @@ class _Sag:
         self.f = f
         self.maske = maske
         self.idag = idag
-        self.p, self.pk = _parametre(idag)
+        self.p, self.pk = _PARAMETRE_PAA.get(idag) or _parametre(idag)
         self.d = d = _Definitioner()
         d.s = self
         self.dk = dk = _KendteDefinitioner()
         dk.d = d
+        dk.s = self
 
 
 def _maske_af(f):
@@ -149,11 +157,34 @@ def _felt(v, typ, dele):
     return x, _fuld(x)
 
 
+class _Regel(Regelresultat):
+    """A rule's result whose `fakta` and `definitioner` come from the report's JSON cache:
+    a fact that ten rules read is turned into JSON once per report, not ten times."""
+
+    __slots__ = ()
+
+    @property
+    def fakta(self):
+        if self._brugt is None:
+            return {}
+        j = self._rapport._fakta_json
+        return {n: j(n) for n in self._brugt[0]}
+
+    @property
+    def definitioner(self):
+        if self._brugt is None:
+            return {}
+        j = self._rapport._definition_json
+        return {n: j(n) for n in self._brugt[1]}
+
+
 class Rapport:
     """The outcome of one case.
 
     Lazy: it holds each rule's (gælder, krav) as computed; the rule results,
     messages, explanations and definitions not yet needed are made when read.
+    A fact's or definition's JSON form is made once per report and shared by
+    every rule's `fakta`/`definitioner` that shows it: treat it as read-only.
     """
 
     def __init__(self, s, udfald, forklaring):
@@ -167,15 +198,40 @@ class Rapport:
         self._fakta_typer = FAKTA
         self._definitioner = s.d
         self._definition_typer = DEFINITION_TYPER
+        self._json = {}
 
     @property
     def regler(self):
         if self._regler is None:
             f, d, forklaring = self._fakta, self._definitioner, self._forklaring
-            self._regler = [
-                tilfoej(meta, g, k, besked, f, d, brugt if forklaring else None, self)
-                for (meta, besked, brugt), (g, k) in zip(_REGEL_META, self._udfald, strict=True)]
+            regler = []
+            for (meta, besked, brugt), (g, k) in zip(_REGEL_META, self._udfald, strict=True):
+                r = tilfoej(meta, g, k, besked, f, d, brugt if forklaring else None, self)
+                r.__class__ = _Regel    # the runtime's result, reading the JSON cache
+                regler.append(r)
+            self._regler = regler
         return self._regler
+
+    def _fakta_json(self, navn):
+        key = ("f", navn)
+        j = self._json.get(key)
+        if j is None:
+            j = self._json[key] = til_json(self._fakta[navn], FAKTA[navn])
+        return j
+
+    def _definition_json(self, navn):
+        key = ("d", navn)
+        j = self._json.get(key)
+        if j is None:
+            j = self._json[key] = til_json(self._definitioner[navn], DEFINITION_TYPER[navn])
+        return j
+
+    def definition(self, navn):
+        """A definition's value as Python data (`Ukendt` if it can't be decided);
+        computed now if no rule needed it."""
+        if navn not in DEFINITION_TYPER:
+            raise KeyError(navn)
+        return self._definitioner[navn]
 
     def regel(self, regel_id):
         for r in self.regler:
@@ -189,8 +245,7 @@ class Rapport:
 
     @property
     def definitioner(self):
-        d = self._definitioner
-        return {n: til_json(d[n], t) for n, t in DEFINITION_TYPER.items()}
+        return {n: self._definition_json(n) for n in DEFINITION_TYPER}
 
     def opsummering(self):
         counts = dict.fromkeys(STATUSER, 0)
