@@ -29,7 +29,8 @@ def pack(tmp_path_factory):
     compiled = compile_checked(ROOT / "rules" / "ressourceforloeb")
     assert compiled.ok, [d.message for d in compiled.diags.errors]
     path = tmp_path_factory.mktemp("bench") / "ressourceforloeb.py"
-    return compiled, run._load(emit_fast_module(compiled.program), path, "bench_test_ressourceforloeb")
+    return compiled, run._load(emit_fast_module(compiled.program), path,
+                               "bench_test_ressourceforloeb")
 
 
 def test_the_baselines_rules_are_in_the_pack(pack):

@@ -1,9 +1,10 @@
 """Golden files for the generated Python: one folder per case, expected output checked in.
 
 tests/golden/python/<case>/<case>/ is the pack (or <case>/pakke.txt names a pack elsewhere in
-the repo), <case>/forventet.py the module `regelkode build` writes (the fast backend's) without
-the embedded runtime and fast-path support (those parts are checked separately, so a runtime
-change does not rewrite every golden file). Run pytest with --update-golden after a deliberate change.
+the repo), <case>/forventet.py the module `regelkode build` writes (the fast backend's)
+without the embedded runtime and fast-path support (those parts are checked separately, so a
+runtime change does not rewrite every golden file). Run pytest with --update-golden after a
+deliberate change.
 """
 
 import ast

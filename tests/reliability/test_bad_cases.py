@@ -38,7 +38,8 @@ def backends():
     compiled = compile_checked(EKSEMPEL)
     assert compiled.ok
     tmp = tempfile.mkdtemp(prefix="regelkode-bad-cases-")
-    module = load_module(emit_python.emit_fast_module(compiled.program), "eksempel_sager", Path(tmp))
+    module = load_module(emit_python.emit_fast_module(compiled.program), "eksempel_sager",
+                         Path(tmp))
     return compiled.program, module
 
 

@@ -157,6 +157,16 @@ def _felt(v, typ, dele):
     return x, _fuld(x)
 
 
+class _Json(dict):
+    """Facts' or definitions' JSON forms, each made the first time a rule shows it."""
+
+    __slots__ = ("verdier", "typer")
+
+    def __missing__(self, navn):
+        j = self[navn] = til_json(self.verdier[navn], self.typer[navn])
+        return j
+
+
 class _Regel(Regelresultat):
     """A rule's result whose `fakta` and `definitioner` come from the report's JSON cache:
     a fact that ten rules read is turned into JSON once per report, not ten times."""
@@ -168,14 +178,32 @@ class _Regel(Regelresultat):
         if self._brugt is None:
             return {}
         j = self._rapport._fakta_json
-        return {n: j(n) for n in self._brugt[0]}
+        return {n: j[n] for n in self._brugt[0]}
 
     @property
     def definitioner(self):
         if self._brugt is None:
             return {}
         j = self._rapport._definition_json
-        return {n: j(n) for n in self._brugt[1]}
+        return {n: j[n] for n in self._brugt[1]}
+
+    def to_dict(self):
+        brugt = self._brugt
+        if brugt is None:
+            fakta, definitioner = {}, {}
+        else:
+            # dict(zip(…, map(…))) runs in C: no comprehension frame per rule
+            rapport, (fn, dn) = self._rapport, brugt
+            fakta = dict(zip(fn, map(rapport._fakta_json.__getitem__, fn), strict=True))
+            definitioner = dict(zip(dn, map(rapport._definition_json.__getitem__, dn),
+                                    strict=True))
+        return {
+            "id": self.id, "titel": self.titel, "område": self.omraade, "lag": self.lag,
+            "status": self.status, "alvor": self.alvor, "meddelelse": self.meddelelse,
+            "kilder": list(self.kilder), "mangler": list(self.mangler),
+            "grunde": list(self.grunde), "konflikter": list(self.konflikter),
+            "fakta": fakta, "definitioner": definitioner,
+        }
 
 
 class Rapport:
@@ -198,7 +226,7 @@ class Rapport:
         self._fakta_typer = FAKTA
         self._definitioner = s.d
         self._definition_typer = DEFINITION_TYPER
-        self._json = {}
+        self._json_f = self._json_d = None
 
     @property
     def regler(self):
@@ -212,18 +240,20 @@ class Rapport:
             self._regler = regler
         return self._regler
 
-    def _fakta_json(self, navn):
-        key = ("f", navn)
-        j = self._json.get(key)
+    @property
+    def _fakta_json(self):
+        j = self._json_f
         if j is None:
-            j = self._json[key] = til_json(self._fakta[navn], FAKTA[navn])
+            j = self._json_f = _Json()
+            j.verdier, j.typer = self._fakta, FAKTA
         return j
 
-    def _definition_json(self, navn):
-        key = ("d", navn)
-        j = self._json.get(key)
+    @property
+    def _definition_json(self):
+        j = self._json_d
         if j is None:
-            j = self._json[key] = til_json(self._definitioner[navn], DEFINITION_TYPER[navn])
+            j = self._json_d = _Json()
+            j.verdier, j.typer = self._definitioner, DEFINITION_TYPER
         return j
 
     def definition(self, navn):
@@ -245,7 +275,8 @@ class Rapport:
 
     @property
     def definitioner(self):
-        return {n: self._definition_json(n) for n in DEFINITION_TYPER}
+        j = self._definition_json
+        return {n: j[n] for n in DEFINITION_TYPER}
 
     def opsummering(self):
         counts = dict.fromkeys(STATUSER, 0)
