@@ -25,6 +25,7 @@ from __future__ import annotations
 from importlib import resources
 
 from ...ir import nodes as ir
+from .cse import Shared
 from .emit import HEADER, _Expr, comment, docstring, ident, literal, param_var, runtime_source
 from .fastexpr import FastExpr
 from .validator import ValidatorGen
@@ -38,8 +39,20 @@ def support_source() -> str:
 
 
 class _SlowExpr(_Expr):
-    """The three-valued path: the plain backend's `op_*` calls; definitions read from the
-    case's lazy `d`, parameters on the calculation date from `p` (looked up once)."""
+    """The three-valued path: the plain backend's `op_*` calls; definitions and shared
+    values read from the case's lazy `d`, parameters on the calculation date from `p`."""
+
+    def __init__(self, shared: Shared):
+        super().__init__()
+        self.shared = shared
+        self.root = None
+
+    def emit(self, node) -> str:
+        if node is not self.root:
+            key = self.shared.key_of(node)
+            if key is not None:
+                return f"d[{key!r}]"
+        return super().emit(node)
 
     def e_Param(self, node):
         if isinstance(node.date, ir.Today):
@@ -47,9 +60,10 @@ class _SlowExpr(_Expr):
         return super().e_Param(node)
 
 
-def _fast_block(exprs: list, bits: dict, ind: str) -> tuple[list[str], list[str]]:
+def _fast_block(exprs: list, bits: dict, ind: str, shared: Shared,
+                root=None) -> tuple[list[str], list[str]]:
     """Fast-path text for `exprs`, the mask test and the local bindings it needs."""
-    fx = FastExpr()
+    fx = FastExpr(shared, root)
     texts = [fx.emit(e) for e in exprs]
     mask = 0
     for name in fx.facts:
@@ -84,7 +98,8 @@ def _mentions(text: str, name: str) -> bool:
 
 
 def emit_fast_module(program: ir.Program) -> str:
-    slow = _SlowExpr()
+    shared = Shared(program)
+    slow = _SlowExpr(shared)
     bits = {name: i for i, name in enumerate(program.facts)}
     out: list[str] = []
     w = out.append
@@ -125,16 +140,32 @@ def emit_fast_module(program: ir.Program) -> str:
         w(f"def definition_{ident(d.name)}(s):\n")
         doc = d.title + (("\n\nKilder: " + "; ".join(d.citations)) if d.citations else "")
         w(docstring(doc, "    ") + "\n")
-        head, (fast,) = _fast_block([d.expr], bits, "    ")
+        head, (fast,) = _fast_block([d.expr], bits, "    ", shared)
         w("\n".join(head) + "\n")
         w(f"            return {fast}\n")
         w("\n".join(_catch("    ")) + "\n")
         body = slow.emit(d.expr)
         w(_slow_binds(body))
         w(f"    return {body}\n")
+    if shared.nodes:
+        w("\n\n# --- shared values: expressions the pack repeats, computed once per case ---\n")
+    for i, (key, node) in enumerate(shared.nodes):
+        w(f"\n\ndef delt_{i}(s):\n")
+        w(f"    \"\"\"Shared value {key}.\"\"\"\n")
+        head, (fast,) = _fast_block([node], bits, "    ", shared, root=node)
+        w("\n".join(head) + "\n")
+        w(f"            return {fast}\n")
+        w("\n".join(_catch("    ")) + "\n")
+        slow.root = node
+        body = slow.emit(node)
+        slow.root = None
+        w(_slow_binds(body))
+        w(f"    return {body}\n")
     w("\n\n_DEFINITIONER = {\n")
     for d in program.defs:
         w(f"    {d.name!r}: definition_{ident(d.name)},\n")
+    for i, (key, _node) in enumerate(shared.nodes):
+        w(f"    {key!r}: delt_{i},\n")
     w("}\n")
     w("\n\n# --- rules: (gælder, krav) each ---\n")
     for r in program.rules:
@@ -147,7 +178,7 @@ def emit_fast_module(program: ir.Program) -> str:
         doc = r.title + (("\n\nKilder: " + "; ".join(r.meta[3])) if r.meta[3] else "")
         w(docstring(doc, "    ") + "\n")
         exprs = ([r.applies] if r.applies is not None else []) + [r.requirement]
-        head, texts = _fast_block(exprs, bits, "    ")
+        head, texts = _fast_block(exprs, bits, "    ", shared)
         w("\n".join(head) + "\n")
         if r.applies is not None:
             w(f"            if not {texts[0]}:\n")

@@ -41,11 +41,21 @@ MAX_CHAIN = 32
 
 
 class FastExpr:
-    def __init__(self):
+    """`shared` (cse.Shared or None): a shared value is read from `dk`, not recomputed;
+    `root` is the node being defined, which is computed here even if it is shared."""
+
+    def __init__(self, shared=None, root=None):
         self.uses: set[str] = set()
         self.facts: set[str] = set()
+        self.shared = shared
+        self.root = root
 
     def emit(self, node) -> str:
+        if self.shared is not None and node is not self.root:
+            key = self.shared.key_of(node)
+            if key is not None:
+                self.uses.add("dk")
+                return f"dk[{key!r}]"
         return getattr(self, f"e_{type(node).__name__}")(node)
 
     def e_Const(self, node):

@@ -110,18 +110,42 @@ class _KendteDefinitioner(dict):
         return v
 
 
+class _Parametre(dict):
+    """Each parameter's value on one date (bisection), looked up when first read."""
+
+    __slots__ = ("idag",)
+
+    def __missing__(self, navn):
+        datoer, vaerdier = _PARAMETRE[navn]
+        v = self[navn] = op_param(navn, datoer, vaerdier, self.idag)
+        return v
+
+
+class _KendteParametre(dict):
+    """The fast path's view: a parameter without a value on the date raises `_Ukendt`."""
+
+    __slots__ = ("p",)
+
+    def __missing__(self, navn):
+        v = self.p[navn]
+        if v.__class__ is Ukendt:
+            raise _Ukendt
+        self[navn] = v
+        return v
+
+
 _PARAMETRE_PAA = {}
 
 
 def _parametre(idag):
-    """Each parameter's value on `idag` (bisection, once per date): all, and the known ones."""
-    e = _PARAMETRE_PAA.get(idag)
-    if e is None:
-        if len(_PARAMETRE_PAA) > 4096:
-            _PARAMETRE_PAA.clear()
-        p = {navn: op_param(navn, v[0], v[1], idag) for navn, v in _PARAMETRE.items()}
-        e = _PARAMETRE_PAA[idag] = (
-            p, _Kendte({n: v for n, v in p.items() if v.__class__ is not Ukendt}))
+    """The parameters on `idag`: kept per date, so cases judged on one date share them."""
+    if len(_PARAMETRE_PAA) > 4096:
+        _PARAMETRE_PAA.clear()
+    p = _Parametre()
+    p.idag = idag
+    pk = _KendteParametre()
+    pk.p = p
+    e = _PARAMETRE_PAA[idag] = (p, pk)
     return e
 
 

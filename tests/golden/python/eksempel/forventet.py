@@ -602,14 +602,29 @@ def definition_uger_i_alt(s):
 # tests/packs/eksempel/regler.yaml:29
 def definition_ydelse(s):
     """ydelse"""
-    if not s.maske & 0x84:
+    if not s.maske & 0x4:
+        try:
+            f = s.f; dk = s.dk
+            return (_k(op_beloeb_gange(dk['#0'], Decimal('1.5'))) if f['har_barn'] else dk['#0'])
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, d = s.f, s.d
+    return op_hvis(f['har_barn'], op_beloeb_gange(d['#0'], Decimal('1.5')), d['#0'])
+
+
+# --- shared values: expressions the pack repeats, computed once per case ---
+
+
+def delt_0(s):
+    """Shared value #0."""
+    if not s.maske & 0x80:
         try:
             f = s.f
-            return (_k(op_beloeb_gange(_k(op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato'])), Decimal('1.5'))) if f['har_barn'] else _k(op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato'])))
+            return _k(op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato']))
         except _Ukendt:
             pass  # unknown after all: three-valued
     f = s.f
-    return op_hvis(f['har_barn'], op_beloeb_gange(op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato']), Decimal('1.5')), op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato']))
+    return op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato'])
 
 
 _DEFINITIONER = {
@@ -634,6 +649,7 @@ _DEFINITIONER = {
     'uge_26_slut': definition_uge_26_slut,
     'uger_i_alt': definition_uger_i_alt,
     'ydelse': definition_ydelse,
+    '#0': delt_0,
 }
 
 
