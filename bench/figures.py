@@ -147,7 +147,7 @@ def profile(module, cases: list, to_dict: bool) -> dict:
 def fallbacks(source: str, name: str, loader, cases: list) -> dict:
     """How often a fast path gave way to the three-valued one, per case (a copy of the
     module that counts them)."""
-    counting = re.sub(r"def ((?:regel|definition)_\w+)\(s\):", r'def \1(s):\n    _FN = "\1"',
+    counting = re.sub(r"def ((?:regel|definition|delt)_\w+)\(s\):", r'def \1(s):\n    _FN = "\1"',
                       source)
     counting = counting.replace("pass  # unknown after all: three-valued", "_FALD[_FN] += 1")
     counting = counting.replace("class _Ukendt(Exception):",

@@ -712,6 +712,8 @@ def main(argv=None) -> int:
     ap.add_argument("--hurtig", action="store_true",
                     help="færre sager og ingen 100 ×-pakke (til udvikling; tallene er grovere)")
     ap.add_argument("--sager", type=int, help="sager i målingen pr. sag (standard 1000)")
+    ap.add_argument("--faktorer", help="pakkens størrelser i oversættelsesmålingen, fx 1,10,100 "
+                    "(standard 1,10,100; med --hurtig 1,10)")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench.json"), help="JSON-resultatet")
     ap.add_argument("--side", metavar="MD", help="skriv tabellen ind i denne side "
                     "(mellem <!-- bench:start --> og <!-- bench:end -->)")
@@ -774,7 +776,8 @@ def main(argv=None) -> int:
         print(f"bench: FEJL — implementeringerne er uenige:\n{exc}", file=sys.stderr)
         return 1
     if "oversættelse" not in args.uden:
-        factors = (1, 10) if quick else (1, 10, 100)
+        factors = (tuple(int(k) for k in args.faktorer.split(",")) if args.faktorer
+                   else (1, 10) if quick else (1, 10, 100))
         print(f"bench: oversættelse ved {', '.join(f'{k} ×' for k in factors)} …", flush=True)
         r["oversættelse"] = compile_scaling(work, factors, reps_small=3)
     if "site" not in args.uden:

@@ -8,8 +8,10 @@ a bit mask of the facts that are missing or hold a missing field anywhere
 Refusals stay the runtime's, by construction: the generated code only
 accepts, inline, the plain valid shapes (a `true`, an ISO date, an amount
 text, a record with known keys, …) and hands anything else to the runtime's
-validator (`_norm` at that value's JSON path, or `normaliser` for the whole
-case when it has a key that is not a fact). Those give the same value or
+validator (`_norm` at that value's JSON path, `normaliser` for the whole
+case when it has a key that is not a fact, and `normaliser` for the reserved
+keys `beskrivelse` and `beregningsdato`, so whatever the runtime checks of
+them is checked here too). Those give the same value or
 raise the same `SagFejl` (path and message) as for the reference
 interpreter, and in the same order: facts in the order of `FAKTA`, list
 items in order, record fields in declared order.
@@ -129,6 +131,9 @@ class ValidatorGen:
                 "    if sag.__class__ is not dict or not _NOEGLER.issuperset(sag):",
                 "        f = normaliser(sag, FAKTA)     # refuses with the runtime's message",
                 "        return f, _maske_af(f)",
+                "    if 'beskrivelse' in sag or 'beregningsdato' in sag:",
+                "        # the runtime's own checks of the reserved keys, whatever they are",
+                "        normaliser({k: sag[k] for k in RESERVEREDE if k in sag}, _INGEN_FAKTA)",
                 "    f = {}", "    m = 0"]
         for bit, (navn, typ) in enumerate(facts.items()):
             body.append(f"    v = sag.get({navn!r})")
@@ -138,5 +143,6 @@ class ValidatorGen:
         body.append("    return f, m")
         consts = "".join(f"{name} = {text}\n" for text, name in self.consts.items())
         return (consts + "_NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)\n"
+                "_INGEN_FAKTA = {}\n"
                 "_fra_iso = _dt.date.fromisoformat\n\n\n"
                 + "\n\n".join(self.out) + ("\n\n" if self.out else "") + "\n".join(body) + "\n")

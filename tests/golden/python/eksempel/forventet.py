@@ -86,6 +86,7 @@ _T9 = ('beløb',)
 _T10 = ('varighed',)
 _T11 = frozenset(('beløb', 'periode'))
 _NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)
+_INGEN_FAKTA = {}
 _fra_iso = _dt.date.fromisoformat
 
 
@@ -199,6 +200,9 @@ def _valider(sag):
     if sag.__class__ is not dict or not _NOEGLER.issuperset(sag):
         f = normaliser(sag, FAKTA)     # refuses with the runtime's message
         return f, _maske_af(f)
+    if 'beskrivelse' in sag or 'beregningsdato' in sag:
+        # the runtime's own checks of the reserved keys, whatever they are
+        normaliser({k: sag[k] for k in RESERVEREDE if k in sag}, _INGEN_FAKTA)
     f = {}
     m = 0
     v = sag.get('antal_børn')

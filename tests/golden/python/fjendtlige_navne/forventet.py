@@ -31,6 +31,7 @@ _PARAMETRE = {}
 # --- validation of a case ---
 
 _NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)
+_INGEN_FAKTA = {}
 _fra_iso = _dt.date.fromisoformat
 
 
@@ -39,6 +40,9 @@ def _valider(sag):
     if sag.__class__ is not dict or not _NOEGLER.issuperset(sag):
         f = normaliser(sag, FAKTA)     # refuses with the runtime's message
         return f, _maske_af(f)
+    if 'beskrivelse' in sag or 'beregningsdato' in sag:
+        # the runtime's own checks of the reserved keys, whatever they are
+        normaliser({k: sag[k] for k in RESERVEREDE if k in sag}, _INGEN_FAKTA)
     f = {}
     m = 0
     v = sag.get('evaluate')
