@@ -60,25 +60,30 @@ class _SlowExpr(_Expr):
         return super().e_Param(node)
 
 
-def _fast_block(exprs: list, bits: dict, ind: str, shared: Shared,
-                root=None) -> tuple[list[str], list[str]]:
-    """Fast-path text for `exprs`, the mask test and the local bindings it needs."""
+def _fast_block(exprs: list, bits: dict, shared: Shared,
+                root=None) -> tuple[str, list[str], str]:
+    """The fast path's opening for `exprs` (the mask test, `try:`, the local bindings it
+    needs), the expressions' text, and the indentation of the statements inside `try`."""
     fx = FastExpr(shared, root)
     texts = [fx.emit(e) for e in exprs]
     mask = 0
     for name in fx.facts:
         mask |= 1 << bits[name]
-    head = [f"{ind}if not s.maske & {mask:#x}:"] if mask else [f"{ind}if True:"]
+    head = []
+    ind = "    "
+    if mask:        # reads facts: only when they are complete
+        head.append(f"{ind}if not s.maske & {mask:#x}:")
+        ind += "    "
+    head.append(f"{ind}try:")
     binds = [f"{v} = s.{v}" for v in ("f", "dk", "pk", "idag") if v in fx.uses]
-    inner = ind + "    "
-    head.append(f"{inner}try:")
     if binds:
-        head.append(f"{inner}    " + "; ".join(binds))
-    return head, texts
+        head.append(f"{ind}    " + "; ".join(binds))
+    return "\n".join(head) + "\n", texts, ind + "    "
 
 
-def _catch(ind: str) -> list[str]:
-    return [f"{ind}    except _Ukendt:", f"{ind}        pass  # unknown after all: three-valued"]
+def _catch(body: str) -> str:
+    ind = body[:-4]
+    return f"{ind}except _Ukendt:\n{ind}    pass  # unknown after all: three-valued\n"
 
 
 def _slow_binds(text: str) -> str:
@@ -140,10 +145,10 @@ def emit_fast_module(program: ir.Program) -> str:
         w(f"def definition_{ident(d.name)}(s):\n")
         doc = d.title + (("\n\nKilder: " + "; ".join(d.citations)) if d.citations else "")
         w(docstring(doc, "    ") + "\n")
-        head, (fast,) = _fast_block([d.expr], bits, "    ", shared)
-        w("\n".join(head) + "\n")
-        w(f"            return {fast}\n")
-        w("\n".join(_catch("    ")) + "\n")
+        head, (fast,), bi = _fast_block([d.expr], bits, shared)
+        w(head)
+        w(f"{bi}return {fast}\n")
+        w(_catch(bi))
         body = slow.emit(d.expr)
         w(_slow_binds(body))
         w(f"    return {body}\n")
@@ -152,10 +157,10 @@ def emit_fast_module(program: ir.Program) -> str:
     for i, (key, node) in enumerate(shared.nodes):
         w(f"\n\ndef delt_{i}(s):\n")
         w(f"    \"\"\"Shared value {key}.\"\"\"\n")
-        head, (fast,) = _fast_block([node], bits, "    ", shared, root=node)
-        w("\n".join(head) + "\n")
-        w(f"            return {fast}\n")
-        w("\n".join(_catch("    ")) + "\n")
+        head, (fast,), bi = _fast_block([node], bits, shared, root=node)
+        w(head)
+        w(f"{bi}return {fast}\n")
+        w(_catch(bi))
         slow.root = node
         body = slow.emit(node)
         slow.root = None
@@ -178,13 +183,13 @@ def emit_fast_module(program: ir.Program) -> str:
         doc = r.title + (("\n\nKilder: " + "; ".join(r.meta[3])) if r.meta[3] else "")
         w(docstring(doc, "    ") + "\n")
         exprs = ([r.applies] if r.applies is not None else []) + [r.requirement]
-        head, texts = _fast_block(exprs, bits, "    ", shared)
-        w("\n".join(head) + "\n")
+        head, texts, bi = _fast_block(exprs, bits, shared)
+        w(head)
         if r.applies is not None:
-            w(f"            if not {texts[0]}:\n")
-            w("                return False, None\n")
-        w(f"            return True, {texts[-1]}\n")
-        w("\n".join(_catch("    ")) + "\n")
+            w(f"{bi}if not {texts[0]}:\n")
+            w(f"{bi}    return False, None\n")
+        w(f"{bi}return True, {texts[-1]}\n")
+        w(_catch(bi))
         applies = "True" if r.applies is None else slow.emit(r.applies)
         krav = slow.emit(r.requirement)
         w(_slow_binds(applies + "\n" + krav))

@@ -671,12 +671,11 @@ def regel_alder_under_60(s):
 
     Kilder: LAB § 112, stk. 3
     """
-    if True:
-        try:
-            dk = s.dk
-            return True, dk['må_starte']
-        except _Ukendt:
-            pass  # unknown after all: three-valued
+    try:
+        dk = s.dk
+        return True, dk['må_starte']
+    except _Ukendt:
+        pass  # unknown after all: three-valued
     d = s.d
     gaelder = True
     return gaelder, d['må_starte']
@@ -693,14 +692,13 @@ def regel_fire_samtaler(s):
 
     Kilder: LAB § 31, stk. 3
     """
-    if True:
-        try:
-            dk = s.dk; idag = s.idag
-            if not (idag > dk['seks_måneders_frist']):
-                return False, None
-            return True, (dk['samtaler_i_tide'] >= 4)
-        except _Ukendt:
-            pass  # unknown after all: three-valued
+    try:
+        dk = s.dk; idag = s.idag
+        if not (idag > dk['seks_måneders_frist']):
+            return False, None
+        return True, (dk['samtaler_i_tide'] >= 4)
+    except _Ukendt:
+        pass  # unknown after all: three-valued
     d, idag = s.d, s.idag
     gaelder = op_stoerre(idag, d['seks_måneders_frist'])
     if gaelder is False:
