@@ -9,9 +9,11 @@ Refusals stay the runtime's, by construction: the generated code only
 accepts, inline, the plain valid shapes (a `true`, an ISO date, an amount
 text, a record with known keys, …) and hands anything else to the runtime's
 validator (`_norm` at that value's JSON path, `normaliser` for the whole
-case when it has a key that is not a fact, and `normaliser` for the reserved
-keys `beskrivelse` and `beregningsdato`, so whatever the runtime checks of
-them is checked here too). Those give the same value or
+case when it has a key that is not a fact, `_reserverede` for `beskrivelse`
+and `beregningsdato`, in the order `normaliser` checks them). The limits are
+the runtime's constants (`HELTAL_GRAENSE`, `MAX_TEKST`, …), by name. This is
+the case contract of compiler/DESIGN.md; tests/reliability/test_schema_contract.py
+holds every backend to it. Those give the same value or
 raise the same `SagFejl` (path and message) as for the reference
 interpreter, and in the same order: facts in the order of `FAKTA`, list
 items in order, record fields in declared order.
@@ -21,8 +23,10 @@ from __future__ import annotations
 
 from .emit import literal
 
-_HELTAL = 10 ** 18
-_BELOEB = 10 ** 15
+# The case contract's limits, by the runtime's own names (runtime/case.py): the generated
+# code reads them from the runtime it embeds, so a changed limit changes both alike.
+_HELTAL = "HELTAL_GRAENSE"
+_BELOEB = "BELOEB_GRAENSE"
 
 
 def _leaf(typ, v: str) -> list[tuple[str, str]]:
@@ -33,17 +37,17 @@ def _leaf(typ, v: str) -> list[tuple[str, str]]:
     if kind == "dato":
         return [(f"{v}.__class__ is str and _DATO.fullmatch({v})", f"_fra_iso({v})")]
     if kind == "heltal":
-        return [(f"{v}.__class__ is int and {-_HELTAL} < {v} < {_HELTAL}", v)]
+        return [(f"{v}.__class__ is int and -{_HELTAL} < {v} < {_HELTAL}", v)]
     if kind == "tekst":
-        return [(f"{v}.__class__ is str and len({v}) <= 100000 and "
+        return [(f"{v}.__class__ is str and len({v}) <= MAX_TEKST and "
                  f"({v}.isascii() or not _SURROGAT.search({v}))", v)]
     if kind == "beløb":
-        return [(f"{v}.__class__ is int and {-_BELOEB} < {v} < {_BELOEB}", f"{v} * 100"),
+        return [(f"{v}.__class__ is int and -{_BELOEB} < {v} < {_BELOEB}", f"{v} * 100"),
                 (f"{v}.__class__ is str and _BELOEB.fullmatch({v})",
                  f"int(_CTX.multiply(Decimal({v}), 100))")]
     if kind == "decimal":
         return [(f"{v}.__class__ is str and _DECIMAL.fullmatch({v})", f"Decimal({v})"),
-                (f"{v}.__class__ is int and {-_HELTAL} < {v} < {_HELTAL}", f"Decimal({v})")]
+                (f"{v}.__class__ is int and -{_HELTAL} < {v} < {_HELTAL}", f"Decimal({v})")]
     return []                   # varighed: rare, the runtime's validator
 
 
@@ -131,9 +135,8 @@ class ValidatorGen:
                 "    if sag.__class__ is not dict or not _NOEGLER.issuperset(sag):",
                 "        f = normaliser(sag, FAKTA)     # refuses with the runtime's message",
                 "        return f, _maske_af(f)",
-                "    if 'beskrivelse' in sag or 'beregningsdato' in sag:",
-                "        # the runtime's own checks of the reserved keys, whatever they are",
-                "        normaliser({k: sag[k] for k in RESERVEREDE if k in sag}, _INGEN_FAKTA)",
+                "    if 'beregningsdato' in sag or 'beskrivelse' in sag:",
+                "        _reserverede(sag)   # the runtime's own check, as normaliser makes it",
                 "    f = {}", "    m = 0"]
         for bit, (navn, typ) in enumerate(facts.items()):
             body.append(f"    v = sag.get({navn!r})")
@@ -143,6 +146,6 @@ class ValidatorGen:
         body.append("    return f, m")
         consts = "".join(f"{name} = {text}\n" for text, name in self.consts.items())
         return (consts + "_NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)\n"
-                "_INGEN_FAKTA = {}\n"
+
                 "_fra_iso = _dt.date.fromisoformat\n\n\n"
                 + "\n\n".join(self.out) + ("\n\n" if self.out else "") + "\n".join(body) + "\n")

@@ -86,7 +86,6 @@ _T9 = ('beløb',)
 _T10 = ('varighed',)
 _T11 = frozenset(('beløb', 'periode'))
 _NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)
-_INGEN_FAKTA = {}
 _fra_iso = _dt.date.fromisoformat
 
 
@@ -157,7 +156,7 @@ def _v3(v, dele):
     if x is None:
         x0 = Ukendt((_rel((*dele, 'beløb')),))
         fuld = False
-    elif x.__class__ is int and -1000000000000000 < x < 1000000000000000:
+    elif x.__class__ is int and -BELOEB_GRAENSE < x < BELOEB_GRAENSE:
         x0 = x * 100
     elif x.__class__ is str and _BELOEB.fullmatch(x):
         x0 = int(_CTX.multiply(Decimal(x), 100))
@@ -200,16 +199,15 @@ def _valider(sag):
     if sag.__class__ is not dict or not _NOEGLER.issuperset(sag):
         f = normaliser(sag, FAKTA)     # refuses with the runtime's message
         return f, _maske_af(f)
-    if 'beskrivelse' in sag or 'beregningsdato' in sag:
-        # the runtime's own checks of the reserved keys, whatever they are
-        normaliser({k: sag[k] for k in RESERVEREDE if k in sag}, _INGEN_FAKTA)
+    if 'beregningsdato' in sag or 'beskrivelse' in sag:
+        _reserverede(sag)   # the runtime's own check, as normaliser makes it
     f = {}
     m = 0
     v = sag.get('antal_børn')
     if v is None:
         f['antal_børn'] = Ukendt(('antal_børn',))
         m |= 0x1
-    elif v.__class__ is int and -1000000000000000000 < v < 1000000000000000000:
+    elif v.__class__ is int and -HELTAL_GRAENSE < v < HELTAL_GRAENSE:
         f['antal_børn'] = v
     else:
         f['antal_børn'], ok = _felt(v, FAKTA['antal_børn'], ('antal_børn',))
@@ -244,7 +242,7 @@ def _valider(sag):
     if v is None:
         f['navn'] = Ukendt(('navn',))
         m |= 0x8
-    elif v.__class__ is str and len(v) <= 100000 and (v.isascii() or not _SURROGAT.search(v)):
+    elif v.__class__ is str and len(v) <= MAX_TEKST and (v.isascii() or not _SURROGAT.search(v)):
         f['navn'] = v
     else:
         f['navn'], ok = _felt(v, FAKTA['navn'], ('navn',))
@@ -268,7 +266,7 @@ def _valider(sag):
         m |= 0x20
     elif v.__class__ is str and _DECIMAL.fullmatch(v):
         f['sats'] = Decimal(v)
-    elif v.__class__ is int and -1000000000000000000 < v < 1000000000000000000:
+    elif v.__class__ is int and -HELTAL_GRAENSE < v < HELTAL_GRAENSE:
         f['sats'] = Decimal(v)
     else:
         f['sats'], ok = _felt(v, FAKTA['sats'], ('sats',))

@@ -31,7 +31,6 @@ _PARAMETRE = {}
 # --- validation of a case ---
 
 _NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)
-_INGEN_FAKTA = {}
 _fra_iso = _dt.date.fromisoformat
 
 
@@ -40,9 +39,8 @@ def _valider(sag):
     if sag.__class__ is not dict or not _NOEGLER.issuperset(sag):
         f = normaliser(sag, FAKTA)     # refuses with the runtime's message
         return f, _maske_af(f)
-    if 'beskrivelse' in sag or 'beregningsdato' in sag:
-        # the runtime's own checks of the reserved keys, whatever they are
-        normaliser({k: sag[k] for k in RESERVEREDE if k in sag}, _INGEN_FAKTA)
+    if 'beregningsdato' in sag or 'beskrivelse' in sag:
+        _reserverede(sag)   # the runtime's own check, as normaliser makes it
     f = {}
     m = 0
     v = sag.get('evaluate')
@@ -64,7 +62,7 @@ def _valider(sag):
     if v is None:
         f['if'] = Ukendt(('if',))
         m |= 0x2
-    elif v.__class__ is int and -1000000000000000000 < v < 1000000000000000000:
+    elif v.__class__ is int and -HELTAL_GRAENSE < v < HELTAL_GRAENSE:
         f['if'] = v
     else:
         f['if'], ok = _felt(v, FAKTA['if'], ('if',))
@@ -84,7 +82,7 @@ def _valider(sag):
     if v is None:
         f['type'] = Ukendt(('type',))
         m |= 0x8
-    elif v.__class__ is str and len(v) <= 100000 and (v.isascii() or not _SURROGAT.search(v)):
+    elif v.__class__ is str and len(v) <= MAX_TEKST and (v.isascii() or not _SURROGAT.search(v)):
         f['type'] = v
     else:
         f['type'], ok = _felt(v, FAKTA['type'], ('type',))
