@@ -22,6 +22,7 @@ strings or behind `regel_`/`definition_`; output is deterministic.
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 from ...ir import nodes as ir
@@ -98,7 +99,6 @@ def _mentions(text: str, name: str) -> bool:
     """Whether generated text reads the local `name` (`f[`, `d[`, `p[` or `idag`)."""
     if name == "idag":
         return "idag" in text
-    import re
     return re.search(rf"(?<![\w.]){name}\[", text) is not None
 
 
