@@ -34,7 +34,7 @@ def _read_sections(pack_dir: Path) -> list[tuple[str, dict]]:
     """(file name, {section: {id: body}}) for every rule file of the pack."""
     out = []
     for path in sorted(pack_dir.glob("*.yaml")):
-        if path.name in ("pakke.yaml", "konflikter.yaml"):
+        if path.name in ("pakke.yaml", "konflikter.yaml", "lovdaekning.yaml"):
             continue
         tree = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         out.append((path.name, {s: tree[s] for s in SECTIONS if tree.get(s)}))
@@ -47,14 +47,20 @@ def _dump(path: Path, tree: dict) -> None:
 
 
 def _copy_common(src: Path, dst: Path, *, conflicts: bool, cases: bool) -> None:
+    """pakke.yaml, the sources and (when asked) the conflicts and sample cases. The law
+    coverage (lovdaekning.yaml) goes with the conflicts: a pack with every rule; a subset
+    encodes only some units of the law, so its pakke.yaml declares no coverage."""
     if dst.exists():
         shutil.rmtree(dst)
     dst.mkdir(parents=True)
-    # Without `lovdækning`: a derived pack encodes other rules than the law map names (the
-    # subset fewer, the copies renamed), and `regelkode lovdækning` is not what is timed.
-    manifest = yaml.safe_load((src / "pakke.yaml").read_text(encoding="utf-8"))
-    manifest.pop("lovdækning", None)
-    _dump(dst / "pakke.yaml", manifest)
+    if conflicts:
+        shutil.copy(src / "pakke.yaml", dst / "pakke.yaml")
+        if (src / "lovdaekning.yaml").exists():
+            shutil.copy(src / "lovdaekning.yaml", dst / "lovdaekning.yaml")
+    else:
+        manifest = yaml.load((src / "pakke.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+        manifest.pop("lovdækning", None)
+        _dump(dst / "pakke.yaml", manifest)
     if (src / "kilder").is_dir():
         shutil.copytree(src / "kilder", dst / "kilder")
     if conflicts and (src / "konflikter.yaml").exists():

@@ -77,9 +77,9 @@ def cmd_check(args) -> int:
 
 
 def _dump(c: Compiled, stage: str) -> None:
-    from .backends.python import emit as emit_python
+    from .backends.python.fast import emit_fast_module
     if stage == "python":
-        print(emit_python.emit_module(c.program))
+        print(emit_fast_module(c.program))
     elif stage == "ir":
         for d in c.program.defs:
             print(f"{d.name} = {d.expr!r}")
@@ -134,9 +134,9 @@ def cmd_build(args) -> int:
 
 
 def load_generated(c: Compiled, tmp: Path):
-    from .backends.python import emit as emit_python
+    from .backends.python.fast import emit_fast_module
     from .checks.examples import load_module
-    return load_module(emit_python.emit_module(c.program), c.pack.id, tmp)
+    return load_module(emit_fast_module(c.program), c.pack.id, tmp)
 
 
 # A case of MAX_LISTE elements in each of many lists is a few MB; past this a

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))       # bench/ lives at the repository top, next to tests/
 
 from bench import baseline, cases, run  # noqa: E402
-from regelkode.backends.python.emit import emit_module  # noqa: E402
+from regelkode.backends.python.fast import emit_fast_module  # noqa: E402
 from regelkode.checks.analysis import compile_checked  # noqa: E402
 from regelkode.ir import interpret  # noqa: E402
 
@@ -29,7 +29,8 @@ def pack(tmp_path_factory):
     compiled = compile_checked(ROOT / "rules" / "ressourceforloeb")
     assert compiled.ok, [d.message for d in compiled.diags.errors]
     path = tmp_path_factory.mktemp("bench") / "ressourceforloeb.py"
-    return compiled, run._load(emit_module(compiled.program), path, "bench_test_ressourceforloeb")
+    return compiled, run._load(emit_fast_module(compiled.program), path,
+                               "bench_test_ressourceforloeb")
 
 
 def test_the_baselines_rules_are_in_the_pack(pack):
@@ -61,3 +62,16 @@ def test_generated_cases_are_valid_and_judged_alike_by_the_interpreter(pack):
         sag = cases.make_case(i, compiled.program.facts, cases.rates(compiled.program))
         assert module.evaluate(sag).to_dict() == interpret.evaluate(
             compiled.program, sag).to_dict(), i
+
+
+def test_an_undecided_exception_and_an_unknown_base_both_count_as_missing(pack):
+    # make bench's case 449: fødselsdato and ønsker_forløb_trods_alder both missing. The
+    # wish (the exception) decides the rule if true, the main rule if not, so both are
+    # needed: the module's answer. The baseline named only the wish.
+    compiled, module = pack
+    sag = cases.make_case(449, compiled.program.facts, cases.rates(compiled.program))
+    assert sag.get("fødselsdato") is None and sag.get("ønsker_forløb_trods_alder") is None
+    rid = "ikke_forløb_med_mindre_end_seks_år_til_folkepension"
+    entry = next(e for e in baseline.evaluate(sag) if e["id"] == rid)
+    assert entry["mangler"] == ["fødselsdato", "ønsker_forløb_trods_alder"]
+    assert list(module.evaluate(sag).regel(rid).mangler) == entry["mangler"]

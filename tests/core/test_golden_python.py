@@ -1,9 +1,10 @@
 """Golden files for the generated Python: one folder per case, expected output checked in.
 
 tests/golden/python/<case>/<case>/ is the pack (or <case>/pakke.txt names a pack elsewhere in
-the repo), <case>/forventet.py the module without
-the embedded runtime (that part is checked separately, so a runtime change does not
-rewrite every golden file). Run pytest with --update-golden after a deliberate change.
+the repo), <case>/forventet.py the module `regelkode build` writes (the fast backend's)
+without the embedded runtime and fast-path support (those parts are checked separately, so a
+runtime change does not rewrite every golden file). Run pytest with --update-golden after a
+deliberate change.
 """
 
 import ast
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from regelkode.backends.python.emit import emit_module, runtime_source
+from regelkode.backends.python.emit import runtime_source
+from regelkode.backends.python.fast import emit_fast_module, support_source
 from regelkode.checks.analysis import compile_checked
 
 HERE = Path(__file__).resolve().parents[1] / "golden" / "python"
@@ -24,7 +26,7 @@ def generate(pack: Path, monkeypatch, root) -> str:
     monkeypatch.chdir(root)
     compiled = compile_checked(pack.relative_to(root))
     assert compiled.ok, [d.message for d in compiled.diags.errors]
-    return emit_module(compiled.program)
+    return emit_fast_module(compiled.program)
 
 
 def pack_of(case: str, root: Path) -> Path:
@@ -37,7 +39,9 @@ def test_generated_python_matches_golden(case, monkeypatch, repo_root, update_go
     source = generate(pack_of(case, repo_root), monkeypatch, repo_root)
     runtime = runtime_source()
     assert runtime in source
-    body = source.replace(runtime, "# (runtime.py embedded here)")
+    assert support_source() in source
+    body = source.replace(runtime, "# (runtime.py embedded here)").replace(
+        support_source(), "# (backends/python/support.py embedded here)")
     expected = HERE / case / "forventet.py"
     if update_golden or not expected.exists():
         expected.write_text(body, encoding="utf-8")

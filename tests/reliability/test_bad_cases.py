@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from regelkode import runtime as rt
-from regelkode.backends.python import emit as emit_python
+from regelkode.backends.python import fast as emit_python
 from regelkode.checks.analysis import compile_checked
 from regelkode.checks.examples import load_module
 from regelkode.ir import interpret
@@ -38,7 +38,8 @@ def backends():
     compiled = compile_checked(EKSEMPEL)
     assert compiled.ok
     tmp = tempfile.mkdtemp(prefix="regelkode-bad-cases-")
-    module = load_module(emit_python.emit_module(compiled.program), "eksempel_sager", Path(tmp))
+    module = load_module(emit_python.emit_fast_module(compiled.program), "eksempel_sager",
+                         Path(tmp))
     return compiled.program, module
 
 

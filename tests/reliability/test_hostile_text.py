@@ -21,7 +21,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from regelkode.backends.python import emit as emit_python
+from regelkode.backends.python import fast as emit_python
 from regelkode.checks.analysis import compile_checked
 from regelkode.checks.examples import load_module
 from regelkode.ir import interpret
@@ -120,7 +120,7 @@ def test_hostile_text_is_data(title, message, citation, description, literal, fi
             _pack(title, message, citation, description, literal))})
         compiled = compile_checked(pack)
         assert compiled.ok, compiled.diags.sorted()
-        source = emit_python.emit_module(compiled.program)
+        source = emit_python.emit_fast_module(compiled.program)
         _module_is_inert(source)
         try:
             module = load_module(source, "fjendtlig", tmp)
@@ -288,7 +288,7 @@ def _results(names: dict, tmp: Path):
     pack = write_pack(tmp, "navne", {"regler.yaml": _render(names)})
     compiled = compile_checked(pack)
     assert compiled.ok, compiled.diags.sorted()
-    module = load_module(emit_python.emit_module(compiled.program), "navne", tmp)
+    module = load_module(emit_python.emit_fast_module(compiled.program), "navne", tmp)
     back = {v: k for k, v in names.items()}
     out = []
     for case in CASES:

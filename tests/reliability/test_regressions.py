@@ -311,7 +311,7 @@ def test_an_inner_hvor_sees_the_fields_of_a_list_field(tmp_path: Path):
     # `hvor` no fields when its list was itself a field.
     import json
 
-    from regelkode.backends.python import emit as emit_python
+    from regelkode.backends.python import fast as emit_python
     from regelkode.checks.analysis import compile_checked
     from regelkode.checks.examples import load_module
     from regelkode.ir import interpret
@@ -335,7 +335,7 @@ definitioner:
     pack = write_pack(tmp_path, "p", {"regler.yaml": rule})
     compiled = compile_checked(pack)
     assert compiled.ok, compiled.diags.sorted()
-    module = load_module(emit_python.emit_module(compiled.program), "nested_hvor", tmp_path)
+    module = load_module(emit_python.emit_fast_module(compiled.program), "nested_hvor", tmp_path)
     case = {"as_": [{"m": 1, "bs": [{"n": 0}, {"n": 2}]}, {"m": 5, "bs": [{"n": 3}]},
                     {"m": 0, "bs": []}], "beregningsdato": "2024-01-01"}
     for evaluate in (lambda c: interpret.evaluate(compiled.program, c),
@@ -440,14 +440,14 @@ def test_a_title_starting_with_a_newline_keeps_its_text_in_the_docstring(tmp_pat
     # the first line was empty: "\nTitel" became the docstring "  Titel".
     import inspect
 
-    from regelkode.backends.python import emit as emit_python
+    from regelkode.backends.python import fast as emit_python
     from regelkode.checks.analysis import compile_checked
     from regelkode.checks.examples import load_module
     rule = GOOD_RULE + f"definitioner:\n  x:\n    type: heltal\n    titel: {json.dumps(title)}\n" \
         "    værdi: '1'\n"
     compiled = compile_checked(write_pack(tmp_path, "p", {"regler.yaml": rule}))
     assert compiled.ok, compiled.diags.sorted()
-    source = emit_python.emit_module(compiled.program)
+    source = emit_python.emit_fast_module(compiled.program)
     module = load_module(source, "doc_title", tmp_path)
     assert inspect.getdoc(module.definition_x) == inspect.cleandoc(title)
     assert module.definition_x.__doc__.startswith(title.split("\n")[0] + "\n")

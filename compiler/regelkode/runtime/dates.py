@@ -10,6 +10,9 @@ from .values import _calendar, _dt, _flet, Ukendt
 # --- PART ---
 # --- dates: the one definition of month arithmetic ---
 
+_MAANEDSDAGE = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _plus_maaneder(d, n):
     """Same day number n months later, clamped to the month's last day.
 
@@ -19,7 +22,9 @@ def _plus_maaneder(d, n):
     y += d.year
     if not 1 <= y <= 9999:
         return None
-    last = _calendar.monthrange(y, m + 1)[1]
+    # the month's length without calendar.monthrange, which also works out a weekday:
+    # this runs for every `+ n måneder` of every case
+    last = 29 if m == 1 and _calendar.isleap(y) else _MAANEDSDAGE[m]
     return _dt.date(y, m + 1, min(d.day, last))
 
 

@@ -1,5 +1,5 @@
 """The Python backend: IR → one standalone, stdlib-only module per pack."""
 
-from .emit import BACKEND
+from .backend import BACKEND
 
 __all__ = ["BACKEND"]

@@ -2,18 +2,24 @@
 """Eksempelpakke med alle sprogets konstruktioner (eksempel 0.1.0): generated checks.
 
 Use: evaluate(sag, dato=None, forklaring=True) -> Rapport.
-Standard library only; see the Regelkode README.
+Standard library only; see the Regelkode README. Each rule and
+definition has a fast path (plain operators, every fact it reads
+known) and the three-valued path; both give the same report.
 """
 
 from __future__ import annotations
 
 # (runtime.py embedded here)
 
+
+# (backends/python/support.py embedded here)
+
+
 PAKKE = 'eksempel'
 VERSION = '0.1.0'
 LAG = ('eksempel',)
 
-# The case's facts and their types (used to validate a case).
+# The case's facts and their types; a fact's bit in the mask is its place here.
 FAKTA = {
     'antal_børn': ('heltal',),
     'fødselsdato': ('dato',),
@@ -62,29 +68,314 @@ _P_maksimal_varighed = (
     (_dt.date(2013, 1, 1), _dt.date(2022, 1, 1)),
     (Varighed(60, 0), Varighed(36, 0)),
 )
+_PARAMETRE = {'grundbeløb': _P_grundbeløb, 'maksimal_varighed': _P_maksimal_varighed, }
+
+
+# --- validation of a case ---
+
+_T0 = ('liste', ('post', 'samtale', (('dato', ('dato',)), ('form', ('enum', 'samtaleform', ('fremmøde', 'telefon', 'digital'))), ('afholdt', ('sandhedsværdi',)))))
+_T1 = ('post', 'samtale', (('dato', ('dato',)), ('form', ('enum', 'samtaleform', ('fremmøde', 'telefon', 'digital'))), ('afholdt', ('sandhedsværdi',))))
+_T2 = ('dato',)
+_T3 = ('enum', 'samtaleform', ('fremmøde', 'telefon', 'digital'))
+_T4 = frozenset(('fremmøde', 'telefon', 'digital'))
+_T5 = ('sandhedsværdi',)
+_T6 = frozenset(('dato', 'form', 'afholdt'))
+_T7 = ('liste', ('post', 'udbetaling', (('beløb', ('beløb',)), ('periode', ('varighed',)))))
+_T8 = ('post', 'udbetaling', (('beløb', ('beløb',)), ('periode', ('varighed',))))
+_T9 = ('beløb',)
+_T10 = ('varighed',)
+_T11 = frozenset(('beløb', 'periode'))
+_NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)
+_fra_iso = _dt.date.fromisoformat
+
+
+def _v1(v, dele):
+    """A samtale record: (the record, whether every field is given)."""
+    ok = fuld = True
+    x = v.get('dato')
+    if x is None:
+        x0 = Ukendt((_rel((*dele, 'dato')),))
+        fuld = False
+    elif x.__class__ is str and _DATO.fullmatch(x):
+        try:
+            x0 = _fra_iso(x)
+        except ValueError:
+            x0, ok = _felt(x, _T2, (*dele, 'dato'))
+            if not ok:
+                fuld = False
+    else:
+        x0, ok = _felt(x, _T2, (*dele, 'dato'))
+        if not ok:
+            fuld = False
+    x = v.get('form')
+    if x is None:
+        x1 = Ukendt((_rel((*dele, 'form')),))
+        fuld = False
+    elif x.__class__ is str and x in _T4:
+        x1 = x
+    else:
+        x1, ok = _felt(x, _T3, (*dele, 'form'))
+        if not ok:
+            fuld = False
+    x = v.get('afholdt')
+    if x is None:
+        x2 = Ukendt((_rel((*dele, 'afholdt')),))
+        fuld = False
+    elif x is True or x is False:
+        x2 = x
+    else:
+        x2, ok = _felt(x, _T5, (*dele, 'afholdt'))
+        if not ok:
+            fuld = False
+    return {'dato': x0, 'form': x1, 'afholdt': x2}, fuld
+
+
+def _v0(v, dele):
+    """A list: (the items as a tuple, whether every item is whole)."""
+    ok = fuld = True
+    out = []
+    for i, x in enumerate(v):
+        if x is None:    # refused with the item's path
+            return _felt(v, _T0, dele)
+        if x.__class__ is dict and _T6.issuperset(x):
+            y, ok = _v1(x, (*dele, i))
+            if not ok:
+                fuld = False
+        else:
+            y, ok = _felt(x, _T1, (*dele, i))
+            if not ok:
+                fuld = False
+        out.append(y)
+    return tuple(out), fuld
+
+
+def _v3(v, dele):
+    """A udbetaling record: (the record, whether every field is given)."""
+    ok = fuld = True
+    x = v.get('beløb')
+    if x is None:
+        x0 = Ukendt((_rel((*dele, 'beløb')),))
+        fuld = False
+    elif x.__class__ is int and -BELOEB_GRAENSE < x < BELOEB_GRAENSE:
+        x0 = x * 100
+    elif x.__class__ is str and _BELOEB.fullmatch(x):
+        x0 = int(_CTX.multiply(Decimal(x), 100))
+    else:
+        x0, ok = _felt(x, _T9, (*dele, 'beløb'))
+        if not ok:
+            fuld = False
+    x = v.get('periode')
+    if x is None:
+        x1 = Ukendt((_rel((*dele, 'periode')),))
+        fuld = False
+    else:
+        x1, ok = _felt(x, _T10, (*dele, 'periode'))
+        if not ok:
+            fuld = False
+    return {'beløb': x0, 'periode': x1}, fuld
+
+
+def _v2(v, dele):
+    """A list: (the items as a tuple, whether every item is whole)."""
+    ok = fuld = True
+    out = []
+    for i, x in enumerate(v):
+        if x is None:    # refused with the item's path
+            return _felt(v, _T7, dele)
+        if x.__class__ is dict and _T11.issuperset(x):
+            y, ok = _v3(x, (*dele, i))
+            if not ok:
+                fuld = False
+        else:
+            y, ok = _felt(x, _T8, (*dele, i))
+            if not ok:
+                fuld = False
+        out.append(y)
+    return tuple(out), fuld
+
+
+def _valider(sag):
+    """The case's facts, parsed, and the bits of the incomplete ones."""
+    if sag.__class__ is not dict or not _NOEGLER.issuperset(sag):
+        f = normaliser(sag, FAKTA)     # refuses with the runtime's message
+        return f, _maske_af(f)
+    if 'beregningsdato' in sag or 'beskrivelse' in sag:
+        _reserverede(sag)   # the runtime's own check, as normaliser makes it
+    f = {}
+    m = 0
+    v = sag.get('antal_børn')
+    if v is None:
+        f['antal_børn'] = Ukendt(('antal_børn',))
+        m |= 0x1
+    elif v.__class__ is int and -HELTAL_GRAENSE < v < HELTAL_GRAENSE:
+        f['antal_børn'] = v
+    else:
+        f['antal_børn'], ok = _felt(v, FAKTA['antal_børn'], ('antal_børn',))
+        if not ok:
+            m |= 0x1
+    v = sag.get('fødselsdato')
+    if v is None:
+        f['fødselsdato'] = Ukendt(('fødselsdato',))
+        m |= 0x2
+    elif v.__class__ is str and _DATO.fullmatch(v):
+        try:
+            f['fødselsdato'] = _fra_iso(v)
+        except ValueError:
+            f['fødselsdato'], ok = _felt(v, FAKTA['fødselsdato'], ('fødselsdato',))
+            if not ok:
+                m |= 0x2
+    else:
+        f['fødselsdato'], ok = _felt(v, FAKTA['fødselsdato'], ('fødselsdato',))
+        if not ok:
+            m |= 0x2
+    v = sag.get('har_barn')
+    if v is None:
+        f['har_barn'] = Ukendt(('har_barn',))
+        m |= 0x4
+    elif v is True or v is False:
+        f['har_barn'] = v
+    else:
+        f['har_barn'], ok = _felt(v, FAKTA['har_barn'], ('har_barn',))
+        if not ok:
+            m |= 0x4
+    v = sag.get('navn')
+    if v is None:
+        f['navn'] = Ukendt(('navn',))
+        m |= 0x8
+    elif v.__class__ is str and len(v) <= MAX_TEKST and (v.isascii() or not _SURROGAT.search(v)):
+        f['navn'] = v
+    else:
+        f['navn'], ok = _felt(v, FAKTA['navn'], ('navn',))
+        if not ok:
+            m |= 0x8
+    v = sag.get('samtaler')
+    if v is None:
+        f['samtaler'] = Ukendt(('samtaler',))
+        m |= 0x10
+    elif v.__class__ is list and len(v) <= MAX_LISTE:
+        f['samtaler'], ok = _v0(v, ('samtaler',))
+        if not ok:
+            m |= 0x10
+    else:
+        f['samtaler'], ok = _felt(v, FAKTA['samtaler'], ('samtaler',))
+        if not ok:
+            m |= 0x10
+    v = sag.get('sats')
+    if v is None:
+        f['sats'] = Ukendt(('sats',))
+        m |= 0x20
+    elif v.__class__ is str and _DECIMAL.fullmatch(v):
+        f['sats'] = Decimal(v)
+    elif v.__class__ is int and -HELTAL_GRAENSE < v < HELTAL_GRAENSE:
+        f['sats'] = Decimal(v)
+    else:
+        f['sats'], ok = _felt(v, FAKTA['sats'], ('sats',))
+        if not ok:
+            m |= 0x20
+    v = sag.get('seneste_samtale')
+    if v is None:
+        f['seneste_samtale'] = Ukendt(('seneste_samtale',))
+        m |= 0x40
+    elif v.__class__ is dict and _T6.issuperset(v):
+        f['seneste_samtale'], ok = _v1(v, ('seneste_samtale',))
+        if not ok:
+            m |= 0x40
+    else:
+        f['seneste_samtale'], ok = _felt(v, FAKTA['seneste_samtale'], ('seneste_samtale',))
+        if not ok:
+            m |= 0x40
+    v = sag.get('startdato')
+    if v is None:
+        f['startdato'] = Ukendt(('startdato',))
+        m |= 0x80
+    elif v.__class__ is str and _DATO.fullmatch(v):
+        try:
+            f['startdato'] = _fra_iso(v)
+        except ValueError:
+            f['startdato'], ok = _felt(v, FAKTA['startdato'], ('startdato',))
+            if not ok:
+                m |= 0x80
+    else:
+        f['startdato'], ok = _felt(v, FAKTA['startdato'], ('startdato',))
+        if not ok:
+            m |= 0x80
+    v = sag.get('udbetalinger')
+    if v is None:
+        f['udbetalinger'] = Ukendt(('udbetalinger',))
+        m |= 0x100
+    elif v.__class__ is list and len(v) <= MAX_LISTE:
+        f['udbetalinger'], ok = _v2(v, ('udbetalinger',))
+        if not ok:
+            m |= 0x100
+    else:
+        f['udbetalinger'], ok = _felt(v, FAKTA['udbetalinger'], ('udbetalinger',))
+        if not ok:
+            m |= 0x100
+    v = sag.get('ønsker_det')
+    if v is None:
+        f['ønsker_det'] = Ukendt(('ønsker_det',))
+        m |= 0x200
+    elif v is True or v is False:
+        f['ønsker_det'] = v
+    else:
+        f['ønsker_det'], ok = _felt(v, FAKTA['ønsker_det'], ('ønsker_det',))
+        if not ok:
+            m |= 0x200
+    return f, m
+
+
+# --- definitions (computed when first read) ---
 
 
 # tests/packs/eksempel/regler.yaml:23
-def definition_alder(f, d, idag):
+def definition_alder(s):
     """alder"""
+    if not s.maske & 0x2:
+        try:
+            f = s.f; idag = s.idag
+            return _hele(f['fødselsdato'], idag, 12)
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, idag = s.f, s.idag
     return op_hele_aar(f['fødselsdato'], idag)
 
 
 # tests/packs/eksempel/regler.yaml:87
-def definition_andel(f, d, idag):
+def definition_andel(s):
     """andel"""
+    if not s.maske & 0x20:
+        try:
+            f = s.f
+            return _k(op_plus(_k(op_divider(_k(op_minus(_k(op_gange(f['sats'], 2)), 1)), 4)), _k(op_divider(1000, 1000))))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_plus(op_divider(op_minus(op_gange(f['sats'], 2), 1), 4), op_divider(1000, 1000))
 
 
 # tests/packs/eksempel/regler.yaml:84
-def definition_dage_siden_start(f, d, idag):
+def definition_dage_siden_start(s):
     """dage_siden_start"""
+    if not s.maske & 0x80:
+        try:
+            f = s.f; idag = s.idag
+            return (idag - f['startdato']).days
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, idag = s.f, s.idag
     return op_dage(f['startdato'], idag)
 
 
 # tests/packs/eksempel/regler.yaml:35
-def definition_folkepensionsalder(f, d, idag):
+def definition_folkepensionsalder(s):
     """folkepensionsalder"""
+    if not s.maske & 0x2:
+        try:
+            f = s.f
+            return _k(op_tabel('folkepensionsalder', 'unik', ((f['fødselsdato'] < _dt.date(1955, 7, 1)), ((f['fødselsdato'] >= _dt.date(1955, 7, 1)) and (f['fødselsdato'] <= _dt.date(1962, 12, 31))), ((f['fødselsdato'] >= _dt.date(1963, 1, 1)) and (f['fødselsdato'] <= _dt.date(1966, 12, 31))), (f['fødselsdato'] > _dt.date(1966, 12, 31)), ), (Varighed(780, 0), Varighed(804, 0), Varighed(816, 0), Varighed(828, 0), )))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_tabel('folkepensionsalder', 'unik', *_kolonner((
         (op_mindre(f['fødselsdato'], _dt.date(1955, 7, 1)), Varighed(780, 0)),
         (op_og(op_stoerre_lig(f['fødselsdato'], _dt.date(1955, 7, 1)), op_mindre_lig(f['fødselsdato'], _dt.date(1962, 12, 31))), Varighed(804, 0)),
@@ -94,26 +385,54 @@ def definition_folkepensionsalder(f, d, idag):
 
 
 # tests/packs/eksempel/regler.yaml:54
-def definition_forløbsslut(f, d, idag):
+def definition_forløbsslut(s):
     """forløbsslut"""
+    if not s.maske & 0x80:
+        try:
+            f = s.f
+            return _k(op_dato_plus(f['startdato'], _k(op_param('maksimal_varighed', _P_maksimal_varighed[0], _P_maksimal_varighed[1], f['startdato']))))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_dato_plus(f['startdato'], op_param('maksimal_varighed', _P_maksimal_varighed[0], _P_maksimal_varighed[1], f['startdato']))
 
 
 # tests/packs/eksempel/regler.yaml:63
-def definition_første_samtale(f, d, idag):
+def definition_første_samtale(s):
     """første_samtale"""
+    if not s.maske & 0x10:
+        try:
+            f = s.f
+            return _k(op_mindste_felt(f['samtaler'], 'dato', lambda e0: e0['afholdt'], 'tidligste dato i samtaler'))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_mindste_felt(f['samtaler'], 'dato', lambda e0: e0['afholdt'], 'tidligste dato i samtaler')
 
 
 # tests/packs/eksempel/regler.yaml:69
-def definition_mindste_udbetaling(f, d, idag):
+def definition_mindste_udbetaling(s):
     """mindste_udbetaling"""
+    if not s.maske & 0x100:
+        try:
+            f = s.f
+            return _k(op_mindste_felt(f['udbetalinger'], 'beløb', None, 'mindste beløb i udbetalinger'))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_mindste_felt(f['udbetalinger'], 'beløb', None, 'mindste beløb i udbetalinger')
 
 
 # tests/packs/eksempel/regler.yaml:93
-def definition_må_starte(f, d, idag):
+def definition_må_starte(s):
     """Må et forløb starte (med undtagelse)"""
+    if not s.maske & 0x200:
+        try:
+            f = s.f; dk = s.dk
+            return _k(op_standard((dk['alder'] < 60), (('ønsker_selv', f['ønsker_det'], True), )))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, d = s.f, s.d
     return op_standard(
         op_mindre(d['alder'], 60),
         (
@@ -123,20 +442,41 @@ def definition_må_starte(f, d, idag):
 
 
 # tests/packs/eksempel/regler.yaml:81
-def definition_måneder_siden_start(f, d, idag):
+def definition_måneder_siden_start(s):
     """måneder_siden_start"""
+    if not s.maske & 0x80:
+        try:
+            f = s.f; idag = s.idag
+            return _hele(f['startdato'], idag, 1)
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, idag = s.f, s.idag
     return op_hele_maaneder(f['startdato'], idag)
 
 
 # tests/packs/eksempel/regler.yaml:90
-def definition_navn_er_kendt(f, d, idag):
+def definition_navn_er_kendt(s):
     """navn_er_kendt"""
+    if not s.maske & 0x8:
+        try:
+            f = s.f
+            return (_sand(f['navn']) and (f['navn'] != 'ukendt person'))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_og(op_er_kendt(f['navn']), op_forskellig(f['navn'], 'ukendt person'))
 
 
 # tests/packs/eksempel/regler.yaml:45
-def definition_samtaleform_klasse(f, d, idag):
+def definition_samtaleform_klasse(s):
     """samtaleform_klasse"""
+    if not s.maske & 0x41:
+        try:
+            f = s.f
+            return ('personlig' if (f['seneste_samtale']['form'] in ('fremmøde', )) else 'fjern med børn' if ((f['seneste_samtale']['form'] in ('telefon', 'digital', )) and (f['antal_børn'] >= 1)) else 'fjern' if True else _ingen_raekke())
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_tabel('samtaleform_klasse', 'første', *_kolonner((
         (op_i(op_felt(f['seneste_samtale'], 'form'), op_liste('fremmøde')), 'personlig'),
         (op_og(op_i(op_felt(f['seneste_samtale'], 'form'), op_liste('telefon', 'digital')), op_stoerre_lig(f['antal_børn'], 1)), 'fjern med børn'),
@@ -145,63 +485,177 @@ def definition_samtaleform_klasse(f, d, idag):
 
 
 # tests/packs/eksempel/regler.yaml:3
-def definition_seks_måneders_frist(f, d, idag):
+def definition_seks_måneders_frist(s):
     """Seks måneder efter start"""
+    if not s.maske & 0x80:
+        try:
+            f = s.f
+            return _k(op_dato_plus(f['startdato'], Varighed(6, 0)))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_dato_plus(f['startdato'], Varighed(6, 0))
 
 
 # tests/packs/eksempel/regler.yaml:26
-def definition_samtaler_i_tide(f, d, idag):
+def definition_samtaler_i_tide(s):
     """samtaler_i_tide"""
+    if not s.maske & 0x10:
+        try:
+            f = s.f; dk = s.dk
+            return sum(1 for e0 in f['samtaler'] if (e0['afholdt'] and (e0['dato'] <= dk['seks_måneders_frist'])))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, d = s.f, s.d
     return op_antal(f['samtaler'], lambda e0: op_og(e0['afholdt'], op_mindre_lig(e0['dato'], d['seks_måneders_frist'])))
 
 
 # tests/packs/eksempel/regler.yaml:75
-def definition_senere_dato(f, d, idag):
+def definition_senere_dato(s):
     """senere_dato"""
+    if not s.maske & 0x80:
+        try:
+            f = s.f
+            return max(f['startdato'], _dt.date(2024, 1, 1))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_max(f['startdato'], _dt.date(2024, 1, 1))
 
 
 # tests/packs/eksempel/regler.yaml:66
-def definition_sidste_samtale(f, d, idag):
+def definition_sidste_samtale(s):
     """sidste_samtale"""
+    if not s.maske & 0x10:
+        try:
+            f = s.f
+            return _k(op_stoerste_felt(f['samtaler'], 'dato', None, 'seneste dato i samtaler'))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_stoerste_felt(f['samtaler'], 'dato', None, 'seneste dato i samtaler')
 
 
 # tests/packs/eksempel/regler.yaml:72
-def definition_største_udbetaling(f, d, idag):
+def definition_største_udbetaling(s):
     """største_udbetaling"""
+    if not s.maske & 0x100:
+        try:
+            f = s.f
+            return _k(op_stoerste_felt(f['udbetalinger'], 'beløb', lambda e0: (not _falsk(e0['beløb'])), 'største beløb i udbetalinger'))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_stoerste_felt(f['udbetalinger'], 'beløb', lambda e0: op_ikke(op_er_ukendt(e0['beløb'])), 'største beløb i udbetalinger')
 
 
 # tests/packs/eksempel/regler.yaml:78
-def definition_tidligere_dato(f, d, idag):
+def definition_tidligere_dato(s):
     """tidligere_dato"""
+    if not s.maske & 0x80:
+        try:
+            f = s.f; dk = s.dk
+            return min(f['startdato'], dk['seks_måneders_frist'])
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, d = s.f, s.d
     return op_min(f['startdato'], d['seks_måneders_frist'])
 
 
 # tests/packs/eksempel/regler.yaml:57
-def definition_udbetalt_i_alt(f, d, idag):
+def definition_udbetalt_i_alt(s):
     """udbetalt_i_alt"""
+    if not s.maske & 0x100:
+        try:
+            f = s.f
+            return _k(op_summen(f['udbetalinger'], 'beløb', None, 0))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_summen(f['udbetalinger'], 'beløb', None, 0)
 
 
 # tests/packs/eksempel/regler.yaml:20
-def definition_uge_26_slut(f, d, idag):
+def definition_uge_26_slut(s):
     """uge_26_slut"""
+    if not s.maske & 0x80:
+        try:
+            f = s.f
+            return _k(op_dato_plus(f['startdato'], Varighed(0, 182)))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_dato_plus(f['startdato'], Varighed(0, 182))
 
 
 # tests/packs/eksempel/regler.yaml:60
-def definition_uger_i_alt(f, d, idag):
+def definition_uger_i_alt(s):
     """uger_i_alt"""
+    if not s.maske & 0x100:
+        try:
+            f = s.f
+            return _k(op_summen(f['udbetalinger'], 'periode', lambda e0: (e0['beløb'] > 0), Varighed(0, 0)))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
     return op_summen(f['udbetalinger'], 'periode', lambda e0: op_stoerre(e0['beløb'], 0), Varighed(0, 0))
 
 
 # tests/packs/eksempel/regler.yaml:29
-def definition_ydelse(f, d, idag):
+def definition_ydelse(s):
     """ydelse"""
-    return op_hvis(f['har_barn'], op_beloeb_gange(op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato']), Decimal('1.5')), op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato']))
+    if not s.maske & 0x4:
+        try:
+            f = s.f; dk = s.dk
+            return (_k(op_beloeb_gange(dk['#0'], Decimal('1.5'))) if f['har_barn'] else dk['#0'])
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, d = s.f, s.d
+    return op_hvis(f['har_barn'], op_beloeb_gange(d['#0'], Decimal('1.5')), d['#0'])
+
+
+# --- shared values: expressions the pack repeats, computed once per case ---
+
+
+def delt_0(s):
+    """Shared value #0."""
+    if not s.maske & 0x80:
+        try:
+            f = s.f
+            return _k(op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato']))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f = s.f
+    return op_param('grundbeløb', _P_grundbeløb[0], _P_grundbeløb[1], f['startdato'])
+
+
+_DEFINITIONER = {
+    'alder': definition_alder,
+    'andel': definition_andel,
+    'dage_siden_start': definition_dage_siden_start,
+    'folkepensionsalder': definition_folkepensionsalder,
+    'forløbsslut': definition_forløbsslut,
+    'første_samtale': definition_første_samtale,
+    'mindste_udbetaling': definition_mindste_udbetaling,
+    'må_starte': definition_må_starte,
+    'måneder_siden_start': definition_måneder_siden_start,
+    'navn_er_kendt': definition_navn_er_kendt,
+    'samtaleform_klasse': definition_samtaleform_klasse,
+    'seks_måneders_frist': definition_seks_måneders_frist,
+    'samtaler_i_tide': definition_samtaler_i_tide,
+    'senere_dato': definition_senere_dato,
+    'sidste_samtale': definition_sidste_samtale,
+    'største_udbetaling': definition_største_udbetaling,
+    'tidligere_dato': definition_tidligere_dato,
+    'udbetalt_i_alt': definition_udbetalt_i_alt,
+    'uge_26_slut': definition_uge_26_slut,
+    'uger_i_alt': definition_uger_i_alt,
+    'ydelse': definition_ydelse,
+    '#0': delt_0,
+}
+
+
+# --- rules: (gælder, krav) each ---
 
 
 # tests/packs/eksempel/regler.yaml:156
@@ -210,14 +664,19 @@ _M_alder_under_60 = ('Personen er ', ('d', 'alder', ('heltal',)), ' år.')
 _B_alder_under_60 = (('fødselsdato', 'ønsker_det'), ('alder', 'må_starte'))
 
 
-def regel_alder_under_60(f, d, idag):
+def regel_alder_under_60(s):
     """Personen er under 60, medmindre personen ønsker forløbet
 
     Kilder: LAB § 112, stk. 3
     """
+    try:
+        dk = s.dk
+        return True, dk['må_starte']
+    except _Ukendt:
+        pass  # unknown after all: three-valued
+    d = s.d
     gaelder = True
-    krav = d['må_starte']
-    return gaelder, krav
+    return gaelder, d['må_starte']
 
 
 # tests/packs/eksempel/regler.yaml:103
@@ -226,16 +685,23 @@ _M_fire_samtaler = ('Der er kun holdt ', ('d', 'samtaler_i_tide', ('heltal',)), 
 _B_fire_samtaler = (('samtaler', 'startdato'), ('samtaler_i_tide', 'seks_måneders_frist'))
 
 
-def regel_fire_samtaler(f, d, idag):
+def regel_fire_samtaler(s):
     """Mindst 4 samtaler i de første 6 måneder
 
     Kilder: LAB § 31, stk. 3
     """
+    try:
+        dk = s.dk; idag = s.idag
+        if not (idag > dk['seks_måneders_frist']):
+            return False, None
+        return True, (dk['samtaler_i_tide'] >= 4)
+    except _Ukendt:
+        pass  # unknown after all: three-valued
+    d, idag = s.d, s.idag
     gaelder = op_stoerre(idag, d['seks_måneders_frist'])
     if gaelder is False:
         return False, None  # doesn't apply: krav unused
-    krav = op_stoerre_lig(d['samtaler_i_tide'], 4)
-    return gaelder, krav
+    return gaelder, op_stoerre_lig(d['samtaler_i_tide'], 4)
 
 
 # tests/packs/eksempel/regler.yaml:134
@@ -244,16 +710,24 @@ _M_første_samtale_personlig = ('Den første samtale var ikke ved personligt fre
 _B_første_samtale_personlig = (('samtaler',), ('første_samtale',))
 
 
-def regel_første_samtale_personlig(f, d, idag):
+def regel_første_samtale_personlig(s):
     """Den første samtale holdes ved personligt fremmøde
 
     Kilder: LAB § 31, stk. 3
     """
+    if not s.maske & 0x10:
+        try:
+            f = s.f; dk = s.dk
+            if not any(e0['afholdt'] for e0 in f['samtaler']):
+                return False, None
+            return True, (all((((not e0['afholdt']) or (e0['dato'] > dk['første_samtale'])) or (e0['form'] in ('fremmøde', 'fremmøde', ))) for e0 in f['samtaler']) and (not any(((e0['afholdt'] and (e0['form'] == 'fremmøde')) and (e0['dato'] < dk['første_samtale'])) for e0 in f['samtaler'])))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, d = s.f, s.d
     gaelder = op_nogen(f['samtaler'], lambda e0: e0['afholdt'])
     if gaelder is False:
         return False, None  # doesn't apply: krav unused
-    krav = op_og(op_alle(f['samtaler'], lambda e0: op_eller(op_eller(op_ikke(e0['afholdt']), op_stoerre(e0['dato'], d['første_samtale'])), op_i(e0['form'], op_liste('fremmøde', 'fremmøde')))), op_ingen(f['samtaler'], lambda e0: op_og(op_og(e0['afholdt'], op_lig(e0['form'], 'fremmøde')), op_mindre(e0['dato'], d['første_samtale']))))
-    return gaelder, krav
+    return gaelder, op_og(op_alle(f['samtaler'], lambda e0: op_eller(op_eller(op_ikke(e0['afholdt']), op_stoerre(e0['dato'], d['første_samtale'])), op_i(e0['form'], op_liste('fremmøde', 'fremmøde')))), op_ingen(f['samtaler'], lambda e0: op_og(op_og(e0['afholdt'], op_lig(e0['form'], 'fremmøde')), op_mindre(e0['dato'], d['første_samtale']))))
 
 
 # tests/packs/eksempel/regler.yaml:180
@@ -262,15 +736,24 @@ _M_varighed_højst = ('Forløbet skulle være slut ', ('d', 'forløbsslut', ('da
 _B_varighed_højst = (('har_barn', 'startdato', 'udbetalinger'), ('forløbsslut', 'udbetalt_i_alt', 'ydelse'))
 
 
-def regel_varighed_højst(f, d, idag):
+def regel_varighed_højst(s):
     """Forløbet varer højst den maksimale varighed
 
     Kilder: LAB § 114, stk. 1
     """
+    if not s.maske & 0x80:
+        try:
+            f = s.f; dk = s.dk; idag = s.idag
+            if not _sand(f['startdato']):
+                return False, None
+            return True, _k(op_standard((((idag <= dk['forløbsslut']) and (dk['ydelse'] > 0)) and (dk['udbetalt_i_alt'] >= 0)), (('gammelt_forløb', (f['startdato'] < _dt.date(2022, 1, 1)), _k(op_standard((idag <= _k(op_dato_plus(f['startdato'], Varighed(60, 0)))), (('meget_gammelt', (f['startdato'] < _dt.date(2014, 1, 1)), True), )))), )))
+        except _Ukendt:
+            pass  # unknown after all: three-valued
+    f, d, idag = s.f, s.d, s.idag
     gaelder = op_er_kendt(f['startdato'])
     if gaelder is False:
         return False, None  # doesn't apply: krav unused
-    krav = op_standard(
+    return gaelder, op_standard(
         op_og(op_og(op_mindre_lig(idag, d['forløbsslut']), op_stoerre(d['ydelse'], 0)), op_stoerre_lig(d['udbetalt_i_alt'], 0)),
         (
             ('gammelt_forløb', op_mindre(f['startdato'], _dt.date(2022, 1, 1)), op_standard(
@@ -281,7 +764,14 @@ def regel_varighed_højst(f, d, idag):
             )),
         ),
     )
-    return gaelder, krav
+
+
+_REGEL_META = (
+    (_R_alder_under_60, _M_alder_under_60, _B_alder_under_60),
+    (_R_fire_samtaler, _M_fire_samtaler, _B_fire_samtaler),
+    (_R_første_samtale_personlig, _M_første_samtale_personlig, _B_første_samtale_personlig),
+    (_R_varighed_højst, _M_varighed_højst, _B_varighed_højst),
+)
 
 
 def evaluate(sag, *, dato=None, forklaring=True):
@@ -289,43 +779,18 @@ def evaluate(sag, *, dato=None, forklaring=True):
 
     `dato` is the date the case is judged on (default: the case's
     `beregningsdato`, else today). A malformed case raises SagFejl
-    naming the JSON path; nothing is evaluated then.
+    naming the JSON path; nothing is evaluated then. The report is
+    lazy: messages and explanations are made when read; with
+    `forklaring=False` the rules carry no facts or definitions.
     """
-    f = normaliser(sag, FAKTA)
-    idag = beregningsdato(sag, dato)
-    d = {}
-    d['alder'] = definition_alder(f, d, idag)
-    d['andel'] = definition_andel(f, d, idag)
-    d['dage_siden_start'] = definition_dage_siden_start(f, d, idag)
-    d['folkepensionsalder'] = definition_folkepensionsalder(f, d, idag)
-    d['forløbsslut'] = definition_forløbsslut(f, d, idag)
-    d['første_samtale'] = definition_første_samtale(f, d, idag)
-    d['mindste_udbetaling'] = definition_mindste_udbetaling(f, d, idag)
-    d['må_starte'] = definition_må_starte(f, d, idag)
-    d['måneder_siden_start'] = definition_måneder_siden_start(f, d, idag)
-    d['navn_er_kendt'] = definition_navn_er_kendt(f, d, idag)
-    d['samtaleform_klasse'] = definition_samtaleform_klasse(f, d, idag)
-    d['seks_måneders_frist'] = definition_seks_måneders_frist(f, d, idag)
-    d['samtaler_i_tide'] = definition_samtaler_i_tide(f, d, idag)
-    d['senere_dato'] = definition_senere_dato(f, d, idag)
-    d['sidste_samtale'] = definition_sidste_samtale(f, d, idag)
-    d['største_udbetaling'] = definition_største_udbetaling(f, d, idag)
-    d['tidligere_dato'] = definition_tidligere_dato(f, d, idag)
-    d['udbetalt_i_alt'] = definition_udbetalt_i_alt(f, d, idag)
-    d['uge_26_slut'] = definition_uge_26_slut(f, d, idag)
-    d['uger_i_alt'] = definition_uger_i_alt(f, d, idag)
-    d['ydelse'] = definition_ydelse(f, d, idag)
-    rapport = Rapport(PAKKE, VERSION, idag, f, FAKTA, d, DEFINITION_TYPER)
-    regler = rapport.regler
-    gaelder, krav = regel_alder_under_60(f, d, idag)
-    regler.append(tilfoej(_R_alder_under_60, gaelder, krav, _M_alder_under_60, f, d, _B_alder_under_60 if forklaring else None, rapport))
-    gaelder, krav = regel_fire_samtaler(f, d, idag)
-    regler.append(tilfoej(_R_fire_samtaler, gaelder, krav, _M_fire_samtaler, f, d, _B_fire_samtaler if forklaring else None, rapport))
-    gaelder, krav = regel_første_samtale_personlig(f, d, idag)
-    regler.append(tilfoej(_R_første_samtale_personlig, gaelder, krav, _M_første_samtale_personlig, f, d, _B_første_samtale_personlig if forklaring else None, rapport))
-    gaelder, krav = regel_varighed_højst(f, d, idag)
-    regler.append(tilfoej(_R_varighed_højst, gaelder, krav, _M_varighed_højst, f, d, _B_varighed_højst if forklaring else None, rapport))
-    return rapport
+    f, maske = _valider(sag)
+    s = _Sag(f, maske, beregningsdato(sag, dato))
+    return Rapport(s, (
+        regel_alder_under_60(s),
+        regel_fire_samtaler(s),
+        regel_første_samtale_personlig(s),
+        regel_varighed_højst(s),
+    ), forklaring)
 
 
 REGLER = ('alder_under_60', 'fire_samtaler', 'første_samtale_personlig', 'varighed_højst', )

@@ -1,0 +1,232 @@
+"""The fast Python backend: IR `Program` -> a standalone module with two paths per rule.
+
+What it writes, in order: the runtime (verbatim, as the plain backend does),
+the fast path's support (`support.py`, verbatim), the constants, the
+validator generated for the pack's facts (`validator.py`), then one function
+per definition and per rule, named after its id, with its title, citations
+and `# rules/…:line`. Each function holds
+
+- a fast path (`fastexpr.py`): plain Python operators, taken when every fact
+  the expression reads is complete (one bit test against the validator's
+  mask) and left through `_Ukendt` the moment a value turns out unknown;
+- the three-valued path: the same `op_*` calls as the plain backend
+  (`emit._Expr`), so what it computes is the reference semantics.
+
+Definitions are computed when first read and then kept (`_Definitioner`),
+so one that no rule reads is only computed if the report is asked for it;
+parameters on the calculation date are looked up once per date. The report
+holds each rule's (gælder, krav); rule results, messages and explanations
+are made when read. Names from rule files reach the code only as `repr()`
+strings or behind `regel_`/`definition_`; output is deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from ...ir import nodes as ir
+from .cse import Shared
+from .emit import HEADER, _Expr, comment, docstring, ident, literal, param_var, runtime_source
+from .fastexpr import FastExpr
+from .validator import ValidatorGen
+
+
+def support_source() -> str:
+    text = resources.files("regelkode").joinpath("backends/python/support.py").read_text(
+        encoding="utf-8")
+    start = text.index("# --- PART ---\n") + len("# --- PART ---\n")
+    return text[start:text.index("# --- END PART ---\n")].removesuffix("\n")
+
+
+class _SlowExpr(_Expr):
+    """The three-valued path: the plain backend's `op_*` calls; definitions and shared
+    values read from the case's lazy `d`, parameters on the calculation date from `p`."""
+
+    def __init__(self, shared: Shared):
+        super().__init__()
+        self.shared = shared
+        self.root = None
+
+    def emit(self, node) -> str:
+        if node is not self.root:
+            key = self.shared.key_of(node)
+            if key is not None:
+                return f"d[{key!r}]"
+        return super().emit(node)
+
+    def e_Param(self, node):
+        if isinstance(node.date, ir.Today):
+            return f"p[{node.name!r}]"
+        return super().e_Param(node)
+
+
+def _fast_block(exprs: list, bits: dict, shared: Shared,
+                root=None) -> tuple[str, list[str], str]:
+    """The fast path's opening for `exprs` (the mask test, `try:`, the local bindings it
+    needs), the expressions' text, and the indentation of the statements inside `try`."""
+    fx = FastExpr(shared, root)
+    texts = [fx.emit(e) for e in exprs]
+    mask = 0
+    for name in fx.facts:
+        mask |= 1 << bits[name]
+    head = []
+    ind = "    "
+    if mask:        # reads facts: only when they are complete
+        head.append(f"{ind}if not s.maske & {mask:#x}:")
+        ind += "    "
+    head.append(f"{ind}try:")
+    binds = [f"{v} = s.{v}" for v in ("f", "dk", "pk", "idag") if v in fx.uses]
+    if binds:
+        head.append(f"{ind}    " + "; ".join(binds))
+    return "\n".join(head) + "\n", texts, ind + "    "
+
+
+def _catch(body: str) -> str:
+    ind = body[:-4]
+    return f"{ind}except _Ukendt:\n{ind}    pass  # unknown after all: three-valued\n"
+
+
+def _slow_binds(text: str) -> str:
+    names = [("f", "s.f"), ("d", "s.d"), ("idag", "s.idag"), ("p", "s.p")]
+    used = [(n, v) for n, v in names if _mentions(text, n)]
+    if not used:
+        return ""
+    return f"    {', '.join(n for n, _ in used)} = {', '.join(v for _, v in used)}\n"
+
+
+def _mentions(text: str, name: str) -> bool:
+    """Whether generated text reads the local `name` (`f[`, `d[`, `p[` or `idag`)."""
+    if name == "idag":
+        return "idag" in text
+    return re.search(rf"(?<![\w.]){name}\[", text) is not None
+
+
+def emit_fast_module(program: ir.Program) -> str:
+    shared = Shared(program)
+    slow = _SlowExpr(shared)
+    bits = {name: i for i, name in enumerate(program.facts)}
+    out: list[str] = []
+    w = out.append
+    w(HEADER.format(source=comment(program.source)))
+    w(docstring(f"{program.title} ({program.pack} {program.version}): generated checks.\n\n"
+                "Use: evaluate(sag, dato=None, forklaring=True) -> Rapport.\n"
+                "Standard library only; see the Regelkode README. Each rule and\n"
+                "definition has a fast path (plain operators, every fact it reads\n"
+                "known) and the three-valued path; both give the same report.", ""))
+    w("\n\nfrom __future__ import annotations\n\n")
+    w(runtime_source())
+    w("\n\n\n")
+    w(support_source())
+    w("\n\n\n")
+    w(f"PAKKE = {program.pack!r}\n")
+    w(f"VERSION = {program.version!r}\n")
+    w(f"LAG = {literal(program.layers)}\n\n")
+    w("# The case's facts and their types; a fact's bit in the mask is its place here.\n")
+    w("FAKTA = {\n")
+    for name, desc in program.facts.items():
+        w(f"    {name!r}: {literal(desc)},\n")
+    w("}\n\n")
+    w("DEFINITION_TYPER = {\n")
+    for d in program.defs:
+        w(f"    {d.name!r}: {literal(d.desc)},\n")
+    w("}\n\n")
+    if program.params:
+        w("# Parameters: (dates a value applies from, the values), as of the build.\n")
+    for p in program.params.values():
+        w(f"# {comment(p.origin)}\n")
+        w(f"{param_var(p.name)} = (\n    {literal(p.dates)},\n    {literal(p.values)},\n)\n")
+    w("_PARAMETRE = {" + "".join(f"{p!r}: {param_var(p)}, " for p in program.params) + "}\n")
+    w("\n\n# --- validation of a case ---\n\n")
+    w(ValidatorGen().module_text(program.facts))
+    w("\n\n# --- definitions (computed when first read) ---\n")
+    for d in program.defs:
+        w(f"\n\n# {comment(d.origin)}\n")
+        w(f"def definition_{ident(d.name)}(s):\n")
+        doc = d.title + (("\n\nKilder: " + "; ".join(d.citations)) if d.citations else "")
+        w(docstring(doc, "    ") + "\n")
+        head, (fast,), bi = _fast_block([d.expr], bits, shared)
+        w(head)
+        w(f"{bi}return {fast}\n")
+        w(_catch(bi))
+        body = slow.emit(d.expr)
+        w(_slow_binds(body))
+        w(f"    return {body}\n")
+    if shared.nodes:
+        w("\n\n# --- shared values: expressions the pack repeats, computed once per case ---\n")
+    for i, (key, node) in enumerate(shared.nodes):
+        w(f"\n\ndef delt_{i}(s):\n")
+        w(f"    \"\"\"Shared value {key}.\"\"\"\n")
+        head, (fast,), bi = _fast_block([node], bits, shared, root=node)
+        w(head)
+        w(f"{bi}return {fast}\n")
+        w(_catch(bi))
+        slow.root = node
+        body = slow.emit(node)
+        slow.root = None
+        w(_slow_binds(body))
+        w(f"    return {body}\n")
+    w("\n\n_DEFINITIONER = {\n")
+    for d in program.defs:
+        w(f"    {d.name!r}: definition_{ident(d.name)},\n")
+    for i, (key, _node) in enumerate(shared.nodes):
+        w(f"    {key!r}: delt_{i},\n")
+    w("}\n")
+    w("\n\n# --- rules: (gælder, krav) each ---\n")
+    for r in program.rules:
+        i = ident(r.id)
+        w(f"\n\n# {comment(r.origin)}\n")
+        w(f"_R_{i} = {literal(r.meta)}\n")
+        w(f"_M_{i} = {literal(r.message)}\n")
+        w(f"_B_{i} = {literal(r.uses)}\n\n\n")
+        w(f"def regel_{i}(s):\n")
+        doc = r.title + (("\n\nKilder: " + "; ".join(r.meta[3])) if r.meta[3] else "")
+        w(docstring(doc, "    ") + "\n")
+        exprs = ([r.applies] if r.applies is not None else []) + [r.requirement]
+        head, texts, bi = _fast_block(exprs, bits, shared)
+        w(head)
+        if r.applies is not None:
+            w(f"{bi}if not {texts[0]}:\n")
+            w(f"{bi}    return False, None\n")
+        w(f"{bi}return True, {texts[-1]}\n")
+        w(_catch(bi))
+        applies = "True" if r.applies is None else slow.emit(r.applies)
+        krav = slow.emit(r.requirement)
+        w(_slow_binds(applies + "\n" + krav))
+        w(f"    gaelder = {applies}\n")
+        if r.applies is not None:
+            w("    if gaelder is False:\n"
+              "        return False, None  # doesn't apply: krav unused\n")
+        w(f"    return gaelder, {krav}\n")
+        if r.severity is not None:
+            # Rare (an overlay exception that sets `alvor`): the three-valued path only.
+            alvor = slow.emit(r.severity)
+            w(f"\n\ndef alvor_{i}(s):\n")
+            w("    \"\"\"The severity set by the exception that decides the rule, if any.\"\"\"\n")
+            w(_slow_binds(alvor))
+            w(f"    return {alvor}\n")
+    w("\n\n_REGEL_META = (\n")
+    for r in program.rules:
+        i = ident(r.id)
+        w(f"    (_R_{i}, _M_{i}, _B_{i}),\n")
+    w(")\n")
+    w("\n\ndef evaluate(sag, *, dato=None, forklaring=True):\n")
+    w(docstring("Judge a case (JSON-shaped data) by every rule of the pack.\n\n"
+                "`dato` is the date the case is judged on (default: the case's\n"
+                "`beregningsdato`, else today). A malformed case raises SagFejl\n"
+                "naming the JSON path; nothing is evaluated then. The report is\n"
+                "lazy: messages and explanations are made when read; with\n"
+                "`forklaring=False` the rules carry no facts or definitions.", "    ") + "\n")
+    w("    f, maske = _valider(sag)\n")
+    w("    s = _Sag(f, maske, beregningsdato(sag, dato))\n")
+    w("    return Rapport(s, (\n")
+    for r in program.rules:
+        if r.severity is None:
+            w(f"        regel_{ident(r.id)}(s),\n")
+        else:
+            w(f"        (*regel_{ident(r.id)}(s), alvor_{ident(r.id)}(s)),\n")
+    w("    ), forklaring)\n\n\n")
+    w("REGLER = (" + "".join(f"{r.id!r}, " for r in program.rules) + ")\n")
+    w("\n__all__ = ['evaluate', 'Rapport', 'Regelresultat', 'SagFejl', 'Ukendt', 'Varighed', "
+      "'FAKTA', 'REGLER', 'PAKKE', 'VERSION']\n")
+    return "".join(out)

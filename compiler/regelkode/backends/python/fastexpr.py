@@ -1,0 +1,135 @@
+"""IR expression -> Python text for the fast path (every fact it reads is complete).
+
+With every operand known, each three-valued `op_*` of the runtime is a plain
+Python operator: `og` is `and`, `<` is `<`, `nogen … hvor` is `any(…)`. Where
+an operation can still come out unknown with known operands (arithmetic past
+40 digits, division by zero, months past year 9999, a parameter without a
+value on the date, a table where no row fits, exceptions, `tidligste` of
+nothing), the runtime's own op is called and its result passed through `_k`,
+which leaves the fast path (`_Ukendt`) if it is unknown. Definitions are read
+from `dk` (known values only) and parameters on the calculation date from
+`pk`, both of which leave the fast path on an unknown value.
+
+`uses` collects the local names an expression needs (`f`, `dk`, `pk`,
+`idag`), so the function binds only those.
+"""
+
+from __future__ import annotations
+
+from ...ir import nodes as ir
+from .emit import literal, param_var
+
+# ops whose result with known operands is never unknown: a plain Python form
+_PLAIN = {
+    "og": "({0} and {1})", "eller": "({0} or {1})", "ikke": "(not {0})",
+    "lig": "({0} == {1})", "forskellig": "({0} != {1})",
+    "mindre": "({0} < {1})", "mindre_lig": "({0} <= {1})",
+    "stoerre": "({0} > {1})", "stoerre_lig": "({0} >= {1})",
+    "i": "({0} in {1})", "hvis": "({1} if {0} else {2})",
+    "er_kendt": "_sand({0})", "er_ukendt": "_falsk({0})",
+    "hele_aar": "_hele({0}, {1}, 12)", "hele_maaneder": "_hele({0}, {1}, 1)",
+    "dage": "({1} - {0}).days", "neg": "op_neg({0})",
+}
+# ops that may still be unknown (see the module docstring): the runtime op, checked
+_CHECKED = {"plus", "minus", "gange", "divider", "beloeb_gange", "beloeb_divider",
+            "beloeb_forhold", "afrund_kroner", "varighed_gange", "dato_plus", "dato_minus"}
+
+
+# A longer first-hit table is one op_tabel call: a chain of N conditional expressions
+# is N levels deep in CPython's parser.
+MAX_CHAIN = 32
+
+
+class FastExpr:
+    """`shared` (cse.Shared or None): a shared value is read from `dk`, not recomputed;
+    `root` is the node being defined, which is computed here even if it is shared."""
+
+    def __init__(self, shared=None, root=None):
+        self.uses: set[str] = set()
+        self.facts: set[str] = set()
+        self.shared = shared
+        self.root = root
+
+    def emit(self, node) -> str:
+        if self.shared is not None and node is not self.root:
+            key = self.shared.key_of(node)
+            if key is not None:
+                self.uses.add("dk")
+                return f"dk[{key!r}]"
+        return getattr(self, f"e_{type(node).__name__}")(node)
+
+    def e_Const(self, node):
+        return literal(node.value)
+
+    def e_Fact(self, node):
+        self.uses.add("f")
+        self.facts.add(node.name)
+        return f"f[{node.name!r}]"
+
+    def e_Def(self, node):
+        self.uses.add("dk")
+        return f"dk[{node.name!r}]"
+
+    def e_ElemField(self, node):
+        return f"e{node.depth}[{node.name!r}]"
+
+    def e_Today(self, node):
+        self.uses.add("idag")
+        return "idag"
+
+    def e_Prev(self, node):
+        raise TypeError("`forrige` only exists while parameters are computed")
+
+    def e_Param(self, node):
+        if isinstance(node.date, ir.Today):
+            self.uses.add("pk")
+            return f"pk[{node.name!r}]"
+        var = param_var(node.name)
+        return f"_k(op_param({node.name!r}, {var}[0], {var}[1], {self.emit(node.date)}))"
+
+    def e_Call(self, node):
+        args = [self.emit(a) for a in node.args]
+        op = node.op
+        if op in _PLAIN:
+            return _PLAIN[op].format(*args)
+        if op == "min" or op == "max":
+            return f"{op}({', '.join(args)})"
+        if op == "felt":
+            return f"{args[0]}[{args[1]}]"
+        if op == "liste":
+            return "(" + "".join(f"{a}, " for a in args) + ")"
+        if op in _CHECKED:
+            return f"_k(op_{op}({', '.join(args)}))"
+        raise TypeError(f"no fast Python for op {op}")
+
+    def e_Agg(self, node):
+        seq = self.emit(node.seq)
+        e = f"e{node.depth}"
+        pred = None if node.pred is None else self.emit(node.pred)
+        op = node.op
+        if op == "antal":
+            return f"len({seq})" if pred is None else f"sum(1 for {e} in {seq} if {pred})"
+        if op == "nogen":
+            return f"(len({seq}) > 0)" if pred is None else f"any({pred} for {e} in {seq})"
+        if op == "ingen":
+            return f"(len({seq}) == 0)" if pred is None else f"(not any({pred} for {e} in {seq}))"
+        if op == "alle":
+            return "True" if pred is None else f"all({pred} for {e} in {seq})"
+        lam = "None" if pred is None else f"lambda {e}: {pred}"
+        return f"_k(op_{op}({seq}, {node.field!r}, {lam}, {literal(node.extra[0])}))"
+
+    def e_Table(self, node):
+        conds = [self.emit(c) for c in node.conds]
+        results = [self.emit(r) for r in node.results]
+        if node.hit == "første" and len(conds) <= MAX_CHAIN:
+            # the first row whose condition holds, computing only its result; no row:
+            # unknown (op_tabel's reason). A chain, not nested brackets (CPython allows 200).
+            chain = "".join(f"{r} if {c} else " for c, r in zip(conds, results, strict=True))
+            return f"({chain}_ingen_raekke())"
+        return (f"_k(op_tabel({node.name!r}, {node.hit!r}, ({''.join(c + ', ' for c in conds)}), "
+                f"({''.join(r + ', ' for r in results)})))")
+
+    def e_Default(self, node):
+        excs = "".join(f"({uid!r}, {self.emit(w)}, {self.emit(v)}), "
+                       for uid, w, v in node.exceptions)
+        return f"_k(op_standard({self.emit(node.base)}, ({excs})))"

@@ -1,0 +1,330 @@
+"""What the fast module adds to the runtime: the per-case state, the lazy report.
+
+Copied verbatim (the text between the markers) into every module the fast
+backend writes, after the runtime. Standard library only, like the runtime.
+
+The generated code takes, for each definition and rule, a *fast path* with
+plain Python operators when every fact it reads is complete (one bit test
+against the mask the validator computed). A value that turns out unknown
+anyway (a definition that is `ukendt`, a division by zero, a parameter
+without a value on the date, an empty `tidligste`) raises `_Ukendt`, and the
+same definition or rule is then computed again on the three-valued path with
+the runtime's `op_*`. The fast path never returns a value the three-valued
+path would not: with every operand known, each `op_*` is the plain operator.
+"""
+
+from ...runtime import (
+    STATUSER,
+    Regelresultat,
+    Ukendt,
+    _norm,
+    op_param,
+    regel_status,
+    til_json,
+    tilfoej,
+)
+
+# Defined by each generated module, before this part (here only so the file reads as Python).
+PAKKE = VERSION = ""
+FAKTA: dict = {}
+DEFINITION_TYPER: dict = {}
+_DEFINITIONER: dict = {}
+_PARAMETRE: dict = {}
+_REGEL_META: tuple = ()
+
+# --- PART ---
+# --- the fast path's support: per-case state and the lazy report ---
+
+class _Ukendt(Exception):
+    """The fast path met an unknown value: compute this one on the three-valued path."""
+
+
+def _k(v):
+    """`v` if it is known; else leave the fast path."""
+    if v.__class__ is Ukendt:
+        raise _Ukendt
+    return v
+
+
+def _sand(_v):
+    """`er kendt` on the fast path: the operand was computed, so it is known."""
+    return True
+
+
+def _falsk(_v):
+    return False
+
+
+def _ingen_raekke():
+    raise _Ukendt
+
+
+_INGEN = object()
+
+
+class _Kendte(dict):
+    """Known values only: a name whose value is unknown raises `_Ukendt`."""
+
+    __slots__ = ()
+
+    def __missing__(self, navn):
+        raise _Ukendt
+
+
+def _fuld(v):
+    """True if `v` holds no Ukendt anywhere (records and lists included)."""
+    cls = v.__class__
+    if cls is Ukendt:
+        return False
+    if cls is tuple:
+        return all(_fuld(x) for x in v)
+    if cls is dict:
+        return all(_fuld(x) for x in v.values())
+    return True
+
+
+class _Definitioner(dict):
+    """Every definition's value, computed the first time it is read, then kept."""
+
+    __slots__ = ("s",)
+
+    def __missing__(self, navn):
+        v = self[navn] = _DEFINITIONER[navn](self.s)
+        return v
+
+
+class _KendteDefinitioner(dict):
+    """The fast path's view of the definitions: an unknown one raises `_Ukendt`."""
+
+    __slots__ = ("d", "s")
+
+    def __missing__(self, navn):
+        d = self.d
+        v = d.get(navn, _INGEN)
+        if v is _INGEN:     # not computed yet: compute it here (one call, not two)
+            v = d[navn] = _DEFINITIONER[navn](self.s)
+        if v.__class__ is Ukendt or (
+                (v.__class__ is tuple or v.__class__ is dict) and not _fuld(v)):
+            raise _Ukendt
+        self[navn] = v
+        return v
+
+
+class _Parametre(dict):
+    """Each parameter's value on one date (bisection), looked up when first read."""
+
+    __slots__ = ("idag",)
+
+    def __missing__(self, navn):
+        datoer, vaerdier = _PARAMETRE[navn]
+        v = self[navn] = op_param(navn, datoer, vaerdier, self.idag)
+        return v
+
+
+class _KendteParametre(dict):
+    """The fast path's view: a parameter without a value on the date raises `_Ukendt`."""
+
+    __slots__ = ("p",)
+
+    def __missing__(self, navn):
+        v = self.p[navn]
+        if v.__class__ is Ukendt:
+            raise _Ukendt
+        self[navn] = v
+        return v
+
+
+_PARAMETRE_PAA = {}
+
+
+def _parametre(idag):
+    """The parameters on `idag`: kept per date, so cases judged on one date share them."""
+    if len(_PARAMETRE_PAA) > 4096:
+        _PARAMETRE_PAA.clear()
+    p = _Parametre()
+    p.idag = idag
+    pk = _KendteParametre()
+    pk.p = p
+    e = _PARAMETRE_PAA[idag] = (p, pk)
+    return e
+
+
+class _Sag:
+    """One case being judged: its facts, which are incomplete, the date, the values so far."""
+
+    __slots__ = ("f", "maske", "idag", "p", "pk", "d", "dk")
+
+    def __init__(self, f, maske, idag):
+        self.f = f
+        self.maske = maske
+        self.idag = idag
+        self.p, self.pk = _PARAMETRE_PAA.get(idag) or _parametre(idag)
+        self.d = d = _Definitioner()
+        d.s = self
+        self.dk = dk = _KendteDefinitioner()
+        dk.d = d
+        dk.s = self
+
+
+def _maske_af(f):
+    """The incomplete facts' bits, for a case the runtime's own validator normalised."""
+    m = 0
+    for i, navn in enumerate(FAKTA):
+        if not _fuld(f[navn]):
+            m |= 1 << i
+    return m
+
+
+def _felt(v, typ, dele):
+    """One value the inline validator didn't take: the runtime's answer, and whether it's whole."""
+    x = _norm(v, typ, dele)
+    return x, _fuld(x)
+
+
+class _Json(dict):
+    """Facts' or definitions' JSON forms, each made the first time a rule shows it."""
+
+    __slots__ = ("verdier", "typer")
+
+    def __missing__(self, navn):
+        j = self[navn] = til_json(self.verdier[navn], self.typer[navn])
+        return j
+
+
+class _Regel(Regelresultat):
+    """A rule's result whose `fakta` and `definitioner` come from the report's JSON cache:
+    a fact that ten rules read is turned into JSON once per report, not ten times."""
+
+    __slots__ = ()
+
+    @property
+    def fakta(self):
+        if self._brugt is None:
+            return {}
+        j = self._rapport._fakta_json
+        return {n: j[n] for n in self._brugt[0]}
+
+    @property
+    def definitioner(self):
+        if self._brugt is None:
+            return {}
+        j = self._rapport._definition_json
+        return {n: j[n] for n in self._brugt[1]}
+
+    def to_dict(self):
+        brugt = self._brugt
+        if brugt is None:
+            fakta, definitioner = {}, {}
+        else:
+            # dict(zip(…, map(…))) runs in C: no comprehension frame per rule
+            rapport, (fn, dn) = self._rapport, brugt
+            fakta = dict(zip(fn, map(rapport._fakta_json.__getitem__, fn), strict=True))
+            definitioner = dict(zip(dn, map(rapport._definition_json.__getitem__, dn),
+                                    strict=True))
+        return {
+            "id": self.id, "titel": self.titel, "område": self.omraade, "lag": self.lag,
+            "status": self.status, "alvor": self.alvor, "meddelelse": self.meddelelse,
+            "kilder": list(self.kilder), "mangler": list(self.mangler),
+            "grunde": list(self.grunde), "konflikter": list(self.konflikter),
+            "fakta": fakta, "definitioner": definitioner,
+        }
+
+
+def _med_alvor(meta, alvor):
+    """A rule's meta with the severity an exception set for this case (if it is known)."""
+    if alvor.__class__ is str and alvor != meta[2]:
+        return (*meta[:2], alvor, *meta[3:])
+    return meta
+
+
+class Rapport:
+    """The outcome of one case.
+
+    Lazy: it holds each rule's (gælder, krav) as computed; the rule results,
+    messages, explanations and definitions not yet needed are made when read.
+    A fact's or definition's JSON form is made once per report and shared by
+    every rule's `fakta`/`definitioner` that shows it: treat it as read-only.
+    """
+
+    def __init__(self, s, udfald, forklaring):
+        self.pakke = PAKKE
+        self.version = VERSION
+        self.beregningsdato = s.idag
+        self._udfald = udfald
+        self._forklaring = forklaring
+        self._regler = None
+        self._fakta = s.f
+        self._fakta_typer = FAKTA
+        self._definitioner = s.d
+        self._definition_typer = DEFINITION_TYPER
+        self._json_f = self._json_d = None
+
+    @property
+    def regler(self):
+        if self._regler is None:
+            f, d, forklaring = self._fakta, self._definitioner, self._forklaring
+            regler = []
+            for (meta, besked, brugt), udfald in zip(_REGEL_META, self._udfald, strict=True):
+                g, k = udfald[0], udfald[1]
+                if len(udfald) == 3:
+                    meta = _med_alvor(meta, udfald[2])
+                r = tilfoej(meta, g, k, besked, f, d, brugt if forklaring else None, self)
+                r.__class__ = _Regel    # the runtime's result, reading the JSON cache
+                regler.append(r)
+            self._regler = regler
+        return self._regler
+
+    @property
+    def _fakta_json(self):
+        j = self._json_f
+        if j is None:
+            j = self._json_f = _Json()
+            j.verdier, j.typer = self._fakta, FAKTA
+        return j
+
+    @property
+    def _definition_json(self):
+        j = self._json_d
+        if j is None:
+            j = self._json_d = _Json()
+            j.verdier, j.typer = self._definitioner, DEFINITION_TYPER
+        return j
+
+    def definition(self, navn):
+        """A definition's value as Python data (`Ukendt` if it can't be decided);
+        computed now if no rule needed it."""
+        if navn not in DEFINITION_TYPER:
+            raise KeyError(navn)
+        return self._definitioner[navn]
+
+    def regel(self, regel_id):
+        for r in self.regler:
+            if r.id == regel_id:
+                return r
+        raise KeyError(regel_id)
+
+    @property
+    def brud(self):
+        return [r for r in self.regler if r.status == "brud"]
+
+    @property
+    def definitioner(self):
+        j = self._definition_json
+        return {n: j[n] for n in DEFINITION_TYPER}
+
+    def opsummering(self):
+        counts = dict.fromkeys(STATUSER, 0)
+        for (meta, _b, _u), udfald in zip(_REGEL_META, self._udfald, strict=True):
+            alvor = meta[2] if len(udfald) == 2 else _med_alvor(meta, udfald[2])[2]
+            counts[regel_status(udfald[0], udfald[1], alvor)] += 1
+        return counts
+
+    def to_dict(self):
+        return {
+            "pakke": self.pakke, "version": self.version,
+            "beregningsdato": self.beregningsdato.isoformat(),
+            "opsummering": self.opsummering(),
+            "regler": [r.to_dict() for r in self.regler],
+            "definitioner": self.definitioner,
+        }
+# --- END PART ---
