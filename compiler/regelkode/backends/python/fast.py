@@ -102,6 +102,26 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w.]){name}\[", text) is not None
 
 
+# Definitions are computed when first read, each read of an uncomputed one a few
+# stack frames deep; past this many links in one chain they are computed in order.
+MAX_LAZY_DEPTH = 50
+
+
+def _definition_depth(program: ir.Program) -> int:
+    """The longest chain of definitions reading definitions (defs are in evaluation order)."""
+    depth: dict[str, int] = {}
+    for d in program.defs:
+        deepest, stack = 0, [d.expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ir.Def):
+                deepest = max(deepest, depth.get(node.name, 0))
+            else:
+                stack.extend(ir.children(node))
+        depth[d.name] = deepest + 1
+    return max(depth.values(), default=0)
+
+
 def emit_fast_module(program: ir.Program) -> str:
     shared = Shared(program)
     slow = _SlowExpr(shared)
@@ -219,6 +239,12 @@ def emit_fast_module(program: ir.Program) -> str:
                 "`forklaring=False` the rules carry no facts or definitions.", "    ") + "\n")
     w("    f, maske = _valider(sag)\n")
     w("    s = _Sag(f, maske, beregningsdato(sag, dato))\n")
+    if _definition_depth(program) > MAX_LAZY_DEPTH:
+        # Computed on demand, a chain of definitions recurses once per link and a long
+        # one (the limits allow thousands) overflows the stack; in order, none recurses.
+        w("    d = s.d\n")
+        w("    for navn in _DEFINITIONER:\n")
+        w("        d[navn]\n")
     w("    return Rapport(s, (\n")
     for r in program.rules:
         if r.severity is None:
