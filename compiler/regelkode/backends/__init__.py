@@ -9,6 +9,8 @@ cases, runs them with what it emitted:
         def emit(self, program) -> dict[str, str]         # relative path -> text
         def unavailable(self) -> str | None               # why it cannot run here
         def runner(self, program, workdir: Path) -> Runner
+        compares: tuple[str, ...]  # optional: the per-rule fields it answers (SQL:
+                                   # id, status, mangler); the harness compares only those
 
     class Runner(Protocol):
         def judge(self, cases: list[tuple[dict, date | None]]) -> list[dict | Refusal]
@@ -34,6 +36,7 @@ REGISTRY = {
     "python": "regelkode.backends.python",
     "schema": "regelkode.backends.schema",
     "js": "regelkode.backends.js",
+    "sql": "regelkode.backends.sql",
 }
 
 

@@ -13,12 +13,8 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from ... import runtime as rt
 from .program import input_columns
-
-try:        # after the layout move
-    from ... import runtime as rt
-except ImportError:     # pragma: no cover
-    raise
 
 
 def _plain(value):

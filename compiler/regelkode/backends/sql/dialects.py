@@ -16,6 +16,7 @@ count and one correction, the runtime's definition.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from sqlglot import exp
@@ -24,6 +25,15 @@ DIALECTS = ("duckdb", "spark", "postgres", "trino")
 
 # decimals are carried with this scale; a division keeps this many places
 DECIMAL_TYPE = "DECIMAL(38, 12)"
+
+
+@functools.cache
+def _parsed_type(text: str) -> exp.DataType:
+    return exp.DataType.build(text, dialect="duckdb")
+
+
+def _build_type(text: str) -> exp.DataType:
+    return _parsed_type(text).copy()
 
 
 def _n(value: int) -> exp.Expression:
@@ -42,7 +52,7 @@ class SqlDialect:
 
     # -- types --
     def type(self, text: str) -> exp.DataType:
-        return exp.DataType.build(text, dialect="duckdb")
+        return _build_type(text)
 
     def empty_paths(self):
         return exp.cast(exp.Array(expressions=[]), self.type("VARCHAR[]"))
@@ -55,21 +65,21 @@ class SqlDialect:
         return exp.Lambda(this=body, expressions=[exp.to_identifier(n) for n in names])
 
     def filter(self, seq, lam):
-        return exp.ArrayFilter(this=seq.copy(), expression=lam)
+        return exp.ArrayFilter(this=seq, expression=lam)
 
     def transform(self, seq, lam):
-        return exp.Transform(this=seq.copy(), expression=lam)
+        return exp.Transform(this=seq, expression=lam)
 
     def flatten(self, arrays):
         return exp.Flatten(this=arrays)
 
     def size(self, seq):
         if self.name == "duckdb":
-            return exp.func("LEN", seq.copy())
-        return exp.ArraySize(this=seq.copy())
+            return exp.func("LEN", seq)
+        return exp.ArraySize(this=seq)
 
     def contains(self, seq, x):
-        return exp.ArrayContains(this=seq.copy(), expression=x.copy())
+        return exp.ArrayContains(this=seq, expression=x)
 
     def sum(self, values, zero):
         if self.name == "duckdb":
@@ -98,11 +108,11 @@ class SqlDialect:
         return exp.cast(idx, self.type("VARCHAR"))
 
     def concat_text(self, parts):
-        return exp.Concat(expressions=[p.copy() for p in parts])
+        return exp.Concat(expressions=[p for p in parts])
 
     # -- records --
     def field(self, record, name):
-        return exp.Dot(this=_p(record.copy()), expression=exp.to_identifier(name, quoted=True))
+        return exp.Dot(this=_p(record), expression=exp.to_identifier(name, quoted=True))
 
     # -- numbers --
     def decimal_literal(self, value: Decimal):
@@ -111,7 +121,7 @@ class SqlDialect:
 
     def divide(self, a, b):
         dec = self.type(DECIMAL_TYPE)
-        q = exp.Div(this=exp.cast(_p(a.copy()), dec), expression=exp.cast(_p(b.copy()), dec))
+        q = exp.Div(this=exp.cast(_p(a), dec), expression=exp.cast(_p(b), dec))
         return exp.cast(q, dec)
 
     def round_half_away(self, x):
@@ -151,19 +161,19 @@ class SqlDialect:
 
     def date_plus(self, d, v, sign: int):
         months, days = self.varighed_parts(v)
-        out = d.copy()
+        out = d
         if not (isinstance(months, exp.Literal) and months.this == "0"):
-            out = self.add_months(out, months.copy() if sign > 0 else exp.Neg(
-                this=_p(months.copy())))
+            out = self.add_months(out, months if sign > 0 else exp.Neg(
+                this=_p(months)))
         if not (isinstance(days, exp.Literal) and days.this == "0"):
-            out = self.add_days(out, days.copy() if sign > 0 else exp.Neg(this=_p(days.copy())))
+            out = self.add_days(out, days if sign > 0 else exp.Neg(this=_p(days)))
         return out
 
     def year(self, d):
-        return exp.Year(this=d.copy())
+        return exp.Year(this=d)
 
     def month(self, d):
-        return exp.Month(this=d.copy())
+        return exp.Month(this=d)
 
     def whole_months(self, a, b):
         """The largest n with a + n months <= b: the month count, less one if it overshoots."""
@@ -171,36 +181,36 @@ class SqlDialect:
             this=exp.Mul(this=_p(exp.Sub(this=self.year(b), expression=self.year(a))),
                          expression=_n(12)),
             expression=_p(exp.Sub(this=self.month(b), expression=self.month(a))))
-        over = exp.GT(this=self.add_months(a.copy(), _p(count.copy())), expression=b.copy())
+        over = exp.GT(this=self.add_months(a, _p(count)), expression=b)
         return exp.Sub(this=_p(count), expression=exp.Case().when(over, _n(1)).else_(_n(0)))
 
     def days_between(self, a, b):
-        return exp.DateDiff(this=b.copy(), expression=a.copy(), unit=exp.var("DAY"))
+        return exp.DateDiff(this=b, expression=a, unit=exp.var("DAY"))
 
     def compare_varighed(self, cls, a, b):
         am, ad = self.varighed_parts(a)
         bm, bd = self.varighed_parts(b)
-        eq_m = exp.EQ(this=am.copy(), expression=bm.copy())
+        eq_m = exp.EQ(this=am, expression=bm)
         if cls in (exp.EQ, exp.NEQ):
-            same = exp.And(this=eq_m, expression=exp.EQ(this=ad.copy(), expression=bd.copy()))
+            same = exp.And(this=eq_m, expression=exp.EQ(this=ad, expression=bd))
             return same if cls is exp.EQ else exp.Not(this=_p(same))
         strict = {exp.LT: exp.LT, exp.LTE: exp.LT, exp.GT: exp.GT, exp.GTE: exp.GT}[cls]
-        return exp.Or(this=_p(strict(this=am.copy(), expression=bm.copy())),
-                      expression=_p(exp.And(this=eq_m, expression=cls(this=ad.copy(),
-                                                                      expression=bd.copy()))))
+        return exp.Or(this=_p(strict(this=am, expression=bm)),
+                      expression=_p(exp.And(this=eq_m, expression=cls(this=ad,
+                                                                      expression=bd))))
 
     def varighed_plus(self, a, b, sign):
         am, ad = self.varighed_parts(a)
         bm, bd = self.varighed_parts(b)
         op = exp.Add if sign > 0 else exp.Sub
-        return self.varighed(op(this=_p(am.copy()), expression=_p(bm.copy())),
-                             op(this=_p(ad.copy()), expression=_p(bd.copy())))
+        return self.varighed(op(this=_p(am), expression=_p(bm)),
+                             op(this=_p(ad), expression=_p(bd)))
 
     def varighed_neg(self, a):
         am, ad = self.varighed_parts(a)
-        return self.varighed(exp.Neg(this=_p(am.copy())), exp.Neg(this=_p(ad.copy())))
+        return self.varighed(exp.Neg(this=_p(am)), exp.Neg(this=_p(ad)))
 
     def varighed_scale(self, v, n):
         vm, vd = self.varighed_parts(v)
-        return self.varighed(exp.Mul(this=_p(vm.copy()), expression=_p(n.copy())),
-                             exp.Mul(this=_p(vd.copy()), expression=_p(n.copy())))
+        return self.varighed(exp.Mul(this=_p(vm), expression=_p(n)),
+                             exp.Mul(this=_p(vd), expression=_p(n)))

@@ -49,8 +49,8 @@ def lit(value: str) -> exp.Expression:
 
 def is_null(e):
     if not isinstance(e, (exp.Column, exp.Paren, exp.Dot)):
-        e = exp.Paren(this=e.copy())
-    return exp.Is(this=e.copy(), expression=exp.Null())
+        e = exp.Paren(this=e)
+    return exp.Is(this=e, expression=exp.Null())
 
 
 def not_null(e):
@@ -58,11 +58,13 @@ def not_null(e):
 
 
 def case(whens, default=None):
+    # Builders copy their arguments by default; the trees here are built once
+    # and only written out, so sharing subtrees is safe and keeps this linear.
     c = exp.Case()
     for cond, then in whens:
-        c = c.when(cond, then)
+        c = c.when(cond, then, copy=False)
     if default is not None:
-        c = c.else_(default)
+        c = c.else_(default, copy=False)
     return c
 
 
@@ -201,7 +203,7 @@ class Compiler:
         date = self.expr(node.date)
         whens = []
         for start, value in reversed(list(zip(p.dates, p.values, strict=True))):
-            whens.append((exp.GTE(this=date.val.copy(), expression=self.d.date_literal(start)),
+            whens.append((exp.GTE(this=date.val, expression=self.d.date_literal(start)),
                           self.const(value)))
         return V(case(whens), date.m,
                  dur=bool(p.values) and p.values[0].__class__.__name__ == "Varighed")
@@ -229,11 +231,11 @@ class Compiler:
         return V(not_(a.val), a.m)
 
     def op_hvis(self, c, a, b, node=None):
-        same = exp.EQ(this=paren(a.val.copy()), expression=paren(b.val.copy()))
-        val = case([(c.val, a.val), (not_(c.val.copy()), b.val), (same, a.val.copy())])
-        m = case([(c.val.copy(), self.m_or_empty(a.m)),
-                  (not_(c.val.copy()), self.m_or_empty(b.m)),
-                  (same.copy(), self.empty())], self.m_or_empty(c.m))
+        same = exp.EQ(this=paren(a.val), expression=paren(b.val))
+        val = case([(c.val, a.val), (not_(c.val), b.val), (same, a.val)])
+        m = case([(c.val, self.m_or_empty(a.m)),
+                  (not_(c.val), self.m_or_empty(b.m)),
+                  (same, self.empty())], self.m_or_empty(c.m))
         if a.m is None and b.m is None and c.m is None:
             m = None
         return V(val, m, dur=a.dur or b.dur)
@@ -282,11 +284,11 @@ class Compiler:
         if not items:
             return V(case([(is_null(x.val), exp.Null())], exp.false()), x.m)
         val = case([(is_null(x.val), exp.Null())],
-                   or_(*(exp.EQ(this=paren(x.val.copy()), expression=paren(i.val))
+                   or_(*(exp.EQ(this=paren(x.val), expression=paren(i.val))
                          for i in items)))
         item_m = self.cat(*(i.m for i in items))
-        m = case([(is_null(x.val.copy()), self.m_or_empty(x.m)),
-                  (is_null(val.copy()), self.m_or_empty(item_m))], self.empty())
+        m = case([(is_null(x.val), self.m_or_empty(x.m)),
+                  (is_null(val), self.m_or_empty(item_m))], self.empty())
         if x.m is None and item_m is None:
             m = None
         return V(val, m)
@@ -319,7 +321,7 @@ class Compiler:
         return self.strict(exp.Mul(this=paren(a.val), expression=paren(b.val)), a, b)
 
     def op_divider(self, a, b, node=None):
-        zero = exp.EQ(this=paren(b.val.copy()), expression=exp.Literal.number(0))
+        zero = exp.EQ(this=paren(b.val), expression=exp.Literal.number(0))
         return self.strict(case([(zero, exp.Null())], self.d.divide(a.val, b.val)), a, b)
 
     def op_beloeb_forhold(self, a, b, node=None):
@@ -330,7 +332,7 @@ class Compiler:
             exp.Mul(this=paren(oere.val), expression=paren(tal.val))), oere, tal)
 
     def op_beloeb_divider(self, oere, tal, node=None):
-        zero = exp.EQ(this=paren(tal.val.copy()), expression=exp.Literal.number(0))
+        zero = exp.EQ(this=paren(tal.val), expression=exp.Literal.number(0))
         return self.strict(case([(zero, exp.Null())],
                                 self.d.round_half_away(self.d.divide(oere.val, tal.val))),
                            oere, tal)
@@ -364,7 +366,7 @@ class Compiler:
     def _extreme(self, cls, args):
         unknown = or_(*(is_null(a.val) for a in args))
         val = case([(unknown, exp.Null())],
-                   cls(this=args[0].val.copy(), expressions=[a.val.copy() for a in args[1:]]))
+                   cls(this=args[0].val, expressions=[a.val for a in args[1:]]))
         out = self.strict(val, *args)
         out.dur = args[0].dur
         return out
@@ -380,7 +382,7 @@ class Compiler:
         fname = name.val.this      # a Const string
         val = self.d.field(post.val, fname)
         path = self.path_of(node.args[0])
-        missing = case([(is_null(post.val.copy()), self.m_or_empty(post.m)),
+        missing = case([(is_null(post.val), self.m_or_empty(post.m)),
                         (is_null(val), exp.Array(expressions=[
                             self.d.concat_text([path, lit("." + fname)])]))], self.empty())
         return V(val, missing, dur=self.desc_of(node)[0] == "varighed")
@@ -452,8 +454,8 @@ class Compiler:
         inner = self.cat(self.pred_missing(seq, var, idx, pred), extra)
         if seq.m is None and inner is None:
             return None
-        return case([(is_null(seq.val.copy()), self.m_or_empty(seq.m)),
-                     (is_null(val.copy()), self.m_or_empty(inner))], self.empty())
+        return case([(is_null(seq.val), self.m_or_empty(seq.m)),
+                     (is_null(val), self.m_or_empty(inner))], self.empty())
 
     def agg_nogen(self, node, seq, var, idx, pred, fv):
         return self._nogen(seq, var, idx, pred)
@@ -493,15 +495,15 @@ class Compiler:
         sel_cond = pred.val if pred is not None else exp.true()
         # the index must be the element's index in the whole list, so filter by
         # the predicate inside transform rather than transform a filtered list
-        bad_n = self.count_where(seq, var, idx, and_(sel_cond.copy(), is_null(fv.val)))
+        bad_n = self.count_where(seq, var, idx, and_(sel_cond, is_null(fv.val)))
         undecided = [exp.GT(this=bad_n, expression=exp.Literal.number(0))]
         if pred is not None:
             undecided.append(exp.GT(this=self.count_where(seq, var, idx, is_null(pred.val)),
                                     expression=exp.Literal.number(0)))
         field_m = self.d.flatten(self.d.transform(seq.val, self.lam(
-            var, idx, case([(sel_cond.copy(), fv.m)], self.empty()))))
+            var, idx, case([(sel_cond, fv.m)], self.empty()))))
         values = self.d.transform(self._selected(seq, var, idx, pred),
-                                  self.lam(var, idx, fv.val.copy()))
+                                  self.lam(var, idx, fv.val))
         return values, or_(*undecided), field_m
 
     def agg_summen(self, node, seq, var, idx, pred, fv):
@@ -534,20 +536,20 @@ class Compiler:
             whens_v, whens_m = [], []
             for c, r in zip(conds, results, strict=True):
                 whens_v += [(c.val, r.val), (is_null(c.val), exp.Null())]
-                whens_m += [(c.val.copy(), self.m_or_empty(r.m)),
+                whens_m += [(c.val, self.m_or_empty(r.m)),
                             (is_null(c.val), self.m_or_empty(cond_m))]
             return V(case(whens_v), case(whens_m, self.empty()), dur=results[0].dur)
         hits = exp.Add(this=exp.Literal.number(0), expression=exp.Literal.number(0))
         for c in conds:
-            hits = exp.Add(this=hits, expression=case([(c.val.copy(), exp.Literal.number(1))],
+            hits = exp.Add(this=hits, expression=case([(c.val, exp.Literal.number(1))],
                                                       exp.Literal.number(0)))
         many = exp.GT(this=paren(hits), expression=exp.Literal.number(1))
         unknown = or_(*(is_null(c.val) for c in conds))
-        pick_v = [(c.val.copy(), r.val) for c, r in zip(conds, results, strict=True)]
-        pick_m = [(c.val.copy(), self.m_or_empty(r.m)) for c, r in zip(conds, results,
+        pick_v = [(c.val, r.val) for c, r in zip(conds, results, strict=True)]
+        pick_m = [(c.val, self.m_or_empty(r.m)) for c, r in zip(conds, results,
                                                                        strict=True)]
         val = case([(many, exp.Null()), (unknown, exp.Null()), *pick_v])
-        m = case([(many.copy(), self.konflikt()), (unknown.copy(), self.m_or_empty(cond_m)),
+        m = case([(many, self.konflikt()), (unknown, self.m_or_empty(cond_m)),
                   *pick_m], self.empty())
         return V(val, m, dur=results[0].dur)
 
@@ -559,24 +561,24 @@ class Compiler:
         excs = [(uid, self.expr(w), self.expr(v)) for uid, w, v in node.exceptions]
         hits = exp.Literal.number(0)
         for _uid, w, _v in excs:
-            hits = exp.Add(this=hits, expression=case([(w.val.copy(), exp.Literal.number(1))],
+            hits = exp.Add(this=hits, expression=case([(w.val, exp.Literal.number(1))],
                                                       exp.Literal.number(0)))
         many = exp.GT(this=paren(hits), expression=exp.Literal.number(1))
-        no_hits = exp.EQ(this=paren(hits.copy()), expression=exp.Literal.number(0))
+        no_hits = exp.EQ(this=paren(hits), expression=exp.Literal.number(0))
         unknown = or_(*(is_null(w.val) for _u, w, _v in excs))
         # undecided exceptions don't matter when every outcome is the base's known value
         same = and_(no_hits, not_null(base.val), *(
-            or_(not_null(w.val), exp.func("COALESCE", exp.EQ(this=paren(v.val.copy()),
-                                                             expression=paren(base.val.copy())),
+            or_(not_null(w.val), exp.func("COALESCE", exp.EQ(this=paren(v.val),
+                                                             expression=paren(base.val)),
                                           exp.false()))
             for _u, w, v in excs))
-        chosen_v = case([(w.val.copy(), v.val.copy()) for _u, w, v in excs], base.val.copy())
-        chosen_m = case([(w.val.copy(), self.m_or_empty(v.m)) for _u, w, v in excs],
+        chosen_v = case([(w.val, v.val) for _u, w, v in excs], base.val)
+        chosen_m = case([(w.val, self.m_or_empty(v.m)) for _u, w, v in excs],
                         self.m_or_empty(base.m))
-        val = case([(many, exp.Null()), (not_(unknown), chosen_v), (same, base.val.copy())])
+        val = case([(many, exp.Null()), (not_(unknown), chosen_v), (same, base.val)])
         undecided_m = self.m_or_empty(self.cat(*(w.m for _u, w, _v in excs), base.m))
-        m = case([(many.copy(), self.konflikt()), (not_(unknown.copy()), chosen_m),
-                  (same.copy(), self.empty())], undecided_m)
+        m = case([(many, self.konflikt()), (not_(unknown), chosen_m),
+                  (same, self.empty())], undecided_m)
         return V(val, m, dur=base.dur)
 
 

@@ -52,11 +52,12 @@ def input_columns(program) -> list[tuple[str, str]]:
 
 
 def _select(exprs: list, source: str) -> exp.Select:
-    return exp.select(*exprs).from_(exp.to_identifier(source, quoted=True))
+    return exp.select(*exprs, copy=False).from_(exp.to_identifier(source, quoted=True),
+                                                copy=False)
 
 
 def _alias(e, name):
-    return exp.alias_(e, ident(name))
+    return exp.alias_(e, ident(name), copy=False)
 
 
 def _paths_out(d: SqlDialect, m: exp.Expression | None) -> exp.Expression:
@@ -80,17 +81,17 @@ def rule_status(d: SqlDialect, applies: V | None, req: V, alvor: str):
                    lit("ikke_relevant")),
                   (is_null(applies.val), case([(_has_conflict(d, applies.m), lit("konflikt"))],
                                               lit("ukendt")))]
-    whens += [(exp.Is(this=exp.Paren(this=req.val.copy()), expression=exp.true()),
+    whens += [(exp.Is(this=exp.Paren(this=req.val), expression=exp.true()),
                lit("opfyldt")),
-              (exp.Is(this=exp.Paren(this=req.val.copy()), expression=exp.false()), lit(alvor)),
+              (exp.Is(this=exp.Paren(this=req.val), expression=exp.false()), lit(alvor)),
               (_has_conflict(d, req.m), lit("konflikt"))]
     status = case(whens, lit("ukendt"))
     m_whens = []
     if applies is not None:
-        m_whens += [(exp.Is(this=exp.Paren(this=applies.val.copy()), expression=exp.false()),
+        m_whens += [(exp.Is(this=exp.Paren(this=applies.val), expression=exp.false()),
                      d.empty_paths()),
-                    (is_null(applies.val.copy()), _paths_out(d, applies.m))]
-    m_whens.append((is_null(req.val.copy()), _paths_out(d, req.m)))
+                    (is_null(applies.val), _paths_out(d, applies.m))]
+    m_whens.append((is_null(req.val), _paths_out(d, req.m)))
     return status, case(m_whens, d.empty_paths())
 
 
@@ -110,7 +111,7 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
         v = c.expr(dd.expr)
         sel = exp.select(exp.Star(), _alias(v.val, "d:" + checked(dd.name)),
                          _alias(v.m if v.m is not None else d.empty_paths(), "m:d:" + dd.name))
-        ctes.append((f"s{i}", sel.from_(f"s{i - 1}")))
+        ctes.append((f"s{i}", sel.from_(f"s{i - 1}", copy=False)))
     last = f"s{len(program.defs)}"
     wide = [col("sag"), _alias(col("idag"), "beregningsdato")]
     for dd in program.defs:
@@ -120,9 +121,9 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
         req = c.expr(r.requirement)
         status, missing = rule_status(d, applies, req, r.meta[2])
         wide += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
-    query = exp.select(*wide).from_(last)
+    query = exp.select(*wide, copy=False).from_(last, copy=False)
     for name, cte in ctes:
-        query = query.with_(name, as_=cte)
+        query = query.with_(name, as_=cte, copy=False)
     bred = view_name(program.pack, "bred")
     views = [(bred, query)]
     views.append((view_name(program.pack, "resultater"), _long(d, bred, [
@@ -140,13 +141,13 @@ def value_text(d: SqlDialect, value, desc):
     kind = desc[0]
     if kind == "beløb":
         return exp.func("PRINTF", lit("%s%d.%02d"), exp.If(
-            this=exp.LT(this=value.copy(), expression=exp.Literal.number(0)),
-            true=lit("-"), false=lit("")), exp.Div(this=exp.Abs(this=value.copy()),
+            this=exp.LT(this=value, expression=exp.Literal.number(0)),
+            true=lit("-"), false=lit("")), exp.Div(this=exp.Abs(this=value),
                                                    expression=exp.Literal.number(100)),
-            exp.Mod(this=exp.Abs(this=value.copy()), expression=exp.Literal.number(100)))
+            exp.Mod(this=exp.Abs(this=value), expression=exp.Literal.number(100)))
     if kind in ("liste", "post", "varighed"):
-        return exp.cast(exp.func("TO_JSON", value.copy()), d.type("VARCHAR"))
-    return exp.cast(value.copy(), d.type("VARCHAR"))
+        return exp.cast(exp.func("TO_JSON", value), d.type("VARCHAR"))
+    return exp.cast(value, d.type("VARCHAR"))
 
 
 def _long(d: SqlDialect, wide: str, items, names):
