@@ -11,7 +11,7 @@ Python module.
 from __future__ import annotations
 
 from ... import runtime as rt
-from .. import Refusal
+from .. import OutOfRange, Refusal
 from .dialects import DIALECTS
 from .program import emit_sql
 
@@ -45,7 +45,7 @@ class _Runner:
         self.program = program
 
     def judge(self, cases):
-        from .cases import case_row
+        from .cases import UdenforOmraade, case_row
         from .engine import judge_rows
 
         rows, out = [], []
@@ -55,6 +55,8 @@ class _Runner:
                 out.append(None)
             except rt.SagFejl as exc:
                 out.append(Refusal(exc.sti, exc.besked))
+            except UdenforOmraade as exc:
+                out.append(OutOfRange(exc.sti, exc.besked))
         results = judge_rows(self.program, rows) if rows else {}
         for i, item in enumerate(out):
             if item is None:

@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 
 from ... import runtime as rt
+from .limits import case_problem
 from .program import input_columns
 
 
@@ -34,10 +35,23 @@ def _plain(value):
     return value
 
 
+class UdenforOmraade(Exception):
+    """A valid case with a value outside the SQL backend's exact range (limits.py)."""
+
+    def __init__(self, sti: str, besked: str):
+        super().__init__(f"{sti}: {besked}")
+        self.sti = sti
+        self.besked = besked
+
+
 def case_row(program, sag_id: str, sag, dato: dt.date | None = None) -> dict:
-    """The row of one case; raises the runtime's SagFejl for a malformed case."""
+    """The row of one case; raises the runtime's SagFejl for a malformed case and
+    UdenforOmraade for one the SQL engines cannot compute exactly."""
     facts = rt.normaliser(sag, program.facts)
     day = rt.beregningsdato(sag, dato)
+    problem = case_problem(program, facts, day)
+    if problem:
+        raise UdenforOmraade(*problem)
     row = {"sag": sag_id, "beregningsdato": day.isoformat()}
     for name, value in facts.items():
         row[name] = _plain(value)

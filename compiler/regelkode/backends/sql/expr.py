@@ -183,7 +183,7 @@ class Compiler:
         raise Unsupported(f"typen af {cls}")
 
     def c_Today(self, node):
-        return V(col("idag"))
+        return V(col(":idag"))
 
     def c_Prev(self, node):
         raise Unsupported("`forrige` findes kun mens parametre beregnes")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from .dialects import DECIMAL_TYPE, SqlDialect
-from .expr import KONFLIKT, Compiler, V, case, is_null, lit
+from .expr import KONFLIKT, Compiler, Unsupported, V, case, is_null, lit
 from .names import checked, col, fact_col, fact_m_col, ident, rule_m_col, rule_status_col, view_name
 
 
@@ -47,6 +47,8 @@ def sql_type(desc: tuple) -> str:
 
 def input_columns(program) -> list[tuple[str, str]]:
     """The columns of `sager`: (name, DuckDB type)."""
+    if "sag" in program.facts:
+        raise Unsupported("et faktum hedder `sag`, som er navnet på sagens id-kolonne")
     return [("sag", "VARCHAR"), ("beregningsdato", "DATE")] + [
         (name, sql_type(desc)) for name, desc in program.facts.items()]
 
@@ -99,9 +101,10 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
     """[(view name, SELECT)] in creation order."""
     d = SqlDialect(dialect)
     c = Compiler(program, d)
+    input_columns(program)      # refuses a fact named like the id column
     ctes: list[tuple[str, exp.Select]] = []
     first = [col("sag"), _alias(exp.func("COALESCE", col("beregningsdato"),
-                                         exp.CurrentDate()), "idag")]
+                                         exp.CurrentDate()), ":idag")]
     for name in program.facts:
         first.append(fact_col(name))
         first.append(_alias(case([(is_null(fact_col(name)), exp.Array(expressions=[lit(name)]))],
@@ -113,7 +116,7 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
                          _alias(v.m if v.m is not None else d.empty_paths(), "m:d:" + dd.name))
         ctes.append((f"s{i}", sel.from_(f"s{i - 1}", copy=False)))
     last = f"s{len(program.defs)}"
-    wide = [col("sag"), _alias(col("idag"), "beregningsdato")]
+    wide = [col("sag"), _alias(col(":idag"), "beregningsdato")]
     for dd in program.defs:
         wide += [col("d:" + dd.name), col("m:d:" + dd.name)]
     for r in program.rules:
