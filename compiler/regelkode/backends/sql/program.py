@@ -62,6 +62,10 @@ def _alias(e, name):
     return exp.alias_(e, ident(name), copy=False)
 
 
+def _or_empty(d: SqlDialect, m):
+    return d.empty_paths() if m is None else m
+
+
 def _paths_out(d: SqlDialect, m: exp.Expression | None) -> exp.Expression:
     """The report's `mangler`: sorted, without duplicates, without the conflict marker."""
     if m is None:
@@ -115,42 +119,75 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
         sel = exp.select(exp.Star(), _alias(v.val, "d:" + checked(dd.name)),
                          _alias(v.m if v.m is not None else d.empty_paths(), "m:d:" + dd.name))
         ctes.append((f"s{i}", sel.from_(f"s{i - 1}", copy=False)))
+    # each rule's condition and requirement once, as columns; the status reads them
     last = f"s{len(program.defs)}"
+    rule_cols, wide_rules = [], []
+    for r in program.rules:
+        rid = checked(r.id)
+        applies = None
+        if r.applies is not None:
+            a = c.expr(r.applies)
+            rule_cols += [_alias(a.val, "a:" + rid), _alias(_or_empty(d, a.m), "am:" + rid)]
+            applies = V(col("a:" + rid), col("am:" + rid))
+        k = c.expr(r.requirement)
+        rule_cols += [_alias(k.val, "k:" + rid), _alias(_or_empty(d, k.m), "km:" + rid)]
+        status, missing = rule_status(d, applies, V(col("k:" + rid), col("km:" + rid)),
+                                      r.meta[2])
+        wide_rules += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
+    ctes.append(("r", exp.select(exp.Star(), *rule_cols, copy=False).from_(last, copy=False)))
+    last = "r"
     wide = [col("sag"), _alias(col(":idag"), "beregningsdato")]
     for dd in program.defs:
         wide += [col("d:" + dd.name), col("m:d:" + dd.name)]
-    for r in program.rules:
-        applies = c.expr(r.applies) if r.applies is not None else None
-        req = c.expr(r.requirement)
-        status, missing = rule_status(d, applies, req, r.meta[2])
-        wide += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
+    wide += wide_rules
     query = exp.select(*wide, copy=False).from_(last, copy=False)
     for name, cte in ctes:
         query = query.with_(name, as_=cte, copy=False)
     bred = view_name(program.pack, "bred")
-    views = [(bred, query)]
-    views.append((view_name(program.pack, "resultater"), _long(d, bred, [
-        (r.id, exp.column(rule_status_col(r.id), quoted=True),
-         exp.column(rule_m_col(r.id), quoted=True)) for r in program.rules],
-        ("regel", "status", "mangler"))))
-    views.append((view_name(program.pack, "definitioner"), _long(d, bred, [
-        (dd.name, value_text(d, col("d:" + dd.name), dd.desc), _paths_out(d, col("m:d:" + dd.name)))
-        for dd in program.defs], ("definition", "vaerdi", "mangler"))))
-    return views
+    return [(bred, query), *long_views(program, dialect, bred).items()]
+
+
+def long_views(program, dialect: str, wide: str) -> dict:
+    """The long results and definitions as SELECTs over the wide view (or a table of it)."""
+    d = SqlDialect(dialect)
+    return {
+        view_name(program.pack, "resultater"): _long(d, wide, [
+            (r.id, col(rule_status_col(r.id)), col(rule_m_col(r.id))) for r in program.rules],
+            ("regel", "status", "mangler")),
+        view_name(program.pack, "definitioner"): _long(d, wide, [
+            (dd.name, value_text(d, col("d:" + dd.name), dd.desc),
+             _paths_out(d, col("m:d:" + dd.name))) for dd in program.defs],
+            ("definition", "vaerdi", "mangler")),
+    }
 
 
 def value_text(d: SqlDialect, value, desc):
-    """A definition's value as text: dates ISO, money as kroner with two decimals."""
+    """A definition's value as text, written as the Python report writes it where
+    that is plain text (money "12326.50", dates ISO, decimals without trailing
+    zeros, true/false); durations, lists and records as the engine's JSON."""
     kind = desc[0]
+    text = d.type("VARCHAR")
     if kind == "beløb":
-        return exp.func("PRINTF", lit("%s%d.%02d"), exp.If(
-            this=exp.LT(this=value, expression=exp.Literal.number(0)),
-            true=lit("-"), false=lit("")), exp.Div(this=exp.Abs(this=value),
-                                                   expression=exp.Literal.number(100)),
-            exp.Mod(this=exp.Abs(this=value), expression=exp.Literal.number(100)))
-    if kind in ("liste", "post", "varighed"):
-        return exp.cast(exp.func("TO_JSON", value), d.type("VARCHAR"))
-    return exp.cast(value, d.type("VARCHAR"))
+        magnitude = exp.Abs(this=value)
+        kroner = exp.cast(exp.IntDiv(this=magnitude, expression=exp.Literal.number(100)), text)
+        oere = exp.func("LPAD", exp.cast(exp.Mod(this=magnitude, expression=exp.Literal.number(
+            100)), text), exp.Literal.number(2), lit("0"))
+        sign = case([(exp.LT(this=value, expression=exp.Literal.number(0)), lit("-"))], lit(""))
+        return exp.Concat(expressions=[sign, kroner, lit("."), oere])
+    if kind == "decimal":
+        plain = exp.cast(value, text)
+        trimmed = exp.func("RTRIM", exp.func("RTRIM", plain, lit("0")), lit("."))
+        return case([(exp.Like(this=plain, expression=lit("%.%")), trimmed)], plain)
+    if kind == "sandhedsværdi":
+        return case([(value, lit("true")), (exp.Not(this=value), lit("false"))])
+    if kind == "varighed":
+        m, days = d.varighed_parts(value)
+        return case([(exp.Not(this=is_null(value)), exp.Concat(expressions=[
+            lit('{"måneder": '), exp.cast(m, text), lit(', "dage": '), exp.cast(days, text),
+            lit("}")]))])
+    if kind in ("liste", "post"):
+        return exp.cast(exp.func("TO_JSON", value), text)
+    return exp.cast(value, text)
 
 
 def _long(d: SqlDialect, wide: str, items, names):
