@@ -36,6 +36,28 @@ def _build_type(text: str) -> exp.DataType:
     return _parsed_type(text).copy()
 
 
+def sql_type(desc: tuple) -> str:
+    """A runtime type descriptor as a (DuckDB-syntax) SQL type."""
+    kind = desc[0]
+    if kind == "sandhedsværdi":
+        return "BOOLEAN"
+    if kind in ("heltal", "beløb"):
+        return "BIGINT"              # beløb: whole øre
+    if kind == "decimal":
+        return DECIMAL_TYPE
+    if kind == "dato":
+        return "DATE"
+    if kind == "varighed":
+        return "STRUCT(maaneder BIGINT, dage BIGINT)"
+    if kind in ("tekst", "enum"):
+        return "VARCHAR"
+    if kind == "liste":
+        return sql_type(desc[1]) + "[]"
+    if kind == "post":
+        return "STRUCT(" + ", ".join(f'"{n}" {sql_type(d)}' for n, d in desc[2]) + ")"
+    raise TypeError(kind)
+
+
 def _n(value: int) -> exp.Expression:
     return exp.Literal.number(value)
 
@@ -81,18 +103,24 @@ class SqlDialect:
     def contains(self, seq, x):
         return exp.ArrayContains(this=seq, expression=x)
 
-    def sum(self, values, zero):
+    def sum(self, values, zero, elem_type: str | None = None):
         if self.name == "duckdb":
             return exp.func("COALESCE", exp.func("LIST_SUM", values), zero)
-        acc = self.lam(["_acc", "_x"], exp.Add(this=exp.column("_acc"),
-                                               expression=exp.column("_x")))
+        # the accumulator must have the elements' type (Spark refuses INT + BIGINT here)
+        step = exp.Add(this=exp.column("_acc"), expression=exp.column("_x"))
+        if elem_type is not None:
+            zero = exp.cast(zero, self.type(elem_type))
+            step = exp.cast(step, self.type(elem_type))
+        acc = self.lam(["_acc", "_x"], step)
+        if self.name == "trino":
+            return exp.func("REDUCE", values, zero, acc, self.lam(["_s"], exp.column("_s")))
         return exp.func("AGGREGATE", values, zero, acc)
 
     def varighed_sum(self, values):
         parts = []
         for f in ("maaneder", "dage"):
             parts.append(self.sum(self.transform(values, self.lam(
-                ["_v"], self.field(exp.column("_v"), f))), _n(0)))
+                ["_v"], self.field(exp.column("_v"), f))), _n(0), "BIGINT"))
         return self.varighed(*parts)
 
     def list_min(self, values):
@@ -148,6 +176,8 @@ class SqlDialect:
         return exp.cast(exp.Literal.string(d.isoformat()), self.type("DATE"))
 
     def add_months(self, d, n):
+        if self.name != "duckdb":
+            n = exp.cast(n, self.type("INTEGER"))    # Spark's ADD_MONTHS takes an INT
         if self.name == "duckdb":
             return exp.cast(exp.Add(this=_p(d), expression=exp.Interval(
                 this=_p(n), unit=exp.var("MONTH"))), self.type("DATE"))
@@ -157,7 +187,8 @@ class SqlDialect:
     def add_days(self, d, n):
         if self.name in ("duckdb", "postgres"):
             return exp.Add(this=_p(d), expression=exp.cast(_p(n), self.type("INTEGER")))
-        return exp.DateAdd(this=d, expression=n, unit=exp.var("DAY"))
+        return exp.DateAdd(this=d, expression=exp.cast(n, self.type("INTEGER")),
+                           unit=exp.var("DAY"))
 
     def date_plus(self, d, v, sign: int):
         months, days = self.varighed_parts(v)

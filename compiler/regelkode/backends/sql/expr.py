@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from sqlglot import exp
 
-from .dialects import SqlDialect
+from .dialects import SqlDialect, sql_type
 from .names import col, def_col, def_m_col, fact_col, fact_m_col
 
 KONFLIKT = "!konflikt"
@@ -512,7 +512,9 @@ class Compiler:
         if zero.__class__.__name__ == "Varighed":
             total = self.d.varighed_sum(values)
         else:
-            total = self.d.sum(values, self.const(zero))
+            elem = self.desc_of(node.seq)[1]
+            total = self.d.sum(values, self.const(zero),
+                               sql_type(dict(elem[2])[node.field]))
         val = case([(is_null(seq.val), exp.Null()), (undecided, exp.Null())], total)
         return V(val, self.agg_missing(val, seq, var, idx, pred, field_m), dur=fv.dur)
 

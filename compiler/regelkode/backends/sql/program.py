@@ -18,31 +18,9 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from .dialects import DECIMAL_TYPE, SqlDialect
+from .dialects import SqlDialect, sql_type
 from .expr import KONFLIKT, Compiler, Unsupported, V, case, is_null, lit
 from .names import checked, col, fact_col, fact_m_col, ident, rule_m_col, rule_status_col, view_name
-
-
-def sql_type(desc: tuple) -> str:
-    """A runtime type descriptor as a (DuckDB-syntax) SQL type."""
-    kind = desc[0]
-    if kind == "sandhedsværdi":
-        return "BOOLEAN"
-    if kind in ("heltal", "beløb"):
-        return "BIGINT"              # beløb: whole øre
-    if kind == "decimal":
-        return DECIMAL_TYPE
-    if kind == "dato":
-        return "DATE"
-    if kind == "varighed":
-        return "STRUCT(maaneder BIGINT, dage BIGINT)"
-    if kind in ("tekst", "enum"):
-        return "VARCHAR"
-    if kind == "liste":
-        return sql_type(desc[1]) + "[]"
-    if kind == "post":
-        return "STRUCT(" + ", ".join(f'"{checked(n)}" {sql_type(d)}' for n, d in desc[2]) + ")"
-    raise TypeError(kind)
 
 
 def input_columns(program) -> list[tuple[str, str]]:
@@ -176,7 +154,8 @@ def value_text(d: SqlDialect, value, desc):
         return exp.Concat(expressions=[sign, kroner, lit("."), oere])
     if kind == "decimal":
         plain = exp.cast(value, text)
-        trimmed = exp.func("RTRIM", exp.func("RTRIM", plain, lit("0")), lit("."))
+        trimmed = exp.Trim(this=exp.Trim(this=plain, expression=lit("0"), position="TRAILING"),
+                           expression=lit("."), position="TRAILING")
         return case([(exp.Like(this=plain, expression=lit("%.%")), trimmed)], plain)
     if kind == "sandhedsværdi":
         return case([(value, lit("true")), (exp.Not(this=value), lit("false"))])
@@ -191,16 +170,33 @@ def value_text(d: SqlDialect, value, desc):
 
 
 def _long(d: SqlDialect, wide: str, items, names):
+    """One row per (case, item) from the wide view: each engine's own way to unpivot."""
     key, val_name, m_name = names
+    source = exp.to_identifier(wide, quoted=True)
+    out_cols = [exp.column(n, table="u") for n in names]
+    if d.name == "postgres":
+        rows = exp.Values(expressions=[exp.Tuple(expressions=[lit(k), v, m])
+                                       for k, v, m in items],
+                          alias=exp.TableAlias(this=exp.to_identifier("u"), columns=[
+                              exp.to_identifier(n) for n in names]))
+        return exp.select(col("sag"), *out_cols, copy=False).from_(source, copy=False).join(
+            exp.Lateral(this=rows), join_type="CROSS", copy=False)
     structs = exp.Array(expressions=[exp.Struct(expressions=[
         exp.PropertyEQ(this=exp.to_identifier(key), expression=lit(k)),
         exp.PropertyEQ(this=exp.to_identifier(val_name), expression=v),
         exp.PropertyEQ(this=exp.to_identifier(m_name), expression=m)]) for k, v, m in items])
-    inner = exp.select(col("sag"), exp.alias_(exp.Unnest(expressions=[structs]), "u")).from_(
-        exp.to_identifier(wide, quoted=True))
+    if d.name == "trino":
+        unnest = exp.Unnest(expressions=[structs], alias=exp.TableAlias(
+            this=exp.to_identifier("u"), columns=[exp.to_identifier(n) for n in names]))
+        return exp.select(col("sag"), *out_cols, copy=False).from_(source, copy=False).join(
+            unnest, join_type="CROSS", copy=False)
+    one = exp.Explode(this=structs) if d.name == "spark" else exp.Unnest(expressions=[structs])
+    inner = exp.select(col("sag"), exp.alias_(one, "u", copy=False), copy=False).from_(
+        source, copy=False)
     return exp.select(col("sag"), *(exp.alias_(exp.Dot(this=exp.column("u"),
                                                       expression=exp.to_identifier(n)), n)
-                                    for n in names)).from_(inner.subquery("t"))
+                                    for n in names), copy=False).from_(inner.subquery("t"),
+                                                                        copy=False)
 
 
 def emit_sql(program, dialect: str = "duckdb", *, pretty: bool = True) -> str:
