@@ -31,7 +31,7 @@ from pathlib import Path
 from ... import runtime as rt
 from .cases import UdenforOmraade, case_row, row_line
 from .engine import DuckDBEngine
-from .program import build_views, view_name
+from .program import view_name
 
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
            ".duckdb": "duckdb", ".db": "duckdb"}
@@ -237,8 +237,6 @@ def _run_duckdb(program, rows_path: Path, out: Path, fmt: str, summary: Summary)
         if fmt == "duckdb":
             for table, select in views.items():
                 engine.con.execute(f'CREATE TABLE "{table}" AS {select}')
-            for name, _query in build_views(program, "duckdb"):
-                engine.con.execute(f'DROP VIEW "{name}"')
             engine.con.execute('DROP TABLE "sager"')
         else:
             options = {"parquet": "FORMAT PARQUET", "jsonl": "FORMAT JSON",

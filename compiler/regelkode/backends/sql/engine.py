@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from .cases import duckdb_columns
-from .program import emit_sql, long_views, view_name
+from .program import build_views, emit_sql, long_views, view_name
 
 
 def _sql_text(text: str) -> str:
@@ -45,9 +45,9 @@ class DuckDBEngine:
         outputs read every rule and definition: reading a table saves a second plan
         and a second evaluation.
         """
-        self.create_views()
-        wide = view_name(self.program.pack, "bred")
-        self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" AS SELECT * FROM "{wide}"')
+        # the wide SELECT itself, not a view of it: a view is bound once more when created
+        wide = build_views(self.program, "duckdb")[0][1].sql(dialect="duckdb")
+        self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" AS {wide}')
         return {name: select.sql(dialect="duckdb")
                 for name, select in long_views(self.program, "duckdb", table).items()}
 
