@@ -86,10 +86,35 @@ class SqlDialect:
     def lam(self, names, body):
         return exp.Lambda(this=body, expressions=[exp.to_identifier(n) for n in names])
 
+    def _no_lambdas(self):
+        if self.name == "postgres":
+            from .expr import Unsupported
+            raise Unsupported(
+                "PostgreSQL har ingen lambdafunktioner, og pakken bruger kvantorer over "
+                "lister (nogen/alle/antal/summen … hvor); skriv til duckdb, spark eller trino")
+
+    def _uses(self, lam, name) -> bool:
+        return any(c.name == name for c in lam.this.find_all(exp.Column)) or \
+            lam.this.name == name
+
     def filter(self, seq, lam):
+        self._no_lambdas()
+        if self.name == "trino" and len(lam.expressions) > 1 and not self._uses(
+                lam, lam.expressions[1].name):
+            lam = self.lam([lam.expressions[0].name], lam.this)   # Trino: one argument
         return exp.ArrayFilter(this=seq, expression=lam)
 
     def transform(self, seq, lam):
+        self._no_lambdas()
+        if self.name == "trino" and len(lam.expressions) > 1:
+            if not self._uses(lam, lam.expressions[1].name):
+                return exp.Transform(this=seq, expression=self.lam(
+                    [lam.expressions[0].name], lam.this))
+            # Trino's transform has no index: zip the list with 1..n+1 (never an empty,
+            # descending sequence) and cut the padding element off again
+            n = exp.func("CARDINALITY", seq)
+            ones = exp.func("SEQUENCE", _n(1), exp.Add(this=n, expression=_n(1)))
+            return exp.func("SLICE", exp.func("ZIP_WITH", seq, ones, lam), _n(1), n)
         return exp.Transform(this=seq, expression=lam)
 
     def flatten(self, arrays):
@@ -131,7 +156,7 @@ class SqlDialect:
 
     def index0_text(self, idx):
         """An element's 0-based index as text (DuckDB's lambda index counts from 1)."""
-        if self.name == "duckdb":
+        if self.name in ("duckdb", "trino"):
             idx = exp.Sub(this=idx, expression=_n(1))
         return exp.cast(idx, self.type("VARCHAR"))
 

@@ -48,6 +48,14 @@ def _paths_out(d: SqlDialect, m: exp.Expression | None) -> exp.Expression:
     """The report's `mangler`: sorted, without duplicates, without the conflict marker."""
     if m is None:
         return d.empty_paths()
+    if d.name == "postgres":    # no lambdas, no ARRAY_SORT: a subquery over the array
+        rows = exp.Unnest(expressions=[m], alias=exp.TableAlias(
+            this=exp.to_identifier("_t"), columns=[exp.to_identifier("_p")]))
+        query = (exp.select(exp.column("_p"), copy=False).distinct(copy=False)
+                 .from_(rows, copy=False)
+                 .where(exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)), copy=False)
+                 .order_by(exp.column("_p"), copy=False))
+        return exp.func("ARRAY", query)
     lam = d.lam(["_p"], exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)))
     return exp.ArraySort(this=exp.ArrayDistinct(this=d.filter(m, lam)))
 
@@ -173,6 +181,12 @@ def _long(d: SqlDialect, wide: str, items, names):
     """One row per (case, item) from the wide view: each engine's own way to unpivot."""
     key, val_name, m_name = names
     source = exp.to_identifier(wide, quoted=True)
+    if not items:       # a pack without definitions: the columns, no rows
+        text = d.type("VARCHAR")
+        return exp.select(col("sag"), exp.alias_(exp.cast(exp.Null(), text), key),
+                          exp.alias_(exp.cast(exp.Null(), text), val_name),
+                          exp.alias_(d.empty_paths(), m_name), copy=False).from_(
+            source, copy=False).where(exp.false(), copy=False)
     out_cols = [exp.column(n, table="u") for n in names]
     if d.name == "postgres":
         rows = exp.Values(expressions=[exp.Tuple(expressions=[lit(k), v, m])
