@@ -134,3 +134,59 @@ def _value(what: str) -> str:
 
 
 __all__ = ["judge_rows_spark", "run_spark", "session", "unavailable"]
+
+
+class SparkSqlBackend:
+    """The SQL backend judged on Spark: for the differential harness (not in the
+    registry, so random packs don't each start Spark work; tests/sql/test_spark.py
+    registers it for the packs' own cases)."""
+
+    name = "sql-spark"
+    judges = True
+    compares = ("id", "status", "mangler")
+
+    def emit(self, program) -> dict[str, str]:
+        return {}
+
+    def unavailable(self) -> str | None:
+        return unavailable()
+
+    def runner(self, program, workdir):
+        return _SparkRunner(program)
+
+
+class _SparkRunner:
+    def __init__(self, program):
+        self.program = program
+
+    def judge(self, cases):
+        from ... import runtime as rt
+        from .. import OutOfRange, Refusal
+        from .cases import UdenforOmraade, case_row, row_line
+
+        out, rows = [], []
+        for i, (case, dato) in enumerate(cases):
+            try:
+                rows.append(case_row(self.program, str(i), case, dato))
+                out.append(None)
+            except rt.SagFejl as exc:
+                out.append(Refusal(exc.sti, exc.besked))
+            except UdenforOmraade as exc:
+                out.append(OutOfRange(exc.sti, exc.besked))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "sager.jsonl"
+            path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
+            results = judge_rows_spark(self.program, path) if rows else {}
+        for i, item in enumerate(out):
+            if item is None:
+                per_rule = results[str(i)]
+                out[i] = {"regler": [{"id": r.id, "status": per_rule[r.id][0],
+                                      "mangler": per_rule[r.id][1]}
+                                     for r in self.program.rules]}
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+BACKEND = SparkSqlBackend()
