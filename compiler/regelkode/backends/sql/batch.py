@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from ... import runtime as rt
@@ -104,7 +105,8 @@ def read_cases(source: Path) -> Iterator[tuple[str, object, Problem | None]]:
 
 
 def _parquet_cases(source: Path):
-    """Each row as a case's JSON data (DuckDB's `to_json`: dates ISO, structs objects)."""
+    """Each row as a case's JSON data (DuckDB's `to_json`: dates ISO, structs objects,
+    DECIMAL exact)."""
     import duckdb
 
     con = duckdb.connect()
@@ -124,7 +126,9 @@ def _parquet_cases(source: Path):
                 break
             for (text,) in chunk:
                 number += 1
-                case = json.loads(text)
+                # DECIMAL columns (money, decimals) arrive as JSON numbers: read them
+                # exactly, as the runtime accepts a Decimal where a case has text
+                case = json.loads(text, parse_float=Decimal)
                 sag = str(case.pop("sag")) if has_id else str(number)
                 # a null column is a missing fact, as in a case's JSON
                 yield sag, {k: v for k, v in case.items() if v is not None}, None
