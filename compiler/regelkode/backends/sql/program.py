@@ -68,7 +68,7 @@ def _has_conflict(d: SqlDialect, m):
     return d.contains(m, lit(KONFLIKT))
 
 
-def rule_status(d: SqlDialect, applies: V | None, req: V, alvor: str):
+def rule_status(d: SqlDialect, applies: V | None, req: V, alvor):
     whens = []
     if applies is not None:
         whens += [(exp.Is(this=exp.Paren(this=applies.val), expression=exp.false()),
@@ -77,7 +77,8 @@ def rule_status(d: SqlDialect, applies: V | None, req: V, alvor: str):
                                               lit("ukendt")))]
     whens += [(exp.Is(this=exp.Paren(this=req.val), expression=exp.true()),
                lit("opfyldt")),
-              (exp.Is(this=exp.Paren(this=req.val), expression=exp.false()), lit(alvor)),
+              (exp.Is(this=exp.Paren(this=req.val), expression=exp.false()),
+               alvor if isinstance(alvor, exp.Expression) else lit(alvor)),
               (_has_conflict(d, req.m), lit("konflikt"))]
     status = case(whens, lit("ukendt"))
     m_whens = []
@@ -119,8 +120,15 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
             applies = V(col("a:" + rid), col("am:" + rid))
         k = c.expr(r.requirement)
         rule_cols += [_alias(k.val, "k:" + rid), _alias(_or_empty(d, k.m), "km:" + rid)]
+        alvor = lit(r.meta[2])
+        if getattr(r, "severity", None) is not None:
+            # an exception that decides the case may set its own severity; undecided:
+            # the rule's (as the interpreter swaps the meta tuple only for a known one)
+            rule_cols.append(_alias(exp.func("COALESCE", c.expr(r.severity).val, alvor),
+                                    "alvor:" + rid))
+            alvor = col("alvor:" + rid)
         status, missing = rule_status(d, applies, V(col("k:" + rid), col("km:" + rid)),
-                                      r.meta[2])
+                                      alvor)
         wide_rules += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
     ctes.append(("r", exp.select(exp.Star(), *rule_cols, copy=False).from_(last, copy=False)))
     last = "r"
