@@ -34,7 +34,7 @@ CHROMEDRIVER := /usr/bin/chromedriver
 # apt-get runs as root; prefix sudo when not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo 2>/dev/null)
 
-.PHONY: build test bench fuzz-long venv lint pytest chromium nodejs clean distclean
+.PHONY: build test bench fuzz-long venv lint pytest chromium nodejs spark clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -134,20 +134,40 @@ nodejs:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs; \
 	fi
 
+# The SQL backend's Spark tests (tests/sql): Java 17 from Debian when `java` is
+# absent, and the pinned `spark` extra (requirements-spark.lock, ~430 MB, kept out
+# of requirements.lock so `make build` stays small).
+SPARK_STAMP := $(VENV)/.regelkode-spark-installed
+
+spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(VENV_STAMP) requirements-spark.lock
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's openjdk-17-jre-headless (Spark needs Java)"; \
+	    $(SUDO) apt-get update -q; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; \
+	  else \
+	    echo "note: no java and no apt-get; the Spark tests will be skipped"; \
+	  fi; \
+	fi
+	"$(VPY)" -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock
+	@touch "$@"
+
 RUFF_CHECK = $(VENV)/bin/ruff check compiler tests bench
 # pytest exits 5 when it collected no tests: that is a failure here too.
 RUN_PYTEST = rc=0; "$(VPY)" -m pytest -q || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$rc
 
-test: $(VENV_STAMP) chromium nodejs
+test: $(VENV_STAMP) chromium nodejs spark
 	$(RUFF_CHECK)
 	@$(RUN_PYTEST)
 
 lint: $(VENV_STAMP)
 	$(RUFF_CHECK)
 
-pytest: $(VENV_STAMP) chromium nodejs
+pytest: $(VENV_STAMP) chromium nodejs spark
 	@$(RUN_PYTEST)
 
 clean:

@@ -391,6 +391,9 @@ def main(argv=None) -> int:
 
     add_godkend(sub)
 
+    from .cli_sql import register as add_sql  # `sql` and `batch`: the SQL backend
+    add_sql(sub)
+
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from regelkode import runtime as rt
-from regelkode.backends import REGISTRY, Refusal, backend
+from regelkode.backends import REGISTRY, OutOfRange, Refusal, backend
 from regelkode.checks.examples import collect
 from regelkode.ir import interpret
 
@@ -95,9 +95,18 @@ def _first_difference(a, b, path="") -> tuple[str, object, object] | None:
     return None if a == b else (path or "/", a, b)
 
 
+def _projected(outcome, fields):
+    """Only what a backend answers per rule (its `compares`), e.g. the SQL backend's
+    status and missing facts; refusals stay whole."""
+    if fields is None or isinstance(outcome, Refusal):
+        return outcome
+    return {"regler": [{f: r[f] for f in fields} for r in outcome["regler"]]}
+
+
 def compare(program, cases, name: str, workdir: Path | None = None) -> list[Disagreement]:
     """Judge `cases` ([(case, dato)]) by the reference and by backend `name`."""
-    expected = reference(program, cases)
+    fields = getattr(backend(name), "compares", None)
+    expected = [_projected(e, fields) for e in reference(program, cases)]
     with tempfile.TemporaryDirectory() as tmp:
         runner = backend(name).runner(program, Path(workdir or tmp))
         try:
@@ -107,6 +116,8 @@ def compare(program, cases, name: str, workdir: Path | None = None) -> list[Disa
     assert len(actual) == len(cases), f"{name} judged {len(actual)} of {len(cases)} cases"
     out = []
     for i, ((case, dato), e, a) in enumerate(zip(cases, expected, actual, strict=True)):
+        if isinstance(a, OutOfRange) and not isinstance(e, Refusal):
+            continue        # declared, documented, and counted by the backend's own tests
         d = _first_difference(_canonical(e), _canonical(a))
         if d is not None:
             out.append(Disagreement(i, case, dato, *d))

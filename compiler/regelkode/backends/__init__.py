@@ -9,6 +9,8 @@ cases, runs them with what it emitted:
         def emit(self, program) -> dict[str, str]         # relative path -> text
         def unavailable(self) -> str | None               # why it cannot run here
         def runner(self, program, workdir: Path) -> Runner
+        compares: tuple[str, ...]  # optional: the per-rule fields it answers (SQL:
+                                   # id, status, mangler); the harness compares only those
 
     class Runner(Protocol):
         def judge(self, cases: list[tuple[dict, date | None]]) -> list[dict | Refusal]
@@ -34,12 +36,23 @@ REGISTRY = {
     "python": "regelkode.backends.python",
     "schema": "regelkode.backends.schema",
     "js": "regelkode.backends.js",
+    "sql": "regelkode.backends.sql",
 }
 
 
 @dataclass(frozen=True)
 class Refusal:
     """A case the backend refused as malformed: the JSON path and the Danish message."""
+
+    sti: str
+    besked: str
+
+
+@dataclass(frozen=True)
+class OutOfRange:
+    """A valid case outside the range a backend computes exactly (SQL: numbers in
+    BIGINT/DECIMAL(38, 12), years 1000-8999): named at its JSON path, never judged
+    wrongly. The harness counts these instead of comparing them."""
 
     sti: str
     besked: str

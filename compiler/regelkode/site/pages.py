@@ -22,6 +22,7 @@ from ..backends.schema import emit as emit_schema
 from ..checks import review
 from ..checks.diff_render import changes_markdown
 from . import playground
+from . import sql as site_sql
 from .context import PackContext, rel
 from .lovdaekning import law_coverage_page
 from .lovdaekning import page_of as law_coverage_path
@@ -100,6 +101,11 @@ def _emit_pack(ctx: PackContext, site: SiteDocs) -> list:
     site.pages[playground.page_path(ctx)] = playground.page(ctx)
     site.files.update(playground.pack_files(ctx))
     nav.append((playground.PAGE_TITLE, playground.page_path(ctx)))
+    # the SQL backend's views, for running the pack where the data lives
+    sql_files = site_sql.sql_files(ctx)
+    site.files.update(sql_files)
+    site.pages[f"{ctx.prefix}/sql.md"] = site_sql.sql_page(ctx, sql_files)
+    nav.append(("SQL", f"{ctx.prefix}/sql.md"))
     schema = emit_schema.emit_case_schema(ctx.program)
     site.files[f"{ctx.prefix}/sag.schema.json"] = schema.encode("utf-8")
     return nav

@@ -1,0 +1,172 @@
+"""The SQL backend's benchmark: `regelkode batch` on 100,000 cases, against the Python module.
+
+`python -m bench.sql [--n 100000] [--python-sample 5000] [--spark 2000]`
+
+1. N seeded full-pack cases of ressourceforløb (bench/cases.py) are written
+   as JSONL, and as Parquet (DuckDB converts the JSONL; a case's JSON shape,
+   one column per fact).
+2. `regelkode batch` runs as a subprocess on each, end to end (start-up,
+   compiling the pack, validating every case in Python, the query, writing
+   Parquet): wall-clock seconds, and cases per second.
+3. The Python module (`evaluate`, explanations off, the report's statuses
+   read) runs on a sample of the same cases in this process, in the same run:
+   cases per second. The ratio is batch throughput / Python throughput.
+4. Spark (if pyspark is installed): `regelkode batch --engine spark` on a
+   smaller batch, cases per second (a local session; the planning of the
+   views dominates small batches, so the number is a floor).
+
+Both batch outputs are checked against each other and a sample against the
+Python module: a wrong answer fails the run. Times are printed, never
+asserted. Results go to build/bench-sql.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from regelkode.backends.python.emit import emit_module
+from regelkode.checks.analysis import compile_checked
+
+from .cases import make_cases, rates
+
+ROOT = Path(__file__).resolve().parents[1]
+PACK = ROOT / "rules" / "ressourceforloeb"
+TARGET_PARQUET_S = 2.0      # issue 17: 100,000 cases from Parquet in under 2 s
+TARGET_RATIO = 20.0         # ... and ≥ 20 × the Python module's throughput
+
+
+def _load_module(source: str, tmp: Path):
+    import importlib.util
+
+    path = tmp / "ressourceforloeb_bench.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("ressourceforloeb_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _batch(src: Path, out: Path, engine: str = "duckdb") -> float:
+    cmd = [sys.executable, "-m", "regelkode", "batch", str(PACK), str(src), "--out", str(out),
+           "--engine", engine]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"bench.sql: {' '.join(cmd)} failed with exit {done.returncode}")
+    return seconds
+
+
+def _read(path: Path) -> dict:
+    import duckdb
+
+    rows = duckdb.connect().execute(
+        f"SELECT sag, regel, status, mangler FROM read_parquet('{path}')").fetchall()
+    return {(s, r): (st, list(m)) for s, r, st, m in rows}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.sql")
+    ap.add_argument("--n", type=int, default=100_000, help="cases per batch")
+    ap.add_argument("--python-sample", type=int, default=5_000,
+                    help="cases the Python module judges for its throughput")
+    ap.add_argument("--spark", type=int, default=2_000,
+                    help="cases for the Spark run (0: skip)")
+    ap.add_argument("--json", default=str(ROOT / "build" / "bench-sql.json"))
+    args = ap.parse_args(argv)
+
+    c = compile_checked(PACK)
+    if not c.ok:
+        raise SystemExit("bench.sql: the pack does not compile")
+    program = c.program
+    result: dict = {"n": args.n, "machine": {"cpus": os.cpu_count(),
+                                             "python": platform.python_version()}}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        print(f"making {args.n:,} cases …", file=sys.stderr)
+        cases = make_cases(args.n, program.facts, rates(program))
+        jsonl = tmp / "sager.jsonl"
+        with jsonl.open("w", encoding="utf-8") as f:
+            for case in cases:
+                f.write(json.dumps(case, ensure_ascii=False) + "\n")
+        parquet = tmp / "sager.parquet"
+        import duckdb
+
+        duckdb.connect().execute(
+            f"COPY (SELECT row_number() OVER () AS sag, * FROM read_json('{jsonl}', "
+            f"format='newline_delimited', sample_size=-1)) TO '{parquet}' (FORMAT PARQUET)")
+
+        # the Python module on a sample, in this process
+        module = _load_module(emit_module(program), tmp)
+        sample = cases[:args.python_sample]
+        start = time.perf_counter()
+        python_status = []
+        for case in sample:
+            python_status.append([(r.id, r.status, list(r.mangler))
+                                  for r in module.evaluate(case, forklaring=False).regler])
+        py_s = time.perf_counter() - start
+        py_rate = len(sample) / py_s
+        result["python"] = {"cases": len(sample), "seconds": py_s, "cases_per_s": py_rate}
+
+        for name, src in (("jsonl", jsonl), ("parquet", parquet)):
+            out = tmp / f"ud_{name}.parquet"
+            seconds = _batch(src, out)
+            rate = args.n / seconds
+            result[name] = {"seconds": seconds, "cases_per_s": rate,
+                            "ratio_to_python": rate / py_rate}
+            got = _read(out)
+            for i, rows in enumerate(python_status):
+                for rid, status, mangler in rows:
+                    if got[(str(i + 1), rid)] != (status, mangler):
+                        raise SystemExit(f"bench.sql: {name} case {i + 1} rule {rid}: "
+                                         f"{got[(str(i + 1), rid)]} ≠ Python {status} {mangler}")
+        if args.spark:
+            try:
+                import pyspark  # noqa: F401
+            except ImportError:
+                result["spark"] = None
+            else:
+                small = tmp / "spark.jsonl"
+                with small.open("w", encoding="utf-8") as f:
+                    for case in cases[:args.spark]:
+                        f.write(json.dumps(case, ensure_ascii=False) + "\n")
+                seconds = _batch(small, tmp / "ud_spark.parquet", engine="spark")
+                result["spark"] = {"cases": args.spark, "seconds": seconds,
+                                   "cases_per_s": args.spark / seconds}
+
+    def line(label, value):
+        print(f"{label:<44} {value}")
+
+    print(f"SQL backend, ressourceforløb, {args.n:,} cases ({os.cpu_count()} cores)")
+    line("Python module (explanations off)",
+         f"{result['python']['cases_per_s']:,.0f} cases/s ({result['python']['cases']:,} cases)")
+    for name in ("jsonl", "parquet"):
+        r = result[name]
+        line(f"regelkode batch, {name} → parquet (DuckDB)",
+             f"{r['seconds']:.1f} s, {r['cases_per_s']:,.0f} cases/s, "
+             f"{r['ratio_to_python']:.1f} × Python")
+    if result.get("spark"):
+        r = result["spark"]
+        line("regelkode batch --engine spark (local)",
+             f"{r['seconds']:.1f} s for {r['cases']:,} cases, {r['cases_per_s']:,.0f} cases/s")
+    line("targets (issue 17)",
+         f"parquet < {TARGET_PARQUET_S:.0f} s: "
+         f"{'met' if result['parquet']['seconds'] < TARGET_PARQUET_S else 'not met'}; "
+         f"≥ {TARGET_RATIO:.0f} × Python: "
+         f"{'met' if result['parquet']['ratio_to_python'] >= TARGET_RATIO else 'not met'}")
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""SQL backend: a pack's rules as SQL views, for DuckDB (default), Spark, PostgreSQL, Trino.
+
+The IR is compiled to sqlglot expressions (expr.py, program.py) and sqlglot
+writes each dialect (dialects.py holds what differs). Cases are validated by
+the runtime, exactly as the Python module validates them (cases.py), and
+judged many at a time (engine.py, batch.py). The SQL gives each rule's
+status and missing facts (`mangler`); messages and reasons stay with the
+Python module.
+"""
+
+from __future__ import annotations
+
+from ... import runtime as rt
+from .. import OutOfRange, Refusal
+from .dialects import DIALECTS
+from .program import emit_sql
+
+# What the SQL backend answers per rule; the differential harness compares these.
+COMPARES = ("id", "status", "mangler")
+
+
+class SqlBackend:
+    """`<pack>.sql`: the DuckDB views; judges cases with DuckDB in process."""
+
+    name = "sql"
+    judges = True
+    compares = COMPARES
+
+    def emit(self, program) -> dict[str, str]:
+        from .expr import Unsupported
+
+        try:
+            text = emit_sql(program, "duckdb")
+        except Unsupported as exc:
+            # the pack still builds (the Python module is the reference); the file says why
+            reason = "".join(ch if ch.isprintable() else "?" for ch in str(exc))
+            text = f"-- Pakken {program.pack} kan ikke skrives som SQL: {reason}\n"
+        return {f"{program.pack}.sql": text}
+
+    def unavailable(self) -> str | None:
+        try:
+            import duckdb  # noqa: F401
+        except ImportError:
+            return "duckdb is not installed"
+        return None
+
+    def runner(self, program, workdir):
+        return _Runner(program)
+
+
+class _Runner:
+    def __init__(self, program):
+        self.program = program
+
+    def judge(self, cases):
+        from .cases import UdenforOmraade, case_row
+        from .engine import judge_rows
+
+        rows, out = [], []
+        for i, (case, dato) in enumerate(cases):
+            try:
+                rows.append(case_row(self.program, str(i), case, dato))
+                out.append(None)
+            except rt.SagFejl as exc:
+                out.append(Refusal(exc.sti, exc.besked))
+            except UdenforOmraade as exc:
+                out.append(OutOfRange(exc.sti, exc.besked))
+        results = judge_rows(self.program, rows) if rows else {}
+        for i, item in enumerate(out):
+            if item is None:
+                per_rule = results[str(i)]
+                out[i] = {"regler": [{"id": r.id, "status": per_rule[r.id][0],
+                                      "mangler": per_rule[r.id][1]}
+                                     for r in self.program.rules]}
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+BACKEND = SqlBackend()
+
+__all__ = ["BACKEND", "DIALECTS", "emit_sql"]

@@ -1,0 +1,269 @@
+"""`regelkode batch`: a whole caseload through the SQL views.
+
+Input: a folder of case files (`*.json`, id = file name without `.json`), a
+JSONL file (id = line number from 1) or a Parquet file (one row per case,
+a column per fact as in a case's JSON; id = the column `sag` if there is
+one, else the row number from 1). Every case is validated by the runtime,
+exactly as the Python module validates it; a malformed case is reported
+with its JSON path and the batch goes on. The valid ones are written as
+typed rows and judged by one query in DuckDB (or on a local Spark).
+
+Output: long rows `sag, regel, status, mangler` and a second table of
+definitions `sag, definition, vaerdi, mangler` — as Parquet, JSONL or CSV
+files (`OUT` and `OUT` with `.definitioner` before the suffix) or as the
+tables `resultater` and `definitioner` in a DuckDB database (`.duckdb`,
+`.db`). Files are written under a temporary name and renamed when
+complete, so a failed run never leaves half a result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ... import runtime as rt
+from .cases import UdenforOmraade, case_row, row_line
+from .engine import DuckDBEngine
+from .program import view_name
+
+FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
+           ".duckdb": "duckdb", ".db": "duckdb"}
+
+
+class BatchFejl(Exception):
+    """A problem with the batch as a whole (unreadable input, unknown format)."""
+
+
+@dataclass
+class Problem:
+    sag: str
+    sti: str
+    besked: str
+    kind: str = "afvist"        # afvist (malformed) | uden_for_omraade (limits.py)
+
+    def line(self) -> str:
+        what = "afvist" if self.kind == "afvist" else "uden for SQL-backendens talområde"
+        return f"sag {self.sag}: {what}: {self.sti}: {self.besked}"
+
+
+@dataclass
+class Summary:
+    judged: int = 0
+    problems: list = field(default_factory=list)
+    seconds: float = 0.0
+    outputs: list = field(default_factory=list)
+
+
+def out_format(out: Path) -> str:
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise BatchFejl(f"{out}: ukendt outputformat; brug en af "
+                        f"{', '.join(sorted(FORMATS))}")
+    return fmt
+
+
+# --- reading cases --------------------------------------------------------------------
+
+def read_cases(source: Path) -> Iterator[tuple[str, object, Problem | None]]:
+    """(id, case data, problem reading it) per case, in input order."""
+    if source.is_dir():
+        for path in sorted(source.glob("*.json")):
+            if not path.is_file():
+                yield path.stem, None, Problem(path.stem, "$", "ikke en almindelig fil")
+                continue
+            try:
+                yield path.stem, json.loads(path.read_text(encoding="utf-8")), None
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                yield path.stem, None, Problem(path.stem, "$", f"ikke gyldig JSON: {exc}")
+        return
+    if not source.is_file():
+        raise BatchFejl(f"{source}: findes ikke eller er ikke en almindelig fil eller mappe")
+    suffix = source.suffix.lower()
+    if suffix == ".parquet":
+        yield from _parquet_cases(source)
+        return
+    if suffix not in (".jsonl", ".ndjson"):
+        raise BatchFejl(f"{source}: inputtet skal være en mappe med .json-filer, en .jsonl- "
+                        "eller en .parquet-fil")
+    with source.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            sag = str(number)
+            if not raw.strip():
+                continue
+            try:
+                yield sag, json.loads(raw), None
+            except (UnicodeDecodeError, ValueError) as exc:
+                yield sag, None, Problem(sag, "$", f"ikke gyldig JSON: {exc}")
+
+
+def _parquet_cases(source: Path):
+    """Each row as a case's JSON data (DuckDB's `to_json`: dates ISO, structs objects,
+    DECIMAL exact)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        path = "'" + str(source).replace("'", "''") + "'"
+        try:
+            cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})")
+                    .fetchall()]
+            cursor = con.execute(f"SELECT to_json(t) FROM read_parquet({path}) AS t")
+        except duckdb.Error as exc:
+            raise BatchFejl(f"{source}: kan ikke læses som Parquet: {exc}") from None
+        has_id = "sag" in cols
+        number = 0
+        while True:
+            chunk = cursor.fetchmany(10_000)
+            if not chunk:
+                break
+            for (text,) in chunk:
+                number += 1
+                # DECIMAL columns (money, decimals) arrive as JSON numbers: read them
+                # exactly, as the runtime accepts a Decimal where a case has text
+                case = json.loads(text, parse_float=Decimal)
+                sag = str(case.pop("sag")) if has_id else str(number)
+                # a null column is a missing fact, as in a case's JSON
+                yield sag, {k: v for k, v in case.items() if v is not None}, None
+    finally:
+        con.close()
+
+
+# --- progress -------------------------------------------------------------------------
+
+class Progress:
+    """A one-line progress count on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream=None, every: int = 2000):
+        self.stream = stream or sys.stderr
+        self.on = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.every = every
+        self.last = 0.0
+
+    def tick(self, n: int, what: str) -> None:
+        if self.on and n % self.every == 0:
+            now = time.monotonic()
+            if now - self.last > 0.1:
+                self.last = now
+                self.stream.write(f"\r{what}: {n:,} sager".replace(",", "."))
+                self.stream.flush()
+
+    def done(self, text: str) -> None:
+        if self.on:
+            self.stream.write("\r" + text + " " * 20 + "\n")
+            self.stream.flush()
+
+
+# --- the batch ------------------------------------------------------------------------
+
+def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
+               summary: Summary, progress: Progress) -> int:
+    """Validate every case and write the valid ones as typed JSON lines."""
+    n = 0
+    with rows_path.open("w", encoding="utf-8") as out:
+        for i, (sag, case, problem) in enumerate(read_cases(source), start=1):
+            progress.tick(i, "validerer")
+            if problem is not None:
+                summary.problems.append(problem)
+                continue
+            try:
+                row = case_row(program, sag, case, dato)
+            except rt.SagFejl as exc:
+                summary.problems.append(Problem(sag, exc.sti, exc.besked))
+                continue
+            except UdenforOmraade as exc:
+                summary.problems.append(Problem(sag, exc.sti, exc.besked, "uden_for_omraade"))
+                continue
+            out.write(row_line(row))
+            out.write("\n")
+            n += 1
+    return n
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _siblings(out: Path) -> dict[str, Path]:
+    return {"resultater": out,
+            "definitioner": out.with_name(out.stem + ".definitioner" + out.suffix)}
+
+
+def _tmp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
+              engine: str = "duckdb", progress: Progress | None = None) -> Summary:
+    fmt = out_format(out)
+    progress = progress or Progress()
+    summary = Summary()
+    start = time.perf_counter()
+    if not out.parent.is_dir():
+        raise BatchFejl(f"{out.parent}: mappen findes ikke")
+    with tempfile.TemporaryDirectory() as tmp:
+        rows_path = Path(tmp) / "sager.jsonl"
+        summary.judged = write_rows(program, Path(source), rows_path, dato, summary, progress)
+        progress.done(f"{summary.judged:,} sager valideret".replace(",", "."))
+        if engine == "spark":
+            from .spark import run_spark
+            run_spark(program, rows_path, out, fmt)
+            summary.outputs = list(_siblings(out).values())
+        elif engine == "duckdb":
+            _run_duckdb(program, rows_path, out, fmt, summary)
+        else:
+            raise BatchFejl(f"ukendt motor {engine!r}; brug duckdb eller spark")
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _run_duckdb(program, rows_path: Path, out: Path, fmt: str, summary: Summary) -> None:
+    interactive = sys.stderr.isatty()
+    if fmt == "duckdb":
+        tmp_db = _tmp_name(out)
+        tmp_db.unlink(missing_ok=True)
+        engine = DuckDBEngine(program, str(tmp_db))
+    else:
+        engine = DuckDBEngine(program)
+    try:
+        engine.con.execute(f"SET enable_progress_bar = {'true' if interactive else 'false'}")
+        engine.load_jsonl(rows_path)
+        selects = engine.materialise()
+        views = {"resultater": selects[view_name(program.pack, "resultater")],
+                 "definitioner": selects[view_name(program.pack, "definitioner")]}
+        if fmt == "duckdb":
+            for table, select in views.items():
+                engine.con.execute(f'CREATE TABLE "{table}" AS {select}')
+            engine.con.execute('DROP TABLE "sager"')
+        else:
+            options = {"parquet": "FORMAT PARQUET", "jsonl": "FORMAT JSON",
+                       "csv": "FORMAT CSV, HEADER"}[fmt]
+            targets = _siblings(out)
+            staged = []
+            for what, query in views.items():
+                tmp = _tmp_name(targets[what])
+                select = f"SELECT * FROM ({query})"
+                if fmt == "csv":    # CSV has no lists: the missing facts as one text
+                    select = (f"SELECT * REPLACE (array_to_string(mangler, ';') AS mangler) "
+                              f"FROM ({query})")
+                engine.con.execute(f"COPY ({select}) TO {_sql_text(str(tmp))} ({options})")
+                staged.append((tmp, targets[what]))
+            for tmp, target in staged:
+                os.replace(tmp, target)
+            summary.outputs = [t for _tmp, t in staged]
+    except BaseException:
+        engine.close()
+        if fmt == "duckdb":
+            _tmp_name(out).unlink(missing_ok=True)
+        raise
+    engine.close()
+    if fmt == "duckdb":
+        os.replace(_tmp_name(out), out)
+        summary.outputs = [out]

@@ -1,0 +1,71 @@
+"""Cases -> rows of the input table `sager`, validated by the pack's own rules.
+
+Every case goes through the runtime's `normaliser` (the Python module's
+validation), so the SQL backend refuses exactly the cases the Python module
+refuses, with the same JSON path and message. A valid case becomes one
+JSON line with the fact columns (missing = null, money in øre, dates ISO),
+which DuckDB reads with the column types of `program.input_columns`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from ... import runtime as rt
+from .limits import case_problem
+from .program import input_columns
+
+
+def _plain(value):
+    cls = value.__class__
+    if cls is rt.Ukendt:
+        return None
+    if cls is dt.date:
+        return value.isoformat()
+    if cls is Decimal:
+        return format(value, "f")
+    if cls is rt.Varighed:
+        return {"maaneder": value.maaneder, "dage": value.dage}
+    if cls is tuple or cls is list:
+        return [_plain(v) for v in value]
+    if cls is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class UdenforOmraade(Exception):
+    """A valid case with a value outside the SQL backend's exact range (limits.py)."""
+
+    def __init__(self, sti: str, besked: str):
+        super().__init__(f"{sti}: {besked}")
+        self.sti = sti
+        self.besked = besked
+
+
+def case_row(program, sag_id: str, sag, dato: dt.date | None = None) -> dict:
+    """The row of one case; raises the runtime's SagFejl for a malformed case and
+    UdenforOmraade for one the SQL engines cannot compute exactly."""
+    facts = rt.normaliser(sag, program.facts)
+    day = rt.beregningsdato(sag, dato)
+    problem = case_problem(program, facts, day)
+    if problem:
+        raise UdenforOmraade(*problem)
+    row = {"sag": sag_id, "beregningsdato": day.isoformat()}
+    for name, value in facts.items():
+        row[name] = _plain(value)
+    return row
+
+
+def row_line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def duckdb_columns(program) -> str:
+    """`read_json`'s `columns` argument: every column with its type."""
+    parts = []
+    for name, typ in input_columns(program):
+        key = name.replace("'", "''")
+        parts.append(f"'{key}': '{typ.replace(chr(39), chr(39) * 2)}'")
+    return "{" + ", ".join(parts) + "}"

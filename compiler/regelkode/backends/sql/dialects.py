@@ -1,0 +1,272 @@
+"""What differs between the SQL engines, in one place.
+
+The compiler builds sqlglot expressions and sqlglot writes each dialect; a
+few things sqlglot cannot translate by itself (or translates with other
+semantics) are chosen here per dialect: the base of a lambda's element
+index, summing a list, dividing exactly, and the month arithmetic.
+
+Months: every supported engine clamps `date + n months` to the last day of
+the target month, as the runtime's `_plus_maaneder` does (2024-01-31 + 1
+month = 2024-02-29); `tests/sql` checks it at every month end and leap day.
+`hele måneder` and `hele år` are not the engines' month differences (those
+differ between engines at month ends): they are computed from the month
+count and one correction, the runtime's definition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+
+from sqlglot import exp
+
+DIALECTS = ("duckdb", "spark", "postgres", "trino")
+
+# decimals are carried with this scale; a division keeps this many places
+DECIMAL_TYPE = "DECIMAL(38, 12)"
+
+
+@functools.cache
+def _parsed_type(text: str) -> exp.DataType:
+    return exp.DataType.build(text, dialect="duckdb")
+
+
+def _build_type(text: str) -> exp.DataType:
+    return _parsed_type(text).copy()
+
+
+def sql_type(desc: tuple) -> str:
+    """A runtime type descriptor as a (DuckDB-syntax) SQL type."""
+    kind = desc[0]
+    if kind == "sandhedsværdi":
+        return "BOOLEAN"
+    if kind in ("heltal", "beløb"):
+        return "BIGINT"              # beløb: whole øre
+    if kind == "decimal":
+        return DECIMAL_TYPE
+    if kind == "dato":
+        return "DATE"
+    if kind == "varighed":
+        return "STRUCT(maaneder BIGINT, dage BIGINT)"
+    if kind in ("tekst", "enum"):
+        return "VARCHAR"
+    if kind == "liste":
+        return sql_type(desc[1]) + "[]"
+    if kind == "post":
+        return "STRUCT(" + ", ".join(f'"{n}" {sql_type(d)}' for n, d in desc[2]) + ")"
+    raise TypeError(kind)
+
+
+def _n(value: int) -> exp.Expression:
+    return exp.Literal.number(value)
+
+
+def _p(e):
+    return exp.Paren(this=e)
+
+
+class SqlDialect:
+    def __init__(self, name: str):
+        if name not in DIALECTS:
+            raise ValueError(f"unknown dialect {name!r}; choose one of {', '.join(DIALECTS)}")
+        self.name = name
+
+    # -- types --
+    def type(self, text: str) -> exp.DataType:
+        return _build_type(text)
+
+    def empty_paths(self):
+        return exp.cast(exp.Array(expressions=[]), self.type("VARCHAR[]"))
+
+    # -- lists --
+    def concat(self, arrays):
+        return exp.ArrayConcat(this=arrays[0], expressions=list(arrays[1:]))
+
+    def lam(self, names, body):
+        return exp.Lambda(this=body, expressions=[exp.to_identifier(n) for n in names])
+
+    def _no_lambdas(self):
+        if self.name == "postgres":
+            from .expr import Unsupported
+            raise Unsupported(
+                "PostgreSQL har ingen lambdafunktioner, og pakken bruger kvantorer over "
+                "lister (nogen/alle/antal/summen … hvor); skriv til duckdb, spark eller trino")
+
+    def _uses(self, lam, name) -> bool:
+        return any(c.name == name for c in lam.this.find_all(exp.Column)) or \
+            lam.this.name == name
+
+    def filter(self, seq, lam):
+        self._no_lambdas()
+        if self.name == "trino" and len(lam.expressions) > 1 and not self._uses(
+                lam, lam.expressions[1].name):
+            lam = self.lam([lam.expressions[0].name], lam.this)   # Trino: one argument
+        return exp.ArrayFilter(this=seq, expression=lam)
+
+    def transform(self, seq, lam):
+        self._no_lambdas()
+        if self.name == "trino" and len(lam.expressions) > 1:
+            if not self._uses(lam, lam.expressions[1].name):
+                return exp.Transform(this=seq, expression=self.lam(
+                    [lam.expressions[0].name], lam.this))
+            # Trino's transform has no index: zip the list with 1..n+1 (never an empty,
+            # descending sequence) and cut the padding element off again
+            n = exp.func("CARDINALITY", seq)
+            ones = exp.func("SEQUENCE", _n(1), exp.Add(this=n, expression=_n(1)))
+            return exp.func("SLICE", exp.func("ZIP_WITH", seq, ones, lam), _n(1), n)
+        return exp.Transform(this=seq, expression=lam)
+
+    def flatten(self, arrays):
+        return exp.Flatten(this=arrays)
+
+    def size(self, seq):
+        if self.name == "duckdb":
+            return exp.func("LEN", seq)
+        return exp.ArraySize(this=seq)
+
+    def contains(self, seq, x):
+        return exp.ArrayContains(this=seq, expression=x)
+
+    def sum(self, values, zero, elem_type: str | None = None):
+        if self.name == "duckdb":
+            return exp.func("COALESCE", exp.func("LIST_SUM", values), zero)
+        # the accumulator must have the elements' type (Spark refuses INT + BIGINT here)
+        step = exp.Add(this=exp.column("_acc"), expression=exp.column("_x"))
+        if elem_type is not None:
+            zero = exp.cast(zero, self.type(elem_type))
+            step = exp.cast(step, self.type(elem_type))
+        acc = self.lam(["_acc", "_x"], step)
+        if self.name == "trino":
+            return exp.func("REDUCE", values, zero, acc, self.lam(["_s"], exp.column("_s")))
+        return exp.func("AGGREGATE", values, zero, acc)
+
+    def varighed_sum(self, values):
+        parts = []
+        for f in ("maaneder", "dage"):
+            parts.append(self.sum(self.transform(values, self.lam(
+                ["_v"], self.field(exp.column("_v"), f))), _n(0), "BIGINT"))
+        return self.varighed(*parts)
+
+    def list_min(self, values):
+        return exp.ArrayMin(this=values)
+
+    def list_max(self, values):
+        return exp.ArrayMax(this=values)
+
+    def index0_text(self, idx):
+        """An element's 0-based index as text (DuckDB's lambda index counts from 1)."""
+        if self.name in ("duckdb", "trino"):
+            idx = exp.Sub(this=idx, expression=_n(1))
+        return exp.cast(idx, self.type("VARCHAR"))
+
+    def concat_text(self, parts):
+        return exp.Concat(expressions=[p for p in parts])
+
+    # -- records --
+    def field(self, record, name):
+        return exp.Dot(this=_p(record), expression=exp.to_identifier(name, quoted=True))
+
+    # -- numbers --
+    def decimal_literal(self, value: Decimal):
+        text = format(value, "f")
+        return exp.cast(exp.Literal.number(text), self.type(DECIMAL_TYPE))
+
+    def divide(self, a, b):
+        dec = self.type(DECIMAL_TYPE)
+        q = exp.Div(this=exp.cast(_p(a), dec), expression=exp.cast(_p(b), dec))
+        return exp.cast(q, dec)
+
+    def round_half_away(self, x):
+        return exp.cast(exp.Round(this=x), self.type("BIGINT"))
+
+    def floor_div(self, x, n: int):
+        return exp.cast(exp.Floor(this=exp.Div(this=exp.cast(_p(x), self.type("DOUBLE")),
+                                               expression=_n(n))), self.type("BIGINT"))
+
+    # -- durations --
+    def varighed(self, months, days):
+        return exp.Struct(expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("maaneder"), expression=months),
+            exp.PropertyEQ(this=exp.to_identifier("dage"), expression=days)])
+
+    def varighed_parts(self, v):
+        """(months, days) of a duration expression; literal ints when it is a literal."""
+        if isinstance(v, exp.Struct):
+            return v.expressions[0].expression, v.expressions[1].expression
+        return self.field(v, "maaneder"), self.field(v, "dage")
+
+    # -- dates --
+    def date_literal(self, d: dt.date):
+        return exp.cast(exp.Literal.string(d.isoformat()), self.type("DATE"))
+
+    def add_months(self, d, n):
+        if self.name != "duckdb":
+            n = exp.cast(n, self.type("INTEGER"))    # Spark's ADD_MONTHS takes an INT
+        if self.name == "duckdb":
+            return exp.cast(exp.Add(this=_p(d), expression=exp.Interval(
+                this=_p(n), unit=exp.var("MONTH"))), self.type("DATE"))
+        return exp.AddMonths(this=d, expression=n) if self.name == "spark" else exp.DateAdd(
+            this=d, expression=n, unit=exp.var("MONTH"))
+
+    def add_days(self, d, n):
+        if self.name in ("duckdb", "postgres"):
+            return exp.Add(this=_p(d), expression=exp.cast(_p(n), self.type("INTEGER")))
+        return exp.DateAdd(this=d, expression=exp.cast(n, self.type("INTEGER")),
+                           unit=exp.var("DAY"))
+
+    def date_plus(self, d, v, sign: int):
+        months, days = self.varighed_parts(v)
+        out = d
+        if not (isinstance(months, exp.Literal) and months.this == "0"):
+            out = self.add_months(out, months if sign > 0 else exp.Neg(
+                this=_p(months)))
+        if not (isinstance(days, exp.Literal) and days.this == "0"):
+            out = self.add_days(out, days if sign > 0 else exp.Neg(this=_p(days)))
+        return out
+
+    def year(self, d):
+        return exp.Year(this=d)
+
+    def month(self, d):
+        return exp.Month(this=d)
+
+    def whole_months(self, a, b):
+        """The largest n with a + n months <= b: the month count, less one if it overshoots."""
+        count = exp.Add(
+            this=exp.Mul(this=_p(exp.Sub(this=self.year(b), expression=self.year(a))),
+                         expression=_n(12)),
+            expression=_p(exp.Sub(this=self.month(b), expression=self.month(a))))
+        over = exp.GT(this=self.add_months(a, _p(count)), expression=b)
+        return exp.Sub(this=_p(count), expression=exp.Case().when(over, _n(1)).else_(_n(0)))
+
+    def days_between(self, a, b):
+        return exp.DateDiff(this=b, expression=a, unit=exp.var("DAY"))
+
+    def compare_varighed(self, cls, a, b):
+        am, ad = self.varighed_parts(a)
+        bm, bd = self.varighed_parts(b)
+        eq_m = exp.EQ(this=am, expression=bm)
+        if cls in (exp.EQ, exp.NEQ):
+            same = exp.And(this=eq_m, expression=exp.EQ(this=ad, expression=bd))
+            return same if cls is exp.EQ else exp.Not(this=_p(same))
+        strict = {exp.LT: exp.LT, exp.LTE: exp.LT, exp.GT: exp.GT, exp.GTE: exp.GT}[cls]
+        return exp.Or(this=_p(strict(this=am, expression=bm)),
+                      expression=_p(exp.And(this=eq_m, expression=cls(this=ad,
+                                                                      expression=bd))))
+
+    def varighed_plus(self, a, b, sign):
+        am, ad = self.varighed_parts(a)
+        bm, bd = self.varighed_parts(b)
+        op = exp.Add if sign > 0 else exp.Sub
+        return self.varighed(op(this=_p(am), expression=_p(bm)),
+                             op(this=_p(ad), expression=_p(bd)))
+
+    def varighed_neg(self, a):
+        am, ad = self.varighed_parts(a)
+        return self.varighed(exp.Neg(this=_p(am)), exp.Neg(this=_p(ad)))
+
+    def varighed_scale(self, v, n):
+        vm, vd = self.varighed_parts(v)
+        return self.varighed(exp.Mul(this=_p(vm), expression=_p(n)),
+                             exp.Mul(this=_p(vd), expression=_p(n)))

@@ -1,0 +1,80 @@
+"""Running the generated SQL: DuckDB in process (the default), or Spark.
+
+`DuckDBEngine` loads validated case rows (cases.py) into a table `sager`,
+creates the views and reads the long results back. Many cases go through
+one query: the views are planned once per batch.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .cases import duckdb_columns
+from .program import build_views, emit_sql, long_views, view_name
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class DuckDBEngine:
+    def __init__(self, program, database: str = ":memory:"):
+        import duckdb
+
+        self.program = program
+        self.con = duckdb.connect(database)
+        self._created = False
+
+    def load_jsonl(self, path: Path, table: str = "sager") -> None:
+        """Rows written by cases.row_line, read with the pack's column types."""
+        self.con.execute(
+            f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_json('
+            f"{_sql_text(str(path))}, format='newline_delimited', "
+            f"columns={duckdb_columns(self.program)})")
+
+    def create_views(self) -> None:
+        if not self._created:
+            self.con.execute(emit_sql(self.program, "duckdb", pretty=False))
+            self._created = True
+
+    def materialise(self, table: str = "_bred") -> dict:
+        """Compute the wide view once into a temporary table; the long SELECTs over it.
+
+        Planning the views is the costly part for a small batch, and both long
+        outputs read every rule and definition: reading a table saves a second plan
+        and a second evaluation.
+        """
+        # the wide SELECT itself, not a view of it: a view is bound once more when created
+        wide = build_views(self.program, "duckdb")[0][1].sql(dialect="duckdb")
+        self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" AS {wide}')
+        return {name: select.sql(dialect="duckdb")
+                for name, select in long_views(self.program, "duckdb", table).items()}
+
+    def results(self):
+        """(sag, regel, status, mangler) rows, in case and rule order."""
+        select = self.materialise()[view_name(self.program.pack, "resultater")]
+        return self.con.execute(f"SELECT sag, regel, status, mangler FROM ({select})").fetchall()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def judge_rows(program, rows: list[dict]) -> dict:
+    """{case id: {rule id: (status, mangler)}} for validated rows, by DuckDB."""
+    from .cases import row_line
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sager.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(row_line(row) + "\n")
+        engine = DuckDBEngine(program)
+        try:
+            engine.load_jsonl(path)
+            out: dict = {}
+            for sag, regel, status, mangler in engine.results():
+                out.setdefault(sag, {})[regel] = (status, list(mangler))
+            return out
+        finally:
+            engine.close()

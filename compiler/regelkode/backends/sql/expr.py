@@ -1,0 +1,588 @@
+"""IR expressions -> sqlglot expressions: a value and its missing facts.
+
+Every IR expression becomes a pair `V(val, m)`:
+
+- `val` is the value, NULL when the Python runtime's value is an `Ukendt`.
+  NULL and the runtime agree on logic: SQL's AND/OR/NOT are Kleene, as
+  `op_og`/`op_eller`/`op_ikke` are, and every other op is strict.
+- `m` is the runtime's `Ukendt.mangler` as an array of fact paths, and it is
+  empty whenever `val` is known (the invariant every rule below keeps). A
+  conflict (`Ukendt.konflikter`) travels in the same array as the marker
+  `KONFLIKT`, which no fact path can equal; it merges exactly as `_flet`
+  merges konflikter. `m` is `None` where it is empty by construction, so
+  constants and `er_kendt` cost nothing.
+
+Only values are compared; the reasons (`grunde`) are not carried, they
+never change a status. Element fields in `hvor` are lambda parameters, and
+their missing-fact paths (`samtaler[2].dato`) are built from the element's
+index, so the paths equal the Python module's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlglot import exp
+
+from .dialects import SqlDialect, sql_type
+from .names import col, def_col, def_m_col, fact_col, fact_m_col
+
+KONFLIKT = "!konflikt"
+
+
+class Unsupported(Exception):
+    """An IR construct this backend cannot express (named in the message)."""
+
+
+@dataclass
+class V:
+    val: exp.Expression
+    m: exp.Expression | None = None
+    dur: bool = False       # a varighed: a struct (maaneder, dage), compared field by field
+
+
+def lit(value: str) -> exp.Expression:
+    return exp.Literal.string(value)
+
+
+def is_null(e):
+    if not isinstance(e, (exp.Column, exp.Paren, exp.Dot)):
+        e = exp.Paren(this=e)
+    return exp.Is(this=e, expression=exp.Null())
+
+
+def not_null(e):
+    return exp.Not(this=is_null(e))
+
+
+def case(whens, default=None):
+    # Builders copy their arguments by default; the trees here are built once
+    # and only written out, so sharing subtrees is safe and keeps this linear.
+    c = exp.Case()
+    for cond, then in whens:
+        c = c.when(cond, then, copy=False)
+    if default is not None:
+        c = c.else_(default, copy=False)
+    return c
+
+
+def paren(e):
+    return exp.Paren(this=e)
+
+
+def and_(*es):
+    out = es[0]
+    for e in es[1:]:
+        out = exp.And(this=paren(out), expression=paren(e))
+    return out
+
+
+def or_(*es):
+    out = es[0]
+    for e in es[1:]:
+        out = exp.Or(this=paren(out), expression=paren(e))
+    return out
+
+
+def not_(e):
+    return exp.Not(this=paren(e))
+
+
+@dataclass(frozen=True)
+class ElemFieldRef:
+    """An element's field read by `summen`/`tidligste`/…: compiled as an ElemField."""
+    depth: int
+    name: str
+
+
+class Compiler:
+    """Compiles one pack's IR expressions for one dialect."""
+
+    def __init__(self, program, dialect: SqlDialect):
+        self.program = program
+        self.d = dialect
+        self.def_types = {d.name: d.desc for d in program.defs}
+        # (element variable, index variable, path expression) per open `hvor`
+        self.scopes: list[tuple[str, str, exp.Expression]] = []
+
+    # -- the missing-facts arrays --
+    def empty(self):
+        return self.d.empty_paths()
+
+    def cat(self, *ms):
+        ms = [m for m in ms if m is not None]
+        if not ms:
+            return None
+        if len(ms) == 1:
+            return ms[0]
+        return self.d.concat(ms)
+
+    def m_or_empty(self, m):
+        return self.empty() if m is None else m
+
+    def when_unknown(self, val, *ms):
+        """`ms` merged when `val` is unknown, else empty: for ops that can decide alone."""
+        merged = self.cat(*ms)
+        if merged is None:
+            return None
+        return case([(is_null(val), merged)], self.empty())
+
+    def strict(self, val, *parts: V) -> V:
+        return V(val, self.cat(*(p.m for p in parts)))
+
+    # -- entry --
+    def expr(self, node) -> V:
+        method = getattr(self, f"c_{type(node).__name__}", None)
+        if method is None:
+            raise Unsupported(f"IR-knuden {type(node).__name__}")
+        return method(node)
+
+    def c_Const(self, node):
+        return V(self.const(node.value), dur=node.value.__class__.__name__ == "Varighed")
+
+    def const(self, value):
+        cls = value.__class__
+        if cls is bool:
+            return exp.true() if value else exp.false()
+        if cls is int:
+            return exp.Literal.number(value)
+        if cls is Decimal:
+            return self.d.decimal_literal(value)
+        if cls is str:
+            return lit(value)
+        if cls is dt.date:
+            return self.d.date_literal(value)
+        if cls.__name__ == "Varighed":
+            return self.d.varighed(exp.Literal.number(value.maaneder),
+                                   exp.Literal.number(value.dage))
+        if cls is tuple:
+            return exp.Array(expressions=[self.const(v) for v in value])
+        raise Unsupported(f"konstanten {value!r}")
+
+    def c_Fact(self, node):
+        return V(fact_col(node.name), fact_m_col(node.name),
+                 dur=self.program.facts[node.name][0] == "varighed")
+
+    def c_Def(self, node):
+        return V(def_col(node.name), def_m_col(node.name),
+                 dur=self.def_types[node.name][0] == "varighed")
+
+    def desc_of(self, node) -> tuple:
+        """The runtime type descriptor of a fact, element field or record field."""
+        cls = node.__class__.__name__
+        if cls == "Fact":
+            return self.program.facts[node.name]
+        if cls == "Def":
+            return self.def_types[node.name]
+        if cls in ("ElemField", "ElemFieldRef"):
+            return dict(self.scopes[node.depth][3][2])[node.name]
+        if cls == "Call" and node.op == "felt":
+            return dict(self.desc_of(node.args[0])[2])[node.args[1].value]
+        raise Unsupported(f"typen af {cls}")
+
+    def c_Today(self, node):
+        return V(col(":idag"))
+
+    def c_Prev(self, node):
+        raise Unsupported("`forrige` findes kun mens parametre beregnes")
+
+    def c_ElemFieldRef(self, node):
+        return self.c_ElemField(node)
+
+    def c_ElemField(self, node):
+        var, _idx, path, _desc = self.scopes[node.depth]
+        val = self.d.field(exp.column(var), node.name)
+        return V(val, case([(is_null(val), exp.Array(expressions=[
+            self.d.concat_text([path, lit("." + node.name)])]))], self.empty()),
+            dur=self.desc_of(node)[0] == "varighed")
+
+    def c_Param(self, node):
+        p = self.program.params[node.name]
+        date = self.expr(node.date)
+        whens = []
+        for start, value in reversed(list(zip(p.dates, p.values, strict=True))):
+            whens.append((exp.GTE(this=date.val, expression=self.d.date_literal(start)),
+                          self.const(value)))
+        return V(case(whens), date.m,
+                 dur=bool(p.values) and p.values[0].__class__.__name__ == "Varighed")
+
+    # -- calls --
+    def c_Call(self, node):
+        if node.op == "i":
+            return self.member(node)
+        method = getattr(self, f"op_{node.op}", None)
+        if method is None:
+            raise Unsupported(f"operationen {node.op}")
+        if node.op == "liste":
+            return method(node)
+        return method(*(self.expr(a) for a in node.args), node=node)
+
+    def op_og(self, a, b, node=None):
+        val = paren(exp.And(this=paren(a.val), expression=paren(b.val)))
+        return V(val, self.when_unknown(val, a.m, b.m))
+
+    def op_eller(self, a, b, node=None):
+        val = paren(exp.Or(this=paren(a.val), expression=paren(b.val)))
+        return V(val, self.when_unknown(val, a.m, b.m))
+
+    def op_ikke(self, a, node=None):
+        return V(not_(a.val), a.m)
+
+    def op_hvis(self, c, a, b, node=None):
+        same = exp.EQ(this=paren(a.val), expression=paren(b.val))
+        val = case([(c.val, a.val), (not_(c.val), b.val), (same, a.val)])
+        m = case([(c.val, self.m_or_empty(a.m)),
+                  (not_(c.val), self.m_or_empty(b.m)),
+                  (same, self.empty())], self.m_or_empty(c.m))
+        if a.m is None and b.m is None and c.m is None:
+            m = None
+        return V(val, m, dur=a.dur or b.dur)
+
+    def op_er_kendt(self, a, node=None):
+        return V(not_null(a.val))
+
+    def op_er_ukendt(self, a, node=None):
+        return V(is_null(a.val))
+
+    def _compare(self, cls, a, b):
+        if a.dur or b.dur:
+            return self.strict(self.d.compare_varighed(cls, a.val, b.val), a, b)
+        return self.strict(cls(this=paren(a.val), expression=paren(b.val)), a, b)
+
+    def op_lig(self, a, b, node=None):
+        return self._compare(exp.EQ, a, b)
+
+    def op_forskellig(self, a, b, node=None):
+        return self._compare(exp.NEQ, a, b)
+
+    def op_mindre(self, a, b, node=None):
+        return self._compare(exp.LT, a, b)
+
+    def op_mindre_lig(self, a, b, node=None):
+        return self._compare(exp.LTE, a, b)
+
+    def op_stoerre(self, a, b, node=None):
+        return self._compare(exp.GT, a, b)
+
+    def op_stoerre_lig(self, a, b, node=None):
+        return self._compare(exp.GTE, a, b)
+
+    def op_liste(self, node):
+        raise Unsupported("en liste uden for `i`")
+
+    def member(self, node):
+        """`x i liste`: compiled from the list's items, so an unknown item keeps its facts."""
+        x = self.expr(node.args[0])
+        items = self.list_items(node.args[1])
+        if items is None:
+            seq = self.expr(node.args[1])
+            val = case([(or_(is_null(x.val), is_null(seq.val)), exp.Null())],
+                       self.d.contains(seq.val, x.val))
+            return self.strict(val, x, seq)
+        if not items:
+            return V(case([(is_null(x.val), exp.Null())], exp.false()), x.m)
+        val = case([(is_null(x.val), exp.Null())],
+                   or_(*(exp.EQ(this=paren(x.val), expression=paren(i.val))
+                         for i in items)))
+        item_m = self.cat(*(i.m for i in items))
+        m = case([(is_null(x.val), self.m_or_empty(x.m)),
+                  (is_null(val), self.m_or_empty(item_m))], self.empty())
+        if x.m is None and item_m is None:
+            m = None
+        return V(val, m)
+
+    def list_items(self, node):
+        """The items of a literal list (a `liste` call or a constant tuple), else None."""
+        if node.__class__.__name__ == "Call" and node.op == "liste":
+            return [self.expr(a) for a in node.args]
+        if node.__class__.__name__ == "Const" and node.value.__class__ is tuple:
+            return [V(self.const(v)) for v in node.value]
+        return None
+
+    # -- arithmetic --
+    def op_plus(self, a, b, node=None):
+        if a.dur:
+            return V(self.d.varighed_plus(a.val, b.val, 1), self.cat(a.m, b.m), dur=True)
+        return self.strict(exp.Add(this=paren(a.val), expression=paren(b.val)), a, b)
+
+    def op_minus(self, a, b, node=None):
+        if a.dur:
+            return V(self.d.varighed_plus(a.val, b.val, -1), self.cat(a.m, b.m), dur=True)
+        return self.strict(exp.Sub(this=paren(a.val), expression=paren(b.val)), a, b)
+
+    def op_neg(self, a, node=None):
+        if a.dur:
+            return V(self.d.varighed_neg(a.val), a.m, dur=True)
+        return V(exp.Neg(this=paren(a.val)), a.m)
+
+    def op_gange(self, a, b, node=None):
+        return self.strict(exp.Mul(this=paren(a.val), expression=paren(b.val)), a, b)
+
+    def op_divider(self, a, b, node=None):
+        zero = exp.EQ(this=paren(b.val), expression=exp.Literal.number(0))
+        return self.strict(case([(zero, exp.Null())], self.d.divide(a.val, b.val)), a, b)
+
+    def op_beloeb_forhold(self, a, b, node=None):
+        return self.op_divider(a, b)
+
+    def op_beloeb_gange(self, oere, tal, node=None):
+        return self.strict(self.d.round_half_away(
+            exp.Mul(this=paren(oere.val), expression=paren(tal.val))), oere, tal)
+
+    def op_beloeb_divider(self, oere, tal, node=None):
+        zero = exp.EQ(this=paren(tal.val), expression=exp.Literal.number(0))
+        return self.strict(case([(zero, exp.Null())],
+                                self.d.round_half_away(self.d.divide(oere.val, tal.val))),
+                           oere, tal)
+
+    def op_afrund_kroner(self, oere, node=None):
+        kroner = self.d.round_half_away(self.d.divide(oere.val, exp.Literal.number(100)))
+        return V(exp.Mul(this=paren(kroner), expression=exp.Literal.number(100)), oere.m)
+
+    def op_varighed_gange(self, v, n, node=None):
+        if not v.dur:
+            v, n = n, v
+        return V(self.d.varighed_scale(v.val, n.val), self.cat(v.m, n.m), dur=True)
+
+    # -- dates --
+    def op_dato_plus(self, d, v, node=None):
+        return self.strict(self.d.date_plus(d.val, v.val, 1), d, v)
+
+    def op_dato_minus(self, d, v, node=None):
+        return self.strict(self.d.date_plus(d.val, v.val, -1), d, v)
+
+    def op_hele_maaneder(self, a, b, node=None):
+        return self.strict(self.d.whole_months(a.val, b.val), a, b)
+
+    def op_hele_aar(self, a, b, node=None):
+        months = self.d.whole_months(a.val, b.val)
+        return self.strict(self.d.floor_div(months, 12), a, b)
+
+    def op_dage(self, a, b, node=None):
+        return self.strict(self.d.days_between(a.val, b.val), a, b)
+
+    def _extreme(self, cls, args):
+        unknown = or_(*(is_null(a.val) for a in args))
+        val = case([(unknown, exp.Null())],
+                   cls(this=args[0].val, expressions=[a.val for a in args[1:]]))
+        out = self.strict(val, *args)
+        out.dur = args[0].dur
+        return out
+
+    def op_min(self, *args, node=None):
+        return self._extreme(exp.Least, args)
+
+    def op_max(self, *args, node=None):
+        return self._extreme(exp.Greatest, args)
+
+    # -- records --
+    def op_felt(self, post, name, node=None):
+        fname = name.val.this      # a Const string
+        val = self.d.field(post.val, fname)
+        path = self.path_of(node.args[0])
+        missing = case([(is_null(post.val), self.m_or_empty(post.m)),
+                        (is_null(val), exp.Array(expressions=[
+                            self.d.concat_text([path, lit("." + fname)])]))], self.empty())
+        return V(val, missing, dur=self.desc_of(node)[0] == "varighed")
+
+    def path_of(self, node) -> exp.Expression:
+        """The JSON path of a record value, as the runtime names its missing fields."""
+        cls = node.__class__.__name__
+        if cls == "Fact":
+            return lit(node.name)
+        if cls == "ElemField":
+            _var, _idx, path, _desc = self.scopes[node.depth]
+            return self.d.concat_text([path, lit("." + node.name)])
+        if cls == "Call" and node.op == "felt":
+            return self.d.concat_text([self.path_of(node.args[0]),
+                                       lit("." + node.args[1].value)])
+        raise Unsupported("et felt af en beregnet post")
+
+    # -- aggregates over lists --
+    def c_Agg(self, node):
+        seq = self.expr(node.seq)
+        seq_path = self.path_of(node.seq)
+        depth = node.depth
+        var, idx = f"_e{depth}", f"_i{depth}"
+        elem_path = self.d.concat_text([seq_path, lit("["), self.d.index0_text(exp.column(idx)),
+                                        lit("]")])
+        elem_desc = self.desc_of(node.seq)[1]
+        pred = None
+        if node.pred is not None:
+            self.scopes.append((var, idx, elem_path, elem_desc))
+            try:
+                pred = self.expr(node.pred)
+            finally:
+                self.scopes.pop()
+        fv = None
+        if node.field is not None:
+            self.scopes.append((var, idx, elem_path, elem_desc))
+            try:
+                fv = self.expr(ElemFieldRef(depth, node.field))
+            finally:
+                self.scopes.pop()
+        return getattr(self, f"agg_{node.op}")(node, seq, var, idx, pred, fv)
+
+    def lam(self, var, idx, body):
+        return self.d.lam([var, idx], body)
+
+    def count_where(self, seq, var, idx, cond):
+        return self.d.size(self.d.filter(seq.val, self.lam(var, idx, cond)))
+
+    def pred_missing(self, seq, var, idx, pred, only=None):
+        """The missing facts of every element's predicate (only where `only` holds)."""
+        if pred is None or pred.m is None:
+            return None
+        body = pred.m if only is None else case([(only, pred.m)], self.empty())
+        return self.d.flatten(self.d.transform(seq.val, self.lam(var, idx, body)))
+
+    def _nogen(self, seq, var, idx, pred):
+        if pred is None:
+            n = self.d.size(seq.val)
+            return V(exp.GT(this=n, expression=exp.Literal.number(0)), seq.m)
+        true_n = self.count_where(seq, var, idx, pred.val)
+        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
+        val = case([(is_null(seq.val), exp.Null()),
+                    (exp.GT(this=true_n, expression=exp.Literal.number(0)), exp.true()),
+                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
+                   exp.false())
+        return V(val, self.agg_missing(val, seq, var, idx, pred))
+
+    def agg_missing(self, val, seq, var, idx, pred, extra=None):
+        inner = self.cat(self.pred_missing(seq, var, idx, pred), extra)
+        if seq.m is None and inner is None:
+            return None
+        return case([(is_null(seq.val), self.m_or_empty(seq.m)),
+                     (is_null(val), self.m_or_empty(inner))], self.empty())
+
+    def agg_nogen(self, node, seq, var, idx, pred, fv):
+        return self._nogen(seq, var, idx, pred)
+
+    def agg_ingen(self, node, seq, var, idx, pred, fv):
+        v = self._nogen(seq, var, idx, pred)
+        return V(not_(v.val), v.m)
+
+    def agg_alle(self, node, seq, var, idx, pred, fv):
+        false_n = self.count_where(seq, var, idx, exp.Is(this=paren(pred.val),
+                                                         expression=exp.false()))
+        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
+        val = case([(is_null(seq.val), exp.Null()),
+                    (exp.GT(this=false_n, expression=exp.Literal.number(0)), exp.false()),
+                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
+                   exp.true())
+        return V(val, self.agg_missing(val, seq, var, idx, pred))
+
+    def agg_antal(self, node, seq, var, idx, pred, fv):
+        if pred is None:
+            return V(self.d.size(seq.val), seq.m)
+        true_n = self.count_where(seq, var, idx, pred.val)
+        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
+        val = case([(is_null(seq.val), exp.Null()),
+                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
+                   true_n)
+        return V(val, self.agg_missing(val, seq, var, idx, pred))
+
+    def _selected(self, seq, var, idx, pred):
+        """The selected elements: all, or those whose predicate is true."""
+        if pred is None:
+            return seq.val
+        return self.d.filter(seq.val, self.lam(var, idx, pred.val))
+
+    def _field_values(self, node, seq, var, idx, pred, fv):
+        """(values of the field over the selected elements, unknown-count condition, missing)."""
+        sel_cond = pred.val if pred is not None else exp.true()
+        # the index must be the element's index in the whole list, so filter by
+        # the predicate inside transform rather than transform a filtered list
+        bad_n = self.count_where(seq, var, idx, and_(sel_cond, is_null(fv.val)))
+        undecided = [exp.GT(this=bad_n, expression=exp.Literal.number(0))]
+        if pred is not None:
+            undecided.append(exp.GT(this=self.count_where(seq, var, idx, is_null(pred.val)),
+                                    expression=exp.Literal.number(0)))
+        field_m = self.d.flatten(self.d.transform(seq.val, self.lam(
+            var, idx, case([(sel_cond, fv.m)], self.empty()))))
+        values = self.d.transform(self._selected(seq, var, idx, pred),
+                                  self.lam(var, idx, fv.val))
+        return values, or_(*undecided), field_m
+
+    def agg_summen(self, node, seq, var, idx, pred, fv):
+        values, undecided, field_m = self._field_values(node, seq, var, idx, pred, fv)
+        zero = node.extra[0]
+        if zero.__class__.__name__ == "Varighed":
+            total = self.d.varighed_sum(values)
+        else:
+            elem = self.desc_of(node.seq)[1]
+            total = self.d.sum(values, self.const(zero),
+                               sql_type(dict(elem[2])[node.field]))
+        val = case([(is_null(seq.val), exp.Null()), (undecided, exp.Null())], total)
+        return V(val, self.agg_missing(val, seq, var, idx, pred, field_m), dur=fv.dur)
+
+    def _yderst(self, node, seq, var, idx, pred, fv, fn):
+        values, undecided, field_m = self._field_values(node, seq, var, idx, pred, fv)
+        val = case([(is_null(seq.val), exp.Null()), (undecided, exp.Null())], fn(values))
+        return V(val, self.agg_missing(val, seq, var, idx, pred, field_m), dur=fv.dur)
+
+    def agg_mindste_felt(self, node, seq, var, idx, pred, fv):
+        return self._yderst(node, seq, var, idx, pred, fv, self.d.list_min)
+
+    def agg_stoerste_felt(self, node, seq, var, idx, pred, fv):
+        return self._yderst(node, seq, var, idx, pred, fv, self.d.list_max)
+
+    # -- tables and exceptions --
+    def c_Table(self, node):
+        conds = [self.expr(c) for c in node.conds]
+        results = [self.expr(r) for r in node.results]
+        cond_m = self.cat(*(c.m for c in conds))
+        if node.hit == "første":
+            whens_v, whens_m = [], []
+            for c, r in zip(conds, results, strict=True):
+                whens_v += [(c.val, r.val), (is_null(c.val), exp.Null())]
+                whens_m += [(c.val, self.m_or_empty(r.m)),
+                            (is_null(c.val), self.m_or_empty(cond_m))]
+            return V(case(whens_v), case(whens_m, self.empty()), dur=results[0].dur)
+        hits = exp.Add(this=exp.Literal.number(0), expression=exp.Literal.number(0))
+        for c in conds:
+            hits = exp.Add(this=hits, expression=case([(c.val, exp.Literal.number(1))],
+                                                      exp.Literal.number(0)))
+        many = exp.GT(this=paren(hits), expression=exp.Literal.number(1))
+        unknown = or_(*(is_null(c.val) for c in conds))
+        pick_v = [(c.val, r.val) for c, r in zip(conds, results, strict=True)]
+        pick_m = [(c.val, self.m_or_empty(r.m)) for c, r in zip(conds, results,
+                                                                       strict=True)]
+        val = case([(many, exp.Null()), (unknown, exp.Null()), *pick_v])
+        m = case([(many, self.konflikt()), (unknown, self.m_or_empty(cond_m)),
+                  *pick_m], self.empty())
+        return V(val, m, dur=results[0].dur)
+
+    def konflikt(self):
+        return exp.Array(expressions=[lit(KONFLIKT)])
+
+    def c_Default(self, node):
+        base = self.expr(node.base)
+        excs = [(uid, self.expr(w), self.expr(v)) for uid, w, v in node.exceptions]
+        hits = exp.Literal.number(0)
+        for _uid, w, _v in excs:
+            hits = exp.Add(this=hits, expression=case([(w.val, exp.Literal.number(1))],
+                                                      exp.Literal.number(0)))
+        many = exp.GT(this=paren(hits), expression=exp.Literal.number(1))
+        no_hits = exp.EQ(this=paren(hits), expression=exp.Literal.number(0))
+        unknown = or_(*(is_null(w.val) for _u, w, _v in excs))
+        # undecided exceptions don't matter when every outcome is the base's known value
+        same = and_(no_hits, not_null(base.val), *(
+            or_(not_null(w.val), exp.func("COALESCE", exp.EQ(this=paren(v.val),
+                                                             expression=paren(base.val)),
+                                          exp.false()))
+            for _u, w, v in excs))
+        chosen_v = case([(w.val, v.val) for _u, w, v in excs], base.val)
+        chosen_m = case([(w.val, self.m_or_empty(v.m)) for _u, w, v in excs],
+                        self.m_or_empty(base.m))
+        val = case([(many, exp.Null()), (not_(unknown), chosen_v), (same, base.val)])
+        undecided_m = self.m_or_empty(self.cat(*(w.m for _u, w, _v in excs), base.m))
+        m = case([(many, self.konflikt()), (not_(unknown), chosen_m),
+                  (same, self.empty())], undecided_m)
+        return V(val, m, dur=base.dur)
+
+
+
+__all__ = ["KONFLIKT", "Compiler", "Unsupported", "V"]

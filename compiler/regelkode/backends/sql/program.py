@@ -1,0 +1,248 @@
+"""A compiled pack -> SQL views over an input table `sager`.
+
+`sager` has a column `sag` (the case id), `beregningsdato` (DATE, NULL for
+today) and one column per fact, typed as `sql_type` says; NULL is a missing
+fact, and a record's NULL field a missing field. Three views:
+
+- `<pakke>_bred`: one row per case: every definition's value and missing
+  facts, every rule's `status:<id>` and `mangler:<id>`;
+- `<pakke>_resultater`: long rows `sag, regel, status, mangler`;
+- `<pakke>_definitioner`: long rows `sag, definition, vaerdi, mangler`
+  (the value as text).
+
+Definitions are computed in dependency order, one CTE each, so a rule reads
+a definition as a column instead of repeating its expression.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlglot import exp
+
+from .dialects import SqlDialect, sql_type
+from .expr import KONFLIKT, Compiler, Unsupported, V, case, is_null, lit
+from .names import checked, col, fact_col, fact_m_col, ident, rule_m_col, rule_status_col, view_name
+
+
+def input_columns(program) -> list[tuple[str, str]]:
+    """The columns of `sager`: (name, DuckDB type)."""
+    if "sag" in program.facts:
+        raise Unsupported("et faktum hedder `sag`, som er navnet på sagens id-kolonne")
+    return [("sag", "VARCHAR"), ("beregningsdato", "DATE")] + [
+        (name, sql_type(desc)) for name, desc in program.facts.items()]
+
+
+def _select(exprs: list, source: str) -> exp.Select:
+    return exp.select(*exprs, copy=False).from_(exp.to_identifier(source, quoted=True),
+                                                copy=False)
+
+
+def _alias(e, name):
+    return exp.alias_(e, ident(name), copy=False)
+
+
+def _or_empty(d: SqlDialect, m):
+    return d.empty_paths() if m is None else m
+
+
+def _paths_out(d: SqlDialect, m: exp.Expression | None) -> exp.Expression:
+    """The report's `mangler`: sorted, without duplicates, without the conflict marker."""
+    if m is None:
+        return d.empty_paths()
+    if d.name == "postgres":    # no lambdas, no ARRAY_SORT: a subquery over the array
+        rows = exp.Unnest(expressions=[m], alias=exp.TableAlias(
+            this=exp.to_identifier("_t"), columns=[exp.to_identifier("_p")]))
+        query = (exp.select(exp.column("_p"), copy=False).distinct(copy=False)
+                 .from_(rows, copy=False)
+                 .where(exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)), copy=False)
+                 .order_by(exp.column("_p"), copy=False))
+        return exp.func("ARRAY", query)
+    lam = d.lam(["_p"], exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)))
+    return exp.ArraySort(this=exp.ArrayDistinct(this=d.filter(m, lam)))
+
+
+def _has_conflict(d: SqlDialect, m):
+    if m is None:
+        return exp.false()
+    return d.contains(m, lit(KONFLIKT))
+
+
+def rule_status(d: SqlDialect, applies: V | None, req: V, alvor):
+    whens = []
+    if applies is not None:
+        whens += [(exp.Is(this=exp.Paren(this=applies.val), expression=exp.false()),
+                   lit("ikke_relevant")),
+                  (is_null(applies.val), case([(_has_conflict(d, applies.m), lit("konflikt"))],
+                                              lit("ukendt")))]
+    whens += [(exp.Is(this=exp.Paren(this=req.val), expression=exp.true()),
+               lit("opfyldt")),
+              (exp.Is(this=exp.Paren(this=req.val), expression=exp.false()),
+               alvor if isinstance(alvor, exp.Expression) else lit(alvor)),
+              (_has_conflict(d, req.m), lit("konflikt"))]
+    status = case(whens, lit("ukendt"))
+    m_whens = []
+    if applies is not None:
+        m_whens += [(exp.Is(this=exp.Paren(this=applies.val), expression=exp.false()),
+                     d.empty_paths()),
+                    (is_null(applies.val), _paths_out(d, applies.m))]
+    m_whens.append((is_null(req.val), _paths_out(d, req.m)))
+    return status, case(m_whens, d.empty_paths())
+
+
+def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list:
+    """[(view name, SELECT)] in creation order."""
+    d = SqlDialect(dialect)
+    c = Compiler(program, d)
+    input_columns(program)      # refuses a fact named like the id column
+    ctes: list[tuple[str, exp.Select]] = []
+    first = [col("sag"), _alias(exp.func("COALESCE", col("beregningsdato"),
+                                         exp.CurrentDate()), ":idag")]
+    for name in program.facts:
+        first.append(fact_col(name))
+        first.append(_alias(case([(is_null(fact_col(name)), exp.Array(expressions=[lit(name)]))],
+                                 d.empty_paths()), fact_m_col(name).name))
+    ctes.append(("s0", _select(first, source)))
+    for i, dd in enumerate(program.defs, start=1):
+        v = c.expr(dd.expr)
+        sel = exp.select(exp.Star(), _alias(v.val, "d:" + checked(dd.name)),
+                         _alias(v.m if v.m is not None else d.empty_paths(), "m:d:" + dd.name))
+        ctes.append((f"s{i}", sel.from_(f"s{i - 1}", copy=False)))
+    # each rule's condition and requirement once, as columns; the status reads them
+    last = f"s{len(program.defs)}"
+    rule_cols, wide_rules = [], []
+    for r in program.rules:
+        rid = checked(r.id)
+        applies = None
+        if r.applies is not None:
+            a = c.expr(r.applies)
+            rule_cols += [_alias(a.val, "a:" + rid), _alias(_or_empty(d, a.m), "am:" + rid)]
+            applies = V(col("a:" + rid), col("am:" + rid))
+        k = c.expr(r.requirement)
+        rule_cols += [_alias(k.val, "k:" + rid), _alias(_or_empty(d, k.m), "km:" + rid)]
+        alvor = lit(r.meta[2])
+        if getattr(r, "severity", None) is not None:
+            # an exception that decides the case may set its own severity; undecided:
+            # the rule's (as the interpreter swaps the meta tuple only for a known one)
+            rule_cols.append(_alias(exp.func("COALESCE", c.expr(r.severity).val, alvor),
+                                    "alvor:" + rid))
+            alvor = col("alvor:" + rid)
+        status, missing = rule_status(d, applies, V(col("k:" + rid), col("km:" + rid)),
+                                      alvor)
+        wide_rules += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
+    ctes.append(("r", exp.select(exp.Star(), *rule_cols, copy=False).from_(last, copy=False)))
+    last = "r"
+    wide = [col("sag"), _alias(col(":idag"), "beregningsdato")]
+    for dd in program.defs:
+        wide += [col("d:" + dd.name), col("m:d:" + dd.name)]
+    wide += wide_rules
+    query = exp.select(*wide, copy=False).from_(last, copy=False)
+    for name, cte in ctes:
+        query = query.with_(name, as_=cte, copy=False)
+    bred = view_name(program.pack, "bred")
+    return [(bred, query), *long_views(program, dialect, bred).items()]
+
+
+def long_views(program, dialect: str, wide: str) -> dict:
+    """The long results and definitions as SELECTs over the wide view (or a table of it)."""
+    d = SqlDialect(dialect)
+    return {
+        view_name(program.pack, "resultater"): _long(d, wide, [
+            (r.id, col(rule_status_col(r.id)), col(rule_m_col(r.id))) for r in program.rules],
+            ("regel", "status", "mangler")),
+        view_name(program.pack, "definitioner"): _long(d, wide, [
+            (dd.name, value_text(d, col("d:" + dd.name), dd.desc),
+             _paths_out(d, col("m:d:" + dd.name))) for dd in program.defs],
+            ("definition", "vaerdi", "mangler")),
+    }
+
+
+def value_text(d: SqlDialect, value, desc):
+    """A definition's value as text, written as the Python report writes it where
+    that is plain text (money "12326.50", dates ISO, decimals without trailing
+    zeros, true/false); durations, lists and records as the engine's JSON."""
+    kind = desc[0]
+    text = d.type("VARCHAR")
+    if kind == "beløb":
+        magnitude = exp.Abs(this=value)
+        kroner = exp.cast(exp.IntDiv(this=magnitude, expression=exp.Literal.number(100)), text)
+        oere = exp.func("LPAD", exp.cast(exp.Mod(this=magnitude, expression=exp.Literal.number(
+            100)), text), exp.Literal.number(2), lit("0"))
+        sign = case([(exp.LT(this=value, expression=exp.Literal.number(0)), lit("-"))], lit(""))
+        return exp.Concat(expressions=[sign, kroner, lit("."), oere])
+    if kind == "decimal":
+        plain = exp.cast(value, text)
+        trimmed = exp.Trim(this=exp.Trim(this=plain, expression=lit("0"), position="TRAILING"),
+                           expression=lit("."), position="TRAILING")
+        return case([(exp.Like(this=plain, expression=lit("%.%")), trimmed)], plain)
+    if kind == "sandhedsværdi":
+        return case([(value, lit("true")), (exp.Not(this=value), lit("false"))])
+    if kind == "varighed":
+        m, days = d.varighed_parts(value)
+        return case([(exp.Not(this=is_null(value)), exp.Concat(expressions=[
+            lit('{"måneder": '), exp.cast(m, text), lit(', "dage": '), exp.cast(days, text),
+            lit("}")]))])
+    if kind in ("liste", "post"):
+        return exp.cast(exp.func("TO_JSON", value), text)
+    return exp.cast(value, text)
+
+
+def _long(d: SqlDialect, wide: str, items, names):
+    """One row per (case, item) from the wide view: each engine's own way to unpivot."""
+    key, val_name, m_name = names
+    source = exp.to_identifier(wide, quoted=True)
+    if not items:       # a pack without definitions: the columns, no rows
+        text = d.type("VARCHAR")
+        return exp.select(col("sag"), exp.alias_(exp.cast(exp.Null(), text), key),
+                          exp.alias_(exp.cast(exp.Null(), text), val_name),
+                          exp.alias_(d.empty_paths(), m_name), copy=False).from_(
+            source, copy=False).where(exp.false(), copy=False)
+    out_cols = [exp.column(n, table="u") for n in names]
+    if d.name == "postgres":
+        rows = exp.Values(expressions=[exp.Tuple(expressions=[lit(k), v, m])
+                                       for k, v, m in items],
+                          alias=exp.TableAlias(this=exp.to_identifier("u"), columns=[
+                              exp.to_identifier(n) for n in names]))
+        return exp.select(col("sag"), *out_cols, copy=False).from_(source, copy=False).join(
+            exp.Lateral(this=rows), join_type="CROSS", copy=False)
+    structs = exp.Array(expressions=[exp.Struct(expressions=[
+        exp.PropertyEQ(this=exp.to_identifier(key), expression=lit(k)),
+        exp.PropertyEQ(this=exp.to_identifier(val_name), expression=v),
+        exp.PropertyEQ(this=exp.to_identifier(m_name), expression=m)]) for k, v, m in items])
+    if d.name == "trino":
+        unnest = exp.Unnest(expressions=[structs], alias=exp.TableAlias(
+            this=exp.to_identifier("u"), columns=[exp.to_identifier(n) for n in names]))
+        return exp.select(col("sag"), *out_cols, copy=False).from_(source, copy=False).join(
+            unnest, join_type="CROSS", copy=False)
+    one = exp.Explode(this=structs) if d.name == "spark" else exp.Unnest(expressions=[structs])
+    inner = exp.select(col("sag"), exp.alias_(one, "u", copy=False), copy=False).from_(
+        source, copy=False)
+    return exp.select(col("sag"), *(exp.alias_(exp.Dot(this=exp.column("u"),
+                                                      expression=exp.to_identifier(n)), n)
+                                    for n in names), copy=False).from_(inner.subquery("t"),
+                                                                        copy=False)
+
+
+def emit_sql(program, dialect: str = "duckdb", *, pretty: bool = True) -> str:
+    """The views as `CREATE VIEW` statements in the dialect."""
+    source = "".join(ch if ch.isprintable() else "?" for ch in
+                     f"{program.source} ({program.pack} {program.version})")
+    out = [f"-- Generated by regelkode from {source} — do not edit.",
+           f"-- Dialect: {dialect}. Input: a table `sager` (see the pack's SQL page)."]
+    # sqlglot warns when it writes a Trino ROW whose field types it cannot know; the
+    # long views name the fields themselves (UNNEST … AS u(regel, status, mangler))
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return _emit(program, dialect, pretty, out)
+    finally:
+        logger.setLevel(level)
+
+
+def _emit(program, dialect, pretty, out) -> str:
+    for name, query in build_views(program, dialect):
+        stmt = exp.Create(this=exp.to_table(exp.to_identifier(name, quoted=True)),
+                          kind="VIEW", expression=query, replace=True)
+        out.append(stmt.sql(dialect=dialect, pretty=pretty) + ";")
+    return "\n\n".join(out) + "\n"

@@ -1,0 +1,192 @@
+"""The same views on Spark (`pip install regelkode[spark]`), on a local SparkSession.
+
+This is how a caseload that outgrows one machine runs: the Spark SQL that
+`regelkode sql --dialect spark` prints, over a table `sager`. Here the
+session is local (`local[*]`), the rows are the validated JSON lines of
+cases.py read with the pack's schema, and the results are collected and
+written by DuckDB into the same output formats as the DuckDB engine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .dialects import SqlDialect
+from .program import build_views, input_columns, long_views, view_name
+
+
+def unavailable() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark er ikke installeret (pip install 'regelkode[spark]')"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "Java (17) er ikke installeret; Spark kræver en JVM"
+    return None
+
+
+_SESSION = None
+
+
+def session():
+    """One local SparkSession per process (starting one takes seconds)."""
+    global _SESSION
+    if _SESSION is None:
+        from pyspark.sql import SparkSession
+
+        _SESSION = (SparkSession.builder.master("local[2]").appName("regelkode")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.sql.session.timeZone", "UTC")
+                    .getOrCreate())
+        _SESSION.sparkContext.setLogLevel("ERROR")
+    return _SESSION
+
+
+def schema_ddl(program) -> str:
+    """The `sager` schema in Spark's DDL."""
+    d = SqlDialect("spark")
+    return ", ".join(f"`{name}` {d.type(typ).sql(dialect='spark')}"
+                     for name, typ in input_columns(program))
+
+
+def spark_views(program, rows_path: Path):
+    """The `sager` table from the rows, and every view of the pack, in a Spark session."""
+    spark = session()
+    df = spark.read.schema(schema_ddl(program)).option("mode", "FAILFAST").json(str(rows_path))
+    df.createOrReplaceTempView("sager")
+    for name, query in build_views(program, "spark"):
+        spark.sql(query.sql(dialect="spark")).createOrReplaceTempView(name)
+    return spark
+
+
+def judge_rows_spark(program, rows_path: Path) -> dict:
+    """{case id: {rule id: (status, mangler)}}, like engine.judge_rows."""
+    spark = spark_views(program, rows_path)
+    out: dict = {}
+    view = view_name(program.pack, "resultater")
+    for row in spark.table(view).collect():
+        out.setdefault(row["sag"], {})[row["regel"]] = (row["status"], list(row["mangler"]))
+    return out
+
+
+def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
+    """Judge on Spark, then write the two outputs as the DuckDB engine does."""
+    import json
+
+    from .batch import _siblings, _sql_text, _tmp_name
+
+    spark = spark_views(program, rows_path)
+    wide = view_name(program.pack, "bred")
+    spark.table(wide).cache()
+    import duckdb
+
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory() as tmp:
+        tables = {}
+        for what, (_name, select) in zip(("resultater", "definitioner"),
+                                         long_views(program, "spark", wide).items(),
+                                         strict=True):
+            path = Path(tmp) / f"{what}.jsonl"
+            with path.open("w", encoding="utf-8") as f:
+                for row in spark.sql(select.sql(dialect="spark")).toLocalIterator():
+                    f.write(json.dumps(row.asDict(), ensure_ascii=False) + "\n")
+            con.execute(f"CREATE TABLE {what} AS SELECT * FROM read_json({_sql_text(str(path))}, "
+                        "format='newline_delimited', columns={'sag': 'VARCHAR', "
+                        f"'{_key(what)}': 'VARCHAR', '{_value(what)}': 'VARCHAR', "
+                        "'mangler': 'VARCHAR[]'})")
+            tables[what] = what
+        if fmt == "duckdb":
+            target = _tmp_name(out)
+            target.unlink(missing_ok=True)
+            con.execute(f"ATTACH {_sql_text(str(target))} AS ud")
+            for what in tables:
+                con.execute(f"CREATE TABLE ud.{what} AS SELECT * FROM {what}")
+            con.execute("DETACH ud")
+            con.close()
+            os.replace(target, out)
+            return
+        options = {"parquet": "FORMAT PARQUET", "jsonl": "FORMAT JSON",
+                   "csv": "FORMAT CSV, HEADER"}[fmt]
+        targets = _siblings(out)
+        staged = []
+        for what in tables:
+            select = f"SELECT * FROM {what}"
+            if fmt == "csv":
+                select = f"SELECT * REPLACE (array_to_string(mangler, ';') AS mangler) FROM {what}"
+            tmp_out = _tmp_name(targets[what])
+            con.execute(f"COPY ({select}) TO {_sql_text(str(tmp_out))} ({options})")
+            staged.append((tmp_out, targets[what]))
+        con.close()
+        for tmp_out, target in staged:
+            os.replace(tmp_out, target)
+
+
+def _key(what: str) -> str:
+    return "regel" if what == "resultater" else "definition"
+
+
+def _value(what: str) -> str:
+    return "status" if what == "resultater" else "vaerdi"
+
+
+__all__ = ["judge_rows_spark", "run_spark", "session", "unavailable"]
+
+
+class SparkSqlBackend:
+    """The SQL backend judged on Spark: for the differential harness (not in the
+    registry, so random packs don't each start Spark work; tests/sql/test_spark.py
+    registers it for the packs' own cases)."""
+
+    name = "sql-spark"
+    judges = True
+    compares = ("id", "status", "mangler")
+
+    def emit(self, program) -> dict[str, str]:
+        return {}
+
+    def unavailable(self) -> str | None:
+        return unavailable()
+
+    def runner(self, program, workdir):
+        return _SparkRunner(program)
+
+
+class _SparkRunner:
+    def __init__(self, program):
+        self.program = program
+
+    def judge(self, cases):
+        from ... import runtime as rt
+        from .. import OutOfRange, Refusal
+        from .cases import UdenforOmraade, case_row, row_line
+
+        out, rows = [], []
+        for i, (case, dato) in enumerate(cases):
+            try:
+                rows.append(case_row(self.program, str(i), case, dato))
+                out.append(None)
+            except rt.SagFejl as exc:
+                out.append(Refusal(exc.sti, exc.besked))
+            except UdenforOmraade as exc:
+                out.append(OutOfRange(exc.sti, exc.besked))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "sager.jsonl"
+            path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
+            results = judge_rows_spark(self.program, path) if rows else {}
+        for i, item in enumerate(out):
+            if item is None:
+                per_rule = results[str(i)]
+                out[i] = {"regler": [{"id": r.id, "status": per_rule[r.id][0],
+                                      "mangler": per_rule[r.id][1]}
+                                     for r in self.program.rules]}
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+BACKEND = SparkSqlBackend()

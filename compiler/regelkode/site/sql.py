@@ -1,0 +1,88 @@
+"""The pack's SQL page: the views the SQL backend generates, and how to run them.
+
+One page per pack (`genereret/<pack>/sql.md`) plus the full SQL per dialect as
+files beside it (`<pack>.<dialect>.sql`): the views are far too long to read
+on a page, so the page shows the input table, the two outputs, one rule's
+SQL as an example, and the commands.
+"""
+
+from __future__ import annotations
+
+from .. import mdtext as md
+from ..backends.sql.dialects import SqlDialect
+from ..backends.sql.expr import Unsupported
+from ..backends.sql.program import emit_sql, input_columns, long_views, view_name
+from .context import PackContext
+
+RUN = """\
+regelkode sql {pack} > {pack}.sql                     # DuckDB (standard)
+regelkode sql {pack} --dialect spark > {pack}.spark.sql
+regelkode batch {pack} sager/ --out resultater.parquet  # en mappe med sager (*.json)
+regelkode batch {pack} sager.jsonl --out resultater.duckdb --dato 2025-06-01
+regelkode batch {pack} sager.parquet --out resultater.csv --engine spark"""
+
+
+def sql_files(ctx: PackContext) -> dict[str, bytes]:
+    out = {}
+    for dialect in ("duckdb", "spark", "trino", "postgres"):
+        try:
+            text = emit_sql(ctx.program, dialect)
+        except Unsupported:
+            continue
+        out[f"{ctx.prefix}/{ctx.pack.id}.{dialect}.sql"] = text.encode("utf-8")
+    return out
+
+
+def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
+    program = ctx.program
+    pack = ctx.pack.id
+    d = SqlDialect("duckdb")
+    lines = [f"# SQL: {md.text(ctx.pack.title)}", ""]
+    lines.append(
+        "Reglerne findes også som SQL-views, så en hel sagsmængde kan bedømmes med én "
+        "forespørgsel i den database, hvor data ligger. Svarene er de samme som Python-"
+        "modulets: for hver sag og regel samme status og samme manglende fakta "
+        "(testet på alle eksempler, eksempelsager og tilfældige sager). Meddelelser og "
+        "begrundelser kommer kun fra Python-modulet.")
+    lines += ["", "## Hent SQL'en", ""]
+    for path in sorted(files):
+        name = path.rsplit("/", 1)[1]
+        lines.append(f"- {md.link(name, name)}")
+    if not any(p.endswith(".postgres.sql") for p in files):
+        lines.append("- PostgreSQL: ikke muligt for denne pakke — PostgreSQL har ingen "
+                     "lambdafunktioner, og pakken bruger kvantorer over lister.")
+    lines += ["", "## Sådan køres den", "", md.fenced(RUN.format(pack=f"rules/{pack}"), "sh"),
+              "",
+              "`batch` validerer hver sag præcis som Python-modulet (en fejlbehæftet sag "
+              "afvises med sin JSON-sti, og resten bedømmes) og skriver to tabeller: "
+              "resultater og definitioner."]
+    lines += ["", "## Inputtabellen `sager`", "",
+              "Én række pr. sag, én kolonne pr. faktum. NULL er et ukendt faktum (og et "
+              "NULL-felt i en post et ukendt felt). Beløb er hele øre, varigheder "
+              "`{maaneder, dage}`.", ""]
+    cols = ",\n".join(f'  "{name}" {typ}' for name, typ in input_columns(program))
+    lines += [md.fenced(f"CREATE TABLE sager (\n{cols}\n);", "sql"), ""]
+    lines += ["## Resultaterne", "",
+              md.table(["view", "rækker"], [
+                  [md.code(view_name(pack, "resultater")),
+                   "sag, regel, status, mangler (sorteret liste af faktastier)"],
+                  [md.code(view_name(pack, "definitioner")),
+                   "sag, definition, vaerdi (tekst), mangler"],
+                  [md.code(view_name(pack, "bred")),
+                   "én række pr. sag med alle definitioner og regler som kolonner"]]), ""]
+    example = long_views(program, "duckdb", view_name(pack, "bred"))[view_name(pack,
+                                                                              "resultater")]
+    text = example.sql(dialect="duckdb", pretty=True)
+    if len(text) > 3000:
+        text = text[:3000] + "\n…"
+    lines += ["Sådan bliver den brede tabel til lange rækker (DuckDB):", "",
+              md.fenced(text, "sql"), ""]
+    lines += ["## Ukendt og manglende fakta", "",
+              "SQL's egen tre-værdi-logik er regelsprogets: et ukendt faktum er NULL, og "
+              "AND/OR/NOT er Kleene-logik ligesom `og`/`eller`/`ikke`. Ved siden af hver "
+              "værdi regnes listen af de fakta, der mangler for at afgøre den, efter samme "
+              "regler som Python-modulets `mangler`. Datoer lægges måneder til som i "
+              "Python (31. januar + 1 måned = 29. februar i skudår).", "",
+              f"Beregningsdatoen er kolonnen `beregningsdato` (NULL: i dag, "
+              f"{md.code(d.name)}-dialektens `CURRENT_DATE`)."]
+    return "\n".join(lines) + "\n"

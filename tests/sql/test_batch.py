@@ -1,0 +1,157 @@
+"""`regelkode batch`: folders, JSONL and Parquet in; Parquet, JSONL, CSV and DuckDB out.
+
+The statuses themselves are held to the interpreter by tests/differential;
+here: ids, refusals with their JSON path, both output tables, --dato, and
+the range limit.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from differential.harness import ROOT
+from regelkode.backends import OutOfRange, backend
+from regelkode.checks.analysis import compile_checked
+from regelkode.cli import main
+from regelkode.ir import interpret
+
+PACK = ROOT / "rules/ressourceforloeb"
+
+
+@pytest.fixture(scope="module")
+def program():
+    c = compile_checked(PACK)
+    assert c.ok
+    return c.program
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return {p.stem: json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted((PACK / "sager").glob("*.json"))}
+
+
+def _rows(path, fmt):
+    con = duckdb.connect()
+    reader = {"parquet": "read_parquet", "jsonl": "read_json", "csv": "read_csv"}[fmt]
+    return con.execute(f"SELECT * FROM {reader}('{path}')").fetchall()
+
+
+def test_a_folder_to_parquet_equals_the_interpreter(tmp_path, program, samples, capsys):
+    two = dict(list(samples.items())[:2])
+    folder = tmp_path / "sager"
+    folder.mkdir()
+    for name, case in two.items():
+        (folder / f"{name}.json").write_text(json.dumps(case, ensure_ascii=False))
+    out = tmp_path / "ud.parquet"
+    assert main(["batch", str(PACK), str(folder), "--out", str(out)]) == 0
+    got = {(s, r): (st, list(m)) for s, r, st, m in _rows(out, "parquet")}
+    for name, case in two.items():
+        for r in interpret.evaluate(program, case).regler:
+            assert got[(name, r.id)] == (r.status, list(r.mangler))
+    defs = _rows(tmp_path / "ud.definitioner.parquet", "parquet")
+    report = interpret.evaluate(program, two[next(iter(two))]).to_dict()["definitioner"]
+    mine = {d: v for s, d, v, _m in defs if s == next(iter(two))}
+    for name, value in report.items():
+        if isinstance(value, (str, int, bool)) and not isinstance(value, dict):
+            expected = json.dumps(value) if isinstance(value, bool) else str(value)
+            assert mine[name] == expected, name
+    assert "2 sager bedømt" in capsys.readouterr().err
+
+
+def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys):
+    cases = list(samples.values())[:3]
+    bad = dict(cases[1], forløb_startdato="2024-02-30")
+    lines = [json.dumps(cases[0]), "{ikke json", json.dumps(bad), "", json.dumps(cases[2])]
+    src = tmp_path / "sager.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "ud.jsonl"
+    assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "sag 2: afvist: $: ikke gyldig JSON" in err
+    assert "sag 3: afvist: $.forløb_startdato: 2024-02-30 er ikke en gyldig dato" in err
+    judged = {row[0] for row in _rows(out, "jsonl")}
+    assert judged == {"1", "5"}          # ids are line numbers; the blank line 4 is no case
+
+
+def test_csv_and_duckdb_outputs_and_a_fixed_date(tmp_path, samples):
+    src = tmp_path / "sager.jsonl"
+    src.write_text(json.dumps(next(iter(samples.values())), ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    assert main(["batch", str(PACK), str(src), "--out", str(tmp_path / "ud.csv"),
+                 "--dato", "2030-01-01"]) == 0
+    assert (tmp_path / "ud.definitioner.csv").is_file()
+    db = tmp_path / "ud.duckdb"
+    assert main(["batch", str(PACK), str(src), "--out", str(db), "--dato", "2030-01-01"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert tables == {"resultater", "definitioner"}
+    csv_rows = _rows(tmp_path / "ud.csv", "csv")
+    assert len(csv_rows) == con.execute("SELECT count(*) FROM resultater").fetchone()[0]
+    assert not list(tmp_path.glob(".*tmp-*")), "no temporary file is left behind"
+
+
+def test_parquet_input_with_an_id_column(tmp_path, program, samples):
+    name, case = next(iter(samples.items()))
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(dict(case, sag=name), ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    parquet = tmp_path / "in.parquet"
+    duckdb.connect().execute(f"COPY (SELECT * FROM read_json('{src}')) TO '{parquet}' "
+                             "(FORMAT PARQUET)")
+    out = tmp_path / "ud.parquet"
+    assert main(["batch", str(PACK), str(parquet), "--out", str(out)]) == 0
+    got = {(s, r): st for s, r, st, _m in _rows(out, "parquet")}
+    for r in interpret.evaluate(program, case).regler:
+        assert got[(name, r.id)] == r.status
+
+
+def test_bad_arguments_are_messages_not_tracebacks(tmp_path, capsys):
+    assert main(["batch", str(PACK), str(tmp_path / "mangler"), "--out",
+                 str(tmp_path / "ud.parquet")]) == 1
+    assert main(["batch", str(PACK), str(tmp_path), "--out", str(tmp_path / "ud.xlsx")]) == 1
+    assert main(["batch", str(PACK), str(tmp_path), "--out", str(tmp_path / "u.csv"),
+                 "--dato", "2024-13-01"]) == 1
+    err = capsys.readouterr().err
+    assert "findes ikke" in err and "ukendt outputformat" in err and "ikke en dato" in err
+    assert "Traceback" not in err
+
+
+def test_a_value_beyond_the_engines_range_is_named_not_misjudged(program, samples):
+    case = dict(next(iter(samples.values())), antal_børn_med_bidragspligt=10 ** 12)
+    runner = backend("sql").runner(program, None)
+    out = runner.judge([(case, None)])
+    assert out == [OutOfRange("$.antal_børn_med_bidragspligt",
+                              "SQL-backenden regner kun med heltal under 1.000.000.000")]
+
+
+def test_no_pack_case_is_beyond_the_range(program, samples):
+    from regelkode.backends.sql.cases import case_row
+
+    for name, case in samples.items():
+        case_row(program, name, case)       # raises UdenforOmraade if one were
+
+
+def test_progress_only_on_a_terminal(tmp_path, samples):
+    import io
+
+    from regelkode.backends.sql.batch import Progress
+
+    quiet = io.StringIO()
+    Progress(quiet, every=1).tick(1, "validerer")
+    assert quiet.getvalue() == ""
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    loud = Tty()
+    p = Progress(loud, every=1)
+    p.tick(1, "validerer")
+    p.done("1 sag valideret")
+    assert "validerer: 1 sager" in loud.getvalue()
+
+

@@ -1,0 +1,91 @@
+"""Month arithmetic in SQL is the runtime's, at every month end and leap day.
+
+The engines' `date + n months` clamp to the month's last day as the runtime
+does; `hele måneder`/`hele år` are computed from the month count with one
+correction (dialects.py). Checked here against the runtime for every day
+around each month end of 2023-2025 (a leap year inside) and offsets of up to
+±25 months, in one DuckDB query per property.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from sqlglot import exp
+
+from regelkode import runtime as rt
+from regelkode.backends.sql.dialects import SqlDialect
+
+D = SqlDialect("duckdb")
+
+
+def _days():
+    out = []
+    for year in (2023, 2024, 2025):
+        for month in range(1, 13):
+            first = dt.date(year, month, 1)
+            for delta in (-3, -2, -1, 0, 1):
+                out.append(first + dt.timedelta(days=delta))
+    return sorted(set(out))
+
+
+DAYS = _days()
+OFFSETS = [*range(-25, 26)]
+
+
+def _table(con, rows, columns):
+    con.execute("CREATE OR REPLACE TABLE t (" + ", ".join(columns) + ")")
+    con.executemany("INSERT INTO t VALUES (" + ", ".join("?" * len(columns)) + ")", rows)
+
+
+def test_date_plus_months_clamps_like_the_runtime():
+    con = duckdb.connect()
+    _table(con, [(d, n) for d in DAYS for n in OFFSETS], ["a DATE", "n BIGINT"])
+    v = D.varighed(exp.column("n"), exp.Literal.number(0))
+    plus = D.date_plus(exp.column("a"), v, 1).sql("duckdb")
+    minus = D.date_plus(exp.column("a"), v, -1).sql("duckdb")
+    rows = con.execute(f"SELECT a, n, {plus}, {minus} FROM t").fetchall()
+    assert len(rows) == len(DAYS) * len(OFFSETS)
+    for a, n, got_plus, got_minus in rows:
+        assert got_plus == rt.op_dato_plus(a, rt.Varighed(n, 0)), (a, n)
+        assert got_minus == rt.op_dato_minus(a, rt.Varighed(n, 0)), (a, n)
+
+
+def test_months_then_days_like_the_runtime():
+    con = duckdb.connect()
+    _table(con, [(d, n, k) for d in DAYS[::3] for n in (-13, -1, 1, 12) for k in (-31, -1, 1, 29)],
+           ["a DATE", "n BIGINT", "k BIGINT"])
+    plus = D.date_plus(exp.column("a"), D.varighed(exp.column("n"), exp.column("k")), 1)
+    for a, n, k, got in con.execute(f"SELECT a, n, k, {plus.sql('duckdb')} FROM t").fetchall():
+        assert got == rt.op_dato_plus(a, rt.Varighed(n, k)), (a, n, k)
+
+
+@pytest.mark.parametrize("op, runtime_op", [("months", rt.op_hele_maaneder),
+                                            ("years", rt.op_hele_aar)])
+def test_whole_months_and_years_like_the_runtime(op, runtime_op):
+    con = duckdb.connect()
+    ends = DAYS[::2]
+    # births on month ends and 29 February, judged on every day around a month end
+    births = [dt.date(2000, 2, 29), dt.date(1999, 1, 31), dt.date(2024, 2, 29),
+              dt.date(2023, 3, 31), dt.date(2025, 12, 31), dt.date(2024, 8, 30)]
+    _table(con, [(a, b) for a in births + ends[:20] for b in ends], ["a DATE", "b DATE"])
+    months = D.whole_months(exp.column("a"), exp.column("b"))
+    expr = months if op == "months" else D.floor_div(months, 12)
+    rows = con.execute(f"SELECT a, b, {expr.sql('duckdb')} FROM t").fetchall()
+    for a, b, got in rows:
+        assert got == runtime_op(a, b), (a, b)
+
+
+def test_the_leap_day_examples_of_the_design():
+    con = duckdb.connect()
+    one_month = D.date_plus(D.date_literal(dt.date(2024, 1, 31)),
+                            D.varighed(exp.Literal.number(1), exp.Literal.number(0)), 1)
+    one_year = D.date_plus(D.date_literal(dt.date(2024, 2, 29)),
+                           D.varighed(exp.Literal.number(12), exp.Literal.number(0)), 1)
+    age = D.floor_div(D.whole_months(D.date_literal(dt.date(2000, 2, 29)),
+                                     D.date_literal(dt.date(2001, 2, 28))), 12)
+    got = con.execute(f"SELECT {one_month.sql('duckdb')}, {one_year.sql('duckdb')}, "
+                      f"{age.sql('duckdb')}").fetchone()
+    assert got == (dt.date(2024, 2, 29), dt.date(2025, 2, 28), 1)
