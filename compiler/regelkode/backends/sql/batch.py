@@ -32,6 +32,7 @@ from pathlib import Path
 from ... import runtime as rt
 from .cases import UdenforOmraade, case_row, row_line
 from .engine import DuckDBEngine
+from .outfiles import _siblings, _sql_text, _tmp_name
 from .program import view_name
 
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
@@ -185,19 +186,6 @@ def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
             out.write("\n")
             n += 1
     return n
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _siblings(out: Path) -> dict[str, Path]:
-    return {"resultater": out,
-            "definitioner": out.with_name(out.stem + ".definitioner" + out.suffix)}
-
-
-def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
 def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,

@@ -27,6 +27,10 @@ DIALECTS = ("duckdb", "spark", "postgres", "trino")
 DECIMAL_TYPE = "DECIMAL(38, 12)"
 
 
+class Unsupported(Exception):
+    """An IR construct this backend cannot express (named in the message)."""
+
+
 @functools.cache
 def _parsed_type(text: str) -> exp.DataType:
     return exp.DataType.build(text, dialect="duckdb")
@@ -88,7 +92,6 @@ class SqlDialect:
 
     def _no_lambdas(self):
         if self.name == "postgres":
-            from .expr import Unsupported
             raise Unsupported(
                 "PostgreSQL har ingen lambdafunktioner, og pakken bruger kvantorer over "
                 "lister (nogen/alle/antal/summen … hvor); skriv til duckdb, spark eller trino")

@@ -26,14 +26,10 @@ from decimal import Decimal
 
 from sqlglot import exp
 
-from .dialects import SqlDialect, sql_type
+from .dialects import SqlDialect, Unsupported, sql_type
 from .names import col, def_col, def_m_col, fact_col, fact_m_col
 
 KONFLIKT = "!konflikt"
-
-
-class Unsupported(Exception):
-    """An IR construct this backend cannot express (named in the message)."""
 
 
 @dataclass

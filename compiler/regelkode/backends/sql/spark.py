@@ -77,7 +77,7 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
     """Judge on Spark, then write the two outputs as the DuckDB engine does."""
     import json
 
-    from .batch import _siblings, _sql_text, _tmp_name
+    from .outfiles import _siblings, _sql_text, _tmp_name
 
     spark = spark_views(program, rows_path)
     wide = view_name(program.pack, "bred")
