@@ -14,8 +14,10 @@ import tempfile
 from pathlib import Path
 
 from . import diagnostics as D
+from . import files
 from . import runtime as rt
 from .checks.analysis import compile_checked
+from .parse_errors import json_message
 from .passes.pipeline import Compiled
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -139,32 +141,21 @@ def load_generated(c: Compiled, tmp: Path):
     return load_module(emit_fast_module(c.program), c.pack.id, tmp)
 
 
-# A case of MAX_LISTE elements in each of many lists is a few MB; past this a
-# file (or /dev/zero, or a pipe that never ends) is refused, not read to the end.
-MAX_CASE_BYTES = 64_000_000
-
-
 def _read_case(path: str):
+    # Only a regular file, and only so much of it: a FIFO would block the read
+    # forever and /dev/zero never ends.
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_CASE_BYTES + 1)
-        if len(data) > MAX_CASE_BYTES:
-            raise rt.SagFejl("$", f"{path} er over {MAX_CASE_BYTES} bytes")
-        text = data.decode("utf-8")
-    except OSError as exc:
-        raise rt.SagFejl("$", f"kan ikke læse {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise rt.SagFejl("$", f"{path} er ikke gyldig UTF-8") from None
+        text = files.read_bytes(Path(path), files.MAX_CASE_BYTES).decode("utf-8")
+    except files.FileRefused as exc:
+        raise rt.SagFejl("$", f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise rt.SagFejl("$", f"{path}: {json_message(exc)}") from None
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise rt.SagFejl("$", f"{path}:{exc.lineno}:{exc.colno}: ugyldig JSON: {exc.msg}") from None
-    except RecursionError:
-        raise rt.SagFejl("$", f"{path}: JSON'en er for dybt indlejret") from None
-    except ValueError:
-        # Not a JSONDecodeError: Python refuses to read an integer of more than
-        # 4300 digits (sys.get_int_max_str_digits), a guard against slow parsing.
-        raise rt.SagFejl("$", f"{path}: et tal i sagen har for mange cifre") from None
+    except (ValueError, RecursionError) as exc:
+        # ValueError besides JSONDecodeError: Python refuses to read an integer of
+        # more than 4300 digits (sys.get_int_max_str_digits), a guard against slow parsing.
+        raise rt.SagFejl("$", f"{path}: {json_message(exc)}") from None
 
 
 def cmd_eval(args) -> int:
