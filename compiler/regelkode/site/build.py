@@ -11,6 +11,7 @@ work folder under `build/`, with a derived MkDocs config that inherits
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -74,10 +75,11 @@ def assemble(docs: SiteDocs, source: Path, work: Path) -> Path:
         if (target / path).exists():
             raise _error(f"site/docs/{path} er håndskrevet, men siden genereres; "
                          "omdøb eller fjern den håndskrevne fil")
+    titles = _page_titles(docs)
     for path, text in sorted(docs.pages.items()):
         dest = target / path
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(text, encoding="utf-8")
+        dest.write_text(_with_title(text, titles.get(path)), encoding="utf-8")
     for path, data in sorted(docs.files.items()):
         dest = target / path
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +101,31 @@ def assemble(docs: SiteDocs, source: Path, work: Path) -> Path:
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
     return path
+
+
+def _page_titles(docs: SiteDocs) -> dict[str, str]:
+    """Each generated page's nav title (the start page has the site's name instead)."""
+    titles: dict[str, str] = {}
+    for title, item in docs.nav:
+        for t, p in item if isinstance(item, list) else [(title, item)]:
+            if p != "index.md":
+                titles.setdefault(p, t)
+    return titles
+
+
+def _with_title(text: str, title: str | None) -> str:
+    """The page with its title as front matter, escaped once.
+
+    mkdocs-material writes `<title>{{ page.title | striptags }}</title>`, and
+    `striptags` unescapes entities: the nav title (escaped once, as the nav
+    needs) came out as live markup, so an area titled
+    `</title><script>…</script>` ran its script on every page of the area. The
+    theme prefers `page.meta.title`, which it writes as it is, in the <title>
+    and the header: escaped once, it shows the text and is inert there too.
+    """
+    if title is None:
+        return text
+    return f"---\ntitle: {json.dumps(md.html_text(title), ensure_ascii=False)}\n---\n\n{text}"
 
 
 def _nav(docs: SiteDocs, target: Path) -> list:
