@@ -44,7 +44,7 @@ class Recorder:
 
 
 class Env:
-    __slots__ = ("facts", "defs", "today", "elems", "params", "prev", "recorder")
+    __slots__ = ("facts", "defs", "today", "elems", "params", "prev", "recorder", "periods")
 
     def __init__(self, facts, defs, today, params, prev=None, recorder=None):
         self.facts = facts
@@ -54,6 +54,7 @@ class Env:
         self.prev = prev
         self.elems: list = []
         self.recorder = recorder
+        self.periods: dict = {}     # id(Agg) -> rt._Perioder, for this evaluation
 
 
 def ev(node, env: Env):
@@ -110,6 +111,10 @@ def _agg(node: ir.Agg, env: Env):
                 return ev(_node, env)
             finally:
                 env.elems.pop()
+    if node.within is not None and env.recorder is None:
+        # Indexed (passes/periods.py). Not while recording coverage: the recorder
+        # must see every condition a scan evaluates.
+        return _within(node, seq, pred, env)
     if node.op in _AGG:
         return _AGG[node.op](seq, pred)
     if node.op == "summen":
@@ -119,6 +124,24 @@ def _agg(node: ir.Agg, env: Env):
     if node.op == "stoerste_felt":
         return rt.op_stoerste_felt(seq, node.field, pred, node.extra[0])
     raise TypeError(f"unknown aggregate {node.op}")
+
+
+def _within(node: ir.Agg, seq, pred, env: Env):
+    w = node.within
+    index = env.periods.get(id(node))
+    if index is None:
+        rest = None
+        if w.rest is not None:
+            def rest(e, _node=w.rest):
+                env.elems.append(e)
+                try:
+                    return ev(_node, env)
+                finally:
+                    env.elems.pop()
+        index = env.periods[id(node)] = rt._Perioder(w.start, w.end, rest)
+    point = ev(w.point, env)
+    op = rt.op_nogen_inden if node.op == "nogen" else rt.op_ingen_inden
+    return op(seq, pred, index, point)
 
 
 def evaluate(program: ir.Program, sag, *, dato=None, forklaring=True, recorder=None) -> rt.Rapport:

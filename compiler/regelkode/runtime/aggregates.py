@@ -56,6 +56,63 @@ def op_ingen(seq, pred):
     return op_ikke(op_nogen(seq, pred))
 
 
+class _Perioder:
+    """A list's elements as periods [start, slut], for `nogen L hvor (… og start er
+    senest X og slut er tidligst X)` asked for many X (passes/periods.py finds these).
+
+    Built once per list (per evaluation), asked in O(log n): the periods sorted by
+    start with the running latest end. An element whose other conditions (`rest`)
+    are false can never match and is dropped; one whose dates or other conditions
+    are unknown is kept aside and judged by the full condition at every question, so
+    an `Ukendt` answer is the very one a plain scan gives.
+    """
+
+    __slots__ = ("start", "slut", "rest", "seq", "starts", "seneste", "uafklarede")
+
+    def __init__(self, start, slut, rest):
+        self.start, self.slut, self.rest = start, slut, rest
+        self.seq = None
+
+    def __call__(self, seq):
+        if self.seq is not seq:
+            kendte, uafklarede = [], []
+            for e in seq:
+                r = True if self.rest is None else self.rest(e)
+                if r is False:
+                    continue
+                s, t = e[self.start], e[self.slut]
+                if r is True and s.__class__ is not Ukendt and t.__class__ is not Ukendt:
+                    kendte.append((s, t))
+                else:
+                    uafklarede.append(e)
+            kendte.sort(key=lambda p: p[0])
+            self.starts = [p[0] for p in kendte]
+            seneste, m = [], None
+            for _s, t in kendte:
+                m = t if m is None or t > m else m
+                seneste.append(m)
+            self.seneste = seneste
+            self.uafklarede = uafklarede
+            self.seq = seq
+        return self
+
+
+def op_nogen_inden(seq, pred, indeks, punkt):
+    """`op_nogen(seq, pred)` where pred is `rest og start ≤ punkt og slut ≥ punkt`."""
+    if seq.__class__ is Ukendt or punkt.__class__ is Ukendt:
+        return op_nogen(seq, pred)
+    ix = indeks(seq)
+    i = _bisect_right(ix.starts, punkt)
+    if i and ix.seneste[i - 1] >= punkt:
+        return True
+    # every known period missed: only the undecided ones can still say yes or "unknown"
+    return op_nogen(ix.uafklarede, pred)
+
+
+def op_ingen_inden(seq, pred, indeks, punkt):
+    return op_ikke(op_nogen_inden(seq, pred, indeks, punkt))
+
+
 def op_alle(seq, pred):
     if seq.__class__ is Ukendt:
         return seq
