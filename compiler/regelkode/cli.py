@@ -270,7 +270,7 @@ def cmd_godkend(args) -> int:
         return EXIT_USAGE
     if args.dato:
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.dato):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.dato):
                 raise ValueError
             dato = dt.date.fromisoformat(args.dato)
         except ValueError:
