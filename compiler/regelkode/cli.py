@@ -101,37 +101,54 @@ def build_outputs(c: Compiled) -> dict[str, bytes]:
 
 
 def cmd_build(args) -> int:
+    import shutil
+
     from .output import recover, replace_trees
+    from .site.build import SiteError, remove_stale_work, render_site
     out = Path(args.out)
     paths = _packs(args.packs)
     try:
-        # First undo what a killed build may have left, whatever this build does.
+        # First undo what a killed build may have left, whatever this build does:
+        # a half swap rolled back, staging and MkDocs work folders of dead builds removed.
         for path in paths:
             recover(out / Path(path).name)
+        recover(out / "site")
+        remove_stale_work(out)
     except OSError as exc:
         print(f"regelkode: kunne ikke rydde op efter en afbrudt bygning: "
               f"{exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAIL
-    from .site.build import SiteError, build_site
     results, ok = _compile_all(paths, args.format)
     if not ok:
         print("regelkode: bygningen er stoppet; intet er skrevet", file=sys.stderr)
         return EXIT_FAIL
+    work = None
     try:
         staged = {c.pack.id: build_outputs(c) for c in results}
-        # All packs or none: a full disk while writing the second leaves the first as it was.
-        replace_trees({out / pack_id: (files, None) for pack_id, files in staged.items()})
+        trees = {out / pack_id: (files, None) for pack_id, files in staged.items()}
+        if not args.no_site:
+            # The site is rendered before anything is swapped, then swapped in with the
+            # packs under one journal: a build killed in MkDocs (or anywhere) leaves the
+            # previous packs and site together, never new packs beside an old site.
+            work = render_site(results, out)
+            trees[out / "site"] = (None, work / "html")
+        # All or none: a full disk while writing the second leaves the first as it was.
+        replace_trees(trees)
         for pack_id in staged:
             print(f"{out / pack_id / (pack_id + '.py')}")
-        if not args.no_site:
-            build_site(results, out, quiet=args.quiet)
+        if not args.no_site and not args.quiet:
+            print(out / "site" / "index.html")
     except OSError as exc:
         print(f"regelkode: kunne ikke skrive byggeresultatet: {exc.strerror or exc}; "
               "det forrige byggeresultat er uændret", file=sys.stderr)
         return EXIT_FAIL
     except SiteError as exc:
-        print(f"regelkode: siden kunne ikke bygges: {exc}", file=sys.stderr)
+        print(f"regelkode: siden kunne ikke bygges: {exc}; det forrige byggeresultat er "
+              "uændret", file=sys.stderr)
         return EXIT_FAIL
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     return EXIT_OK
 
 

@@ -172,23 +172,54 @@ def _problems(output: str) -> str:
     return "\n".join(lines or output.splitlines()[-20:]) or "(ingen besked fra mkdocs)"
 
 
-def build_site(results, out: Path, *, quiet: bool = False) -> Path:
-    """Generate, build with MkDocs and install the site as `out/site`."""
+WORK_PREFIX = ".site-work-"
+
+
+def remove_stale_work(out: Path) -> None:
+    """Work folders of builds that were killed (their process is gone)."""
+    from ..output import _alive
+    out = Path(out)
+    if not out.is_dir():
+        return
+    for stale in out.glob(WORK_PREFIX + "*"):
+        pid = stale.name[len(WORK_PREFIX):]
+        if pid.isdigit() and not _alive(int(pid)) and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def render_site(results, out: Path) -> Path:
+    """Generate and run MkDocs in `out/.site-work-<pid>/`; returns that folder.
+
+    The HTML is in `<work>/html`; nothing outside the work folder changes, so
+    the caller can swap the site in together with the packs (one journal: a kill
+    at any moment leaves the previous build whole) and must remove the folder.
+    """
     # Absolute: MkDocs runs inside the work folder, where a relative path would not resolve.
-    given = Path(out)
-    out = given.resolve()
+    out = Path(out).resolve()
     docs = emit_site(results)
     source = site_source()
     out.mkdir(parents=True, exist_ok=True)
-    work = out / f".site-work-{os.getpid()}"
+    remove_stale_work(out)
+    work = out / f"{WORK_PREFIX}{os.getpid()}"
     if work.exists():
         shutil.rmtree(work)
     try:
         config = assemble(docs, source, work)
         run_mkdocs(config)
-        replace_tree(out / "site", copy_from=work / "html")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return work
+
+
+def build_site(results, out: Path, *, quiet: bool = False) -> Path:
+    """Generate, build with MkDocs and install the site as `out/site`."""
+    given = Path(out)
+    work = render_site(results, given)
+    try:
+        replace_tree(given.resolve() / "site", copy_from=work / "html")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not quiet:
         print(given / "site" / "index.html")
-    return out / "site"
+    return given.resolve() / "site"
