@@ -56,8 +56,11 @@ def _error(message: str) -> Exception:
 
 
 def site_source() -> Path:
-    """The folder holding mkdocs.yml and docs/: ./site in a checkout, else next to the package."""
-    for candidate in (Path("site"), Path(__file__).resolve().parents[3] / "site"):
+    """The folder holding mkdocs.yml and docs/: ./site in a checkout, the checkout the
+    package sits in (an editable install), else the copy shipped in the wheel."""
+    from importlib import resources
+    packaged = Path(str(resources.files("regelkode").joinpath("site_source")))
+    for candidate in (Path("site"), Path(__file__).resolve().parents[3] / "site", packaged):
         if (candidate / "mkdocs.yml").is_file():
             return candidate.resolve()
     raise _error("site/mkdocs.yml findes ikke; kør regelkode fra projektets rod")
