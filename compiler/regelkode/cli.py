@@ -1,8 +1,10 @@
 """Command line: `regelkode build | check | eval | test | …`.
 
-Exit codes: 0 success; 1 diagnostics with errors, failing examples, a
-refused case or a build that could not be written; 2 wrong usage. No input
-gives a traceback: every problem the user can cause is a diagnostic.
+Exit codes: 0 success; 1 diagnostics with errors, failing examples, coverage
+below the pack's minimum, a refused case or a build that could not be written;
+2 wrong usage; 3 `eval --fejl-ved-brud` judged a rule `brud`; 130 interrupted
+(Ctrl-C). No input gives a traceback: every problem the user can cause is a
+diagnostic.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from .checks.analysis import compile_checked
 from .parse_errors import json_message
 from .passes.pipeline import Compiled
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BREACH = 0, 1, 2, 3
 
 STATUS_MARK = {"opfyldt": "✓", "brud": "✗", "opmærksomhed": "!", "ikke_relevant": "–",
                "ukendt": "?", "konflikt": "‼"}
@@ -197,6 +199,8 @@ def cmd_eval(args) -> int:
         print(json.dumps(rapport.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(render_report(rapport))
+    if args.fejl_ved_brud and any(r.status == "brud" for r in rapport.regler):
+        return EXIT_BREACH
     return EXIT_OK
 
 
@@ -294,6 +298,11 @@ def cmd_godkend(args) -> int:
             print(f"regelkode godkend: --dato `{args.dato}` er ikke en dato (ÅÅÅÅ-MM-DD)",
                   file=sys.stderr)
             return EXIT_USAGE
+        if dato > dt.date.today():
+            # a review cannot have happened yet: a typo (2062 for 2026) would stand for decades
+            print(f"regelkode godkend: --dato {dato.isoformat()} ligger i fremtiden; en "
+                  "gennemgang dateres den dag, den er sket", file=sys.stderr)
+            return EXIT_USAGE
     else:
         dato = dt.date.today()
     c = compile_checked(Path(args.pack))
@@ -376,10 +385,12 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("eval", help="bedøm en sag (JSON) efter en pakke")
-    p.add_argument("pack", metavar="PACK")
-    p.add_argument("case", metavar="CASE.json")
+    p.add_argument("pack", metavar="PACK", help="regelpakkens mappe, fx rules/ressourceforloeb")
+    p.add_argument("case", metavar="CASE.json", help="sagen som en JSON-fil")
     p.add_argument("--dato", help="bedømmelsesdato ÅÅÅÅ-MM-DD (standard: sagens beregningsdato)")
     p.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
+    p.add_argument("--fejl-ved-brud", action="store_true",
+                   help="afslut med kode 3, hvis en regel er brudt (til CI og scripts)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("test", help="kør pakkernes eksempler")
