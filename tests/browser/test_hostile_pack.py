@@ -13,17 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from regelkode.browser import Browser, missing_binaries, serve_directory
 from regelkode.checks.analysis import compile_checked
 from regelkode.site import build as site_mod
 from reliability.hostile_pack import write_hostile_pack
 
-_missing = missing_binaries()
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(bool(_missing), reason=f"not installed: {', '.join(_missing)} "
-                       "(apt-get install chromium chromium-driver; `make test` does this)"),
-]
+from .support import chrome, missing_binaries, serve_directory, skip_reason, wait_for
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(bool(missing_binaries()), reason=skip_reason())]
 
 RAN = "return window.rkXss === undefined ? null : String(window.rkXss);"
 
@@ -35,14 +32,14 @@ def hostile(tmp_path_factory):
     c = compile_checked(pack)
     assert c.ok, [str(d) for d in c.diags.errors]
     site = site_mod.build_site([c], root / "build", quiet=True)
-    with serve_directory(site) as url:
-        yield site, url, where
+    with serve_directory(site) as server:
+        yield site, server.url, where
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with Browser(window_size=(1280, 1000)) as b:
-        yield b
+    with chrome(window_size=(1280, 1000)) as driver:
+        yield driver
 
 
 def _pages(site: Path) -> list[str]:
@@ -53,15 +50,15 @@ def test_no_payload_runs_on_any_page(hostile, browser):
     site, url, where = hostile
     ran = {}
     for page in _pages(site):
-        browser.navigate(url + page.removeprefix("./"))
-        browser.wait_for("article", timeout=20)
-        marker = browser.execute(RAN)
+        browser.get(url + page.removeprefix("./"))
+        wait_for(browser, "article", timeout=20)
+        marker = browser.execute_script(RAN)
         if marker is not None:
             ran[page] = f"{marker} = {where.get(marker.upper(), '?')}"
         # no element a payload would have made, in the page or its head
-        made = browser.execute("return document.querySelectorAll("
+        made = browser.execute_script("return document.querySelectorAll("
                                "'img[onerror], script:not([src])').length")
-        injected = browser.execute(
+        injected = browser.execute_script(
             "return [...document.querySelectorAll('script:not([src])')]"
             ".filter(s => /rkxss/i.test(s.textContent)).length")
         assert injected == 0, (page, made)
@@ -71,33 +68,33 @@ def test_no_payload_runs_on_any_page(hostile, browser):
 def test_the_area_title_is_text_in_the_window_title_and_the_nav(hostile, browser):
     _site, url, where = hostile
     marker = next(m for m, w in where.items() if w == "pakke.yaml.områder.farlig")
-    browser.navigate(url + "genereret/fjendtlig/regler/farlig/")
-    browser.wait_for("article h1", timeout=20)
-    title = browser.execute("return document.title")
+    browser.get(url + "genereret/fjendtlig/regler/farlig/")
+    wait_for(browser, "article h1", timeout=20)
+    title = browser.execute_script("return document.title")
     assert f"<script>window.rkXss='{marker}'</script>" in title, title
-    assert browser.execute("return document.querySelectorAll('title').length") == 1
-    nav = browser.execute("return [...document.querySelectorAll('.md-nav__link')]"
+    assert browser.execute_script("return document.querySelectorAll('title').length") == 1
+    nav = browser.execute_script("return [...document.querySelectorAll('.md-nav__link')]"
                           ".map(a => a.textContent)")
     assert any(f"window.rkXss='{marker}'" in t for t in nav), nav
-    assert browser.execute(RAN) is None
+    assert browser.execute_script(RAN) is None
 
 
 def test_search_results_show_the_payload_as_text(hostile, browser):
     _site, url, _where = hostile
-    browser.navigate(url)
-    browser.wait_for("article h1", timeout=20)
-    field = browser.wait_for("input.md-search__input", timeout=10)
-    browser.click(field)
-    browser.type(field, "Farligt")
+    browser.get(url)
+    wait_for(browser, "article h1", timeout=20)
+    field = wait_for(browser, "input.md-search__input", timeout=10)
+    field.click()
+    field.send_keys("Farligt")
     deadline = time.monotonic() + 20
     found = []
     while time.monotonic() < deadline and not found:
-        found = browser.execute("return [...document.querySelectorAll("
+        found = browser.execute_script("return [...document.querySelectorAll("
                                 "'.md-search-result__item')].map(a => a.innerText)")
         time.sleep(0.2)
     assert found, "the search finds the poisoned pages"
     assert any("window.rkXss=" in text for text in found), found[:3]
-    assert browser.execute(
+    assert browser.execute_script(
         "return document.querySelectorAll('.md-search-result script,"
         " .md-search-result img').length") == 0
-    assert browser.execute(RAN) is None
+    assert browser.execute_script(RAN) is None
