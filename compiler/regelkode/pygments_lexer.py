@@ -79,7 +79,7 @@ class RegelkodeLexer(RegexLexer):
             (r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])", Literal.Date),
             # Danish notation: 12.326,50 and 1.000 and 1,5 (decimal comma)
             (r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+(?![0-9])", Number.Float),
-            (r"[0-9]{1,3}(?:\.[0-9]{3})+(?![[0-9],])", Number.Integer),
+            (r"[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9,])", Number.Integer),
             (r"[0-9]+,[0-9]+(?![0-9])", Number.Float),
             (r"[0-9]+", Number.Integer),
             (_whole_words(CONSTANTS), Keyword.Constant),
