@@ -175,3 +175,23 @@ def test_a_known_period_decides_and_an_unknown_one_leaves_it_open(program, plain
     got = interpret.evaluate(program, copy.deepcopy(case)).to_dict()
     assert got == interpret.evaluate(plain, copy.deepcopy(case)).to_dict()
     assert next(r for r in got["regler"] if r["id"] == RULE)["status"] == status
+
+
+@pytest.mark.parametrize("path", sorted((PACK / "sager").glob("*.json")), ids=lambda p: p.stem)
+def test_the_interpreters_closures_and_its_tree_walk_agree(program, path):
+    # Without a recorder the interpreter runs closures made from the IR; with one
+    # (coverage) it walks the tree. Both must give the same report.
+    case = json.loads(path.read_text(encoding="utf-8"))
+    fast = interpret.evaluate(program, copy.deepcopy(case)).to_dict()
+    walked = interpret.evaluate(program, copy.deepcopy(case), recorder=interpret.Recorder())
+    assert fast == walked.to_dict()
+
+
+@fuzz_settings()
+@given(events=EVENTS, leave=LEAVE, holidays=HOLIDAYS)
+def test_closures_and_tree_walk_agree_on_random_lists(program, events, leave, holidays):
+    case = _base()
+    case.update(sanktionshændelser=events, orlovsperioder=leave, ferieperioder=holidays)
+    fast = interpret.evaluate(program, copy.deepcopy(case)).to_dict()
+    walked = interpret.evaluate(program, copy.deepcopy(case), recorder=interpret.Recorder())
+    assert fast == walked.to_dict()
