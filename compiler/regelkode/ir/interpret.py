@@ -138,7 +138,13 @@ def _within(node: ir.Agg, seq, pred, env: Env):
                     return ev(_node, env)
                 finally:
                     env.elems.pop()
-        index = env.periods[id(node)] = rt._Perioder(w.start, w.end, rest)
+        index = env.periods[id(node)] = (rt._Vaerdier(w.field, rest)
+                                         if isinstance(w, ir.Window)
+                                         else rt._Perioder(w.start, w.end, rest))
+    if isinstance(w, ir.Window):
+        lo = None if w.lo is None else ev(w.lo, env)
+        hi = None if w.hi is None else ev(w.hi, env)
+        return rt.op_antal_vindue(seq, pred, index, lo, w.lo_strict, hi, w.hi_strict)
     point = ev(w.point, env)
     op = rt.op_nogen_inden if node.op == "nogen" else rt.op_ingen_inden
     return op(seq, pred, index, point)
@@ -220,6 +226,22 @@ def _agg_closure(node: ir.Agg):
     seq = _closure(node.seq)
     pred = None if node.pred is None else _element(_closure(node.pred))
     op, field, extra = node.op, node.field, node.extra
+    if isinstance(node.within, ir.Window):
+        w = node.within
+        lo = None if w.lo is None else _closure(w.lo)
+        hi = None if w.hi is None else _closure(w.hi)
+        rest = None if w.rest is None else _element(_closure(w.rest))
+        key = id(node)
+
+        def counted(env):
+            s, p = seq(env), pred(env)
+            index = env.periods.get(key)
+            if index is None:
+                index = env.periods[key] = rt._Vaerdier(w.field,
+                                                        None if rest is None else rest(env))
+            return rt.op_antal_vindue(s, p, index, None if lo is None else lo(env),
+                                      w.lo_strict, None if hi is None else hi(env), w.hi_strict)
+        return counted
     if node.within is not None:
         w = node.within
         point = _closure(w.point)

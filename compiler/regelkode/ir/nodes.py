@@ -70,6 +70,21 @@ class Within:
 
 
 @dataclass(frozen=True)
+class Window:
+    """A hint on `antal` (passes/periods.py): `pred` is `rest og` bounds on one field
+    of the element, `lo <(=) field` and/or `field <(=) hi`, with lo and hi never
+    reading this aggregate's element and rest no outer one. A back end may sort the
+    field's known values once and count by bisection (runtime `op_antal_vindue`)."""
+
+    field: str
+    lo: object | None
+    lo_strict: bool
+    hi: object | None
+    hi_strict: bool
+    rest: object | None
+
+
+@dataclass(frozen=True)
 class Agg:
     op: str                 # antal nogen ingen alle summen mindste_felt stoerste_felt
     seq: object
@@ -77,7 +92,7 @@ class Agg:
     pred: object | None
     field: str | None = None
     extra: tuple = ()       # summen: (zero,); mindste/største: (label,)
-    within: Within | None = None    # `pred` is "a date within the element's period"
+    within: Within | Window | None = None    # a search an index can answer
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,10 @@ def _walk(node):
             within = _within(node)
             if within is not None:
                 node = dataclasses.replace(node, within=within)
+        elif node.op == "antal" and node.pred is not None:
+            window = _window(node)
+            if window is not None:
+                node = dataclasses.replace(node, within=window)
         return node
     return node
 
@@ -58,10 +62,10 @@ def _within(node: ir.Agg) -> ir.Within | None:
     leaves = _conjuncts(node.pred)
     bounds = [_bound(leaf, depth) for leaf in leaves]
     for i, lo in enumerate(bounds):
-        if lo is None or lo[0] != "start":
+        if lo is None or lo[0] != "start" or lo[3]:
             continue
         for j, hi in enumerate(bounds):
-            if hi is None or hi[0] != "end" or not _same(lo[2], hi[2]):
+            if hi is None or hi[0] != "end" or hi[3] or not _same(lo[2], hi[2]):
                 continue
             point = lo[2]
             if not _reads(point, lambda d: d < depth):
@@ -76,15 +80,50 @@ def _within(node: ir.Agg) -> ir.Within | None:
     return None
 
 
+def _window(node: ir.Agg) -> ir.Window | None:
+    """`antal L hvor (rest og lo <(=) field og field <(=) hi)`: a count in a window of
+    one field's values, the bounds read from an outer element."""
+    depth = node.depth
+    if _reads(node.seq, lambda d: d < depth):
+        return None
+    leaves = _conjuncts(node.pred)
+    bounds = [_bound(leaf, depth) for leaf in leaves]
+    # field ≤ X is an upper bound ("start" above), field ≥ X a lower one ("end")
+    upper = next((i for i, b in enumerate(bounds) if b and b[0] == "start"), None)
+    lower = next((i for i, b in enumerate(bounds) if b and b[0] == "end"
+                  and (upper is None or b[1] == bounds[upper][1])), None)
+    used = [i for i in (lower, upper) if i is not None]
+    if not used or (lower is not None and upper is not None
+                    and bounds[lower][1] != bounds[upper][1]):
+        return None
+    if not any(_reads(bounds[i][2], lambda d: d < depth) for i in used):
+        return None        # the same window for every question: one scan is as good
+    rest = [leaf for k, leaf in enumerate(leaves) if k not in used]
+    if any(_reads(leaf, lambda d: d < depth) for leaf in rest):
+        return None
+    joined = None
+    for leaf in rest:
+        joined = leaf if joined is None else ir.Call("og", (joined, leaf))
+    lo = bounds[lower] if lower is not None else None
+    hi = bounds[upper] if upper is not None else None
+    return ir.Window(bounds[used[0]][1], lo and lo[2], bool(lo and lo[3]),
+                     hi and hi[2], bool(hi and hi[3]), joined)
+
+
 def _conjuncts(node) -> list:
     if isinstance(node, ir.Call) and node.op == "og":
         return [leaf for a in node.args for leaf in _conjuncts(a)]
     return [node]
 
 
+_FLIP = {"mindre_lig": "stoerre_lig", "stoerre_lig": "mindre_lig", "mindre": "stoerre",
+         "stoerre": "mindre"}
+
+
 def _bound(leaf, depth):
-    """("start", field, X) for `field ≤ X`, ("end", field, X) for `field ≥ X`, else None."""
-    if not isinstance(leaf, ir.Call) or leaf.op not in ("mindre_lig", "stoerre_lig"):
+    """("start", field, X, strict) for `field ≤ X` (`<`: strict), ("end", field, X,
+    strict) for `field ≥ X` (`>`), else None."""
+    if not isinstance(leaf, ir.Call) or leaf.op not in _FLIP:
         return None
     a, b = leaf.args
     def own(n) -> bool:
@@ -94,11 +133,11 @@ def _bound(leaf, depth):
         field, point, op = a.name, b, leaf.op
     elif own(b) and not _reads(a, lambda d: d == depth):
         # X ≥ field is field ≤ X
-        field, point = b.name, a
-        op = "stoerre_lig" if leaf.op == "mindre_lig" else "mindre_lig"
+        field, point, op = b.name, a, _FLIP[leaf.op]
     else:
         return None
-    return ("start" if op == "mindre_lig" else "end", field, point)
+    return ("start" if op.startswith("mindre") else "end", field, point,
+            not op.endswith("_lig"))
 
 
 def _reads(node, which) -> bool:

@@ -126,6 +126,15 @@ class _Expr:
     def e_Agg(self, node):
         seq = self.emit(node.seq)
         pred = "None" if node.pred is None else f"lambda e{node.depth}: {self.emit(node.pred)}"
+        if isinstance(node.within, ir.Window):
+            w = node.within
+            name = f"_ix{len(self.prelude) + 1}"
+            rest = "None" if w.rest is None else f"lambda e{node.depth}: {self.emit(w.rest)}"
+            self.prelude.append(f"{name} = _Vaerdier({w.field!r}, {rest})")
+            lo = "None" if w.lo is None else self.emit(w.lo)
+            hi = "None" if w.hi is None else self.emit(w.hi)
+            return (f"op_antal_vindue({seq}, {pred}, {name}, {lo}, {w.lo_strict!r}, {hi}, "
+                    f"{w.hi_strict!r})")
         if node.within is not None:
             w = node.within
             name = f"_ix{len(self.prelude) + 1}"
