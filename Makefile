@@ -1,7 +1,9 @@
 # Regelkode — build and test entry points.
 #
 #   make build   set up .venv, compile every pack under rules/ into build/ and build the site
+#   make serve   make build, then serve build/site on http://127.0.0.1:$(SERVE_PORT)/
 #   make test    set up .venv, make sure Chromium + ChromeDriver and Node are there, ruff, pytest
+#                (about 9 minutes on 2 cores)
 #   make bench   set up .venv, build the packs, then time evaluation, batch, compile and site
 #                (table on stdout, numbers in build/bench.json; see bench/run.py)
 #   make fuzz-long   the reliability property tests with 10,000 examples each, one
@@ -34,7 +36,7 @@ CHROMEDRIVER := /usr/bin/chromedriver
 # apt-get runs as root; prefix sudo when not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo 2>/dev/null)
 
-.PHONY: build test bench fuzz-long venv lint pytest chromium nodejs spark clean distclean
+.PHONY: build serve test bench fuzz-long venv lint pytest chromium nodejs spark clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -60,6 +62,13 @@ $(VENV_STAMP): pyproject.toml requirements.lock
 
 build: $(VENV_STAMP)
 	$(VENV)/bin/regelkode build
+
+# The site's links point at folders (…/regler/samtaler/), which need a web server:
+# opened from disk (file://) they show folder listings. Local only (127.0.0.1).
+SERVE_PORT ?= 8000
+serve: build
+	@echo "the review site: http://127.0.0.1:$(SERVE_PORT)/ (Ctrl-C stops it)"
+	"$(VPY)" -m http.server $(SERVE_PORT) --bind 127.0.0.1 --directory build/site
 
 # The packs are built first so a pack that doesn't compile stops here with its
 # diagnostics; the benchmark measures the site itself. To put the table on the

@@ -1,8 +1,10 @@
 """Command line: `regelkode build | check | eval | test | …`.
 
-Exit codes: 0 success; 1 diagnostics with errors, failing examples, a
-refused case or a build that could not be written; 2 wrong usage. No input
-gives a traceback: every problem the user can cause is a diagnostic.
+Exit codes: 0 success; 1 diagnostics with errors, failing examples, coverage
+below the pack's minimum, a refused case or a build that could not be written;
+2 wrong usage; 3 `eval --fejl-ved-brud` judged a rule `brud`; 130 interrupted
+(Ctrl-C). No input gives a traceback: every problem the user can cause is a
+diagnostic.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import tempfile
 from pathlib import Path
 
 from . import diagnostics as D
+from . import files
 from . import runtime as rt
 from .checks.analysis import compile_checked
+from .parse_errors import json_message
 from .passes.pipeline import Compiled
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BREACH = 0, 1, 2, 3
 
 STATUS_MARK = {"opfyldt": "✓", "brud": "✗", "opmærksomhed": "!", "ikke_relevant": "–",
                "ukendt": "?", "konflikt": "‼"}
@@ -99,37 +103,54 @@ def build_outputs(c: Compiled) -> dict[str, bytes]:
 
 
 def cmd_build(args) -> int:
+    import shutil
+
     from .output import recover, replace_trees
+    from .site.build import SiteError, remove_stale_work, render_site
     out = Path(args.out)
     paths = _packs(args.packs)
     try:
-        # First undo what a killed build may have left, whatever this build does.
+        # First undo what a killed build may have left, whatever this build does:
+        # a half swap rolled back, staging and MkDocs work folders of dead builds removed.
         for path in paths:
             recover(out / Path(path).name)
+        recover(out / "site")
+        remove_stale_work(out)
     except OSError as exc:
         print(f"regelkode: kunne ikke rydde op efter en afbrudt bygning: "
               f"{exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAIL
-    from .site.build import SiteError, build_site
     results, ok = _compile_all(paths, args.format)
     if not ok:
         print("regelkode: bygningen er stoppet; intet er skrevet", file=sys.stderr)
         return EXIT_FAIL
+    work = None
     try:
         staged = {c.pack.id: build_outputs(c) for c in results}
-        # All packs or none: a full disk while writing the second leaves the first as it was.
-        replace_trees({out / pack_id: (files, None) for pack_id, files in staged.items()})
+        trees = {out / pack_id: (files, None) for pack_id, files in staged.items()}
+        if not args.no_site:
+            # The site is rendered before anything is swapped, then swapped in with the
+            # packs under one journal: a build killed in MkDocs (or anywhere) leaves the
+            # previous packs and site together, never new packs beside an old site.
+            work = render_site(results, out)
+            trees[out / "site"] = (None, work / "html")
+        # All or none: a full disk while writing the second leaves the first as it was.
+        replace_trees(trees)
         for pack_id in staged:
             print(f"{out / pack_id / (pack_id + '.py')}")
-        if not args.no_site:
-            build_site(results, out, quiet=args.quiet)
+        if not args.no_site and not args.quiet:
+            print(out / "site" / "index.html")
     except OSError as exc:
         print(f"regelkode: kunne ikke skrive byggeresultatet: {exc.strerror or exc}; "
               "det forrige byggeresultat er uændret", file=sys.stderr)
         return EXIT_FAIL
     except SiteError as exc:
-        print(f"regelkode: siden kunne ikke bygges: {exc}", file=sys.stderr)
+        print(f"regelkode: siden kunne ikke bygges: {exc}; det forrige byggeresultat er "
+              "uændret", file=sys.stderr)
         return EXIT_FAIL
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     return EXIT_OK
 
 
@@ -139,32 +160,21 @@ def load_generated(c: Compiled, tmp: Path):
     return load_module(emit_fast_module(c.program), c.pack.id, tmp)
 
 
-# A case of MAX_LISTE elements in each of many lists is a few MB; past this a
-# file (or /dev/zero, or a pipe that never ends) is refused, not read to the end.
-MAX_CASE_BYTES = 64_000_000
-
-
 def _read_case(path: str):
+    # Only a regular file, and only so much of it: a FIFO would block the read
+    # forever and /dev/zero never ends.
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_CASE_BYTES + 1)
-        if len(data) > MAX_CASE_BYTES:
-            raise rt.SagFejl("$", f"{path} er over {MAX_CASE_BYTES} bytes")
-        text = data.decode("utf-8")
-    except OSError as exc:
-        raise rt.SagFejl("$", f"kan ikke læse {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise rt.SagFejl("$", f"{path} er ikke gyldig UTF-8") from None
+        text = files.read_bytes(Path(path), files.MAX_CASE_BYTES).decode("utf-8")
+    except files.FileRefused as exc:
+        raise rt.SagFejl("$", f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise rt.SagFejl("$", f"{path}: {json_message(exc)}") from None
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise rt.SagFejl("$", f"{path}:{exc.lineno}:{exc.colno}: ugyldig JSON: {exc.msg}") from None
-    except RecursionError:
-        raise rt.SagFejl("$", f"{path}: JSON'en er for dybt indlejret") from None
-    except ValueError:
-        # Not a JSONDecodeError: Python refuses to read an integer of more than
-        # 4300 digits (sys.get_int_max_str_digits), a guard against slow parsing.
-        raise rt.SagFejl("$", f"{path}: et tal i sagen har for mange cifre") from None
+    except (ValueError, RecursionError) as exc:
+        # ValueError besides JSONDecodeError: Python refuses to read an integer of
+        # more than 4300 digits (sys.get_int_max_str_digits), a guard against slow parsing.
+        raise rt.SagFejl("$", f"{path}: {json_message(exc)}") from None
 
 
 def cmd_eval(args) -> int:
@@ -189,6 +199,8 @@ def cmd_eval(args) -> int:
         print(json.dumps(rapport.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(render_report(rapport))
+    if args.fejl_ved_brud and any(r.status == "brud" for r in rapport.regler):
+        return EXIT_BREACH
     return EXIT_OK
 
 
@@ -279,12 +291,17 @@ def cmd_godkend(args) -> int:
         return EXIT_USAGE
     if args.dato:
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.dato):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.dato):
                 raise ValueError
             dato = dt.date.fromisoformat(args.dato)
         except ValueError:
             print(f"regelkode godkend: --dato `{args.dato}` er ikke en dato (ÅÅÅÅ-MM-DD)",
                   file=sys.stderr)
+            return EXIT_USAGE
+        if dato > dt.date.today():
+            # a review cannot have happened yet: a typo (2062 for 2026) would stand for decades
+            print(f"regelkode godkend: --dato {dato.isoformat()} ligger i fremtiden; en "
+                  "gennemgang dateres den dag, den er sket", file=sys.stderr)
             return EXIT_USAGE
     else:
         dato = dt.date.today()
@@ -368,10 +385,12 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("eval", help="bedøm en sag (JSON) efter en pakke")
-    p.add_argument("pack", metavar="PACK")
-    p.add_argument("case", metavar="CASE.json")
+    p.add_argument("pack", metavar="PACK", help="regelpakkens mappe, fx rules/ressourceforloeb")
+    p.add_argument("case", metavar="CASE.json", help="sagen som en JSON-fil")
     p.add_argument("--dato", help="bedømmelsesdato ÅÅÅÅ-MM-DD (standard: sagens beregningsdato)")
     p.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
+    p.add_argument("--fejl-ved-brud", action="store_true",
+                   help="afslut med kode 3, hvis en regel er brudt (til CI og scripts)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("test", help="kør pakkernes eksempler")

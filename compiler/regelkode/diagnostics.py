@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import read_prefix
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -76,6 +78,13 @@ class Diagnostics:
         return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
+# The caret line is read from at most this much of a file: the file may be one the
+# loader refused (a FIFO, /dev/zero, an 8 GB sparse file), so it is never read whole.
+MAX_SOURCE_PREFIX = 4_000_000
+# A caret line is cut here: a minified or binary "line" would fill the terminal.
+MAX_SHOWN_LINE = 1000
+
+
 class SourceCache:
     """Reads source lines for carets; a file that can't be read shows no line."""
 
@@ -85,14 +94,11 @@ class SourceCache:
 
     def line(self, file: str, number: int) -> str | None:
         if file not in self._lines:
-            try:
-                path = Path(file)
-                if not path.is_absolute():
-                    path = self.root / path
-                text = path.read_bytes().decode("utf-8", errors="replace")
-                self._lines[file] = text.splitlines()
-            except OSError:
-                self._lines[file] = []
+            path = Path(file)
+            if not path.is_absolute():
+                path = self.root / path
+            data = read_prefix(path, MAX_SOURCE_PREFIX)
+            self._lines[file] = data.decode("utf-8", errors="replace").splitlines()
         lines = self._lines[file]
         if 1 <= number <= len(lines):
             return lines[number - 1]
@@ -109,6 +115,8 @@ def format_text(diags: list[Diagnostic], sources: SourceCache | None = None) -> 
             src = sources.line(d.span.file, d.span.line)
             if src is not None:
                 src = src.replace("\t", " ")
+                if len(src) > MAX_SHOWN_LINE:
+                    src = src[:MAX_SHOWN_LINE] + "…"
                 width = 1
                 if d.span.end_line == d.span.line and d.span.end_column > d.span.column:
                     width = d.span.end_column - d.span.column

@@ -76,12 +76,12 @@ class RegelkodeLexer(RegexLexer):
             (r"#[^\n]*", Comment.Single),
             (r'"[^"\n]*"', String.Double),
             # 2024-01-08 (before numbers, so the year is not read as a number)
-            (r"\d{4}-\d{2}-\d{2}(?!\d)", Literal.Date),
+            (r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])", Literal.Date),
             # Danish notation: 12.326,50 and 1.000 and 1,5 (decimal comma)
-            (r"\d{1,3}(?:\.\d{3})+,\d+(?!\d)", Number.Float),
-            (r"\d{1,3}(?:\.\d{3})+(?![\d,])", Number.Integer),
-            (r"\d+,\d+(?!\d)", Number.Float),
-            (r"\d+", Number.Integer),
+            (r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+(?![0-9])", Number.Float),
+            (r"[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9,])", Number.Integer),
+            (r"[0-9]+,[0-9]+(?![0-9])", Number.Float),
+            (r"[0-9]+", Number.Integer),
             (_whole_words(CONSTANTS), Keyword.Constant),
             (_whole_words(UNITS), Keyword.Type),
             (_whole_words(KEYWORDS), Keyword),

@@ -185,3 +185,16 @@ def test_non_editable_install_ships_grammar_and_schemas(tmp_path, repo_root):
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ingen fejl" in proc.stdout
+    # The wheel is typed and licensed, and builds the review site without a checkout:
+    # the site's config and hand-written pages ship in it (cwd has no site/ folder).
+    assert "regelkode/py.typed" in names
+    assert any(n.endswith("licenses/LICENSE") or n.endswith("/LICENSE") for n in names), names
+    assert "regelkode/site_source/mkdocs.yml" in names
+    build = ("from regelkode.cli import main\n"
+             f"raise SystemExit(main(['build', {str(repo_root / PACK)!r}, '--quiet', "
+             f"'--out', {str(tmp_path / 'ud')!r}]))\n")
+    proc = subprocess.run([str(env_dir / "bin" / "python"), "-I", "-c", build],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "ud" / "site" / "index.html").is_file()
+    assert (tmp_path / "ud" / "site" / "sprog" / "index.html").is_file(), "hand-written pages"

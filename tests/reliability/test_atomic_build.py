@@ -262,3 +262,36 @@ def test_sigkill_at_random_moments_never_leaves_a_mix(tmp_path):
         now = _snapshot(out)
         assert now in (old_bytes, new_bytes), "a killed build left a mix of old and new"
         assert _build([big_old], out).code == 0
+
+
+def test_a_build_killed_in_the_site_step_leaves_packs_and_site_as_before(tmp_path):
+    """The site is swapped in with the packs: a kill while MkDocs runs changes nothing.
+
+    On the old main the packs were swapped first and the site built after, so a
+    kill in MkDocs left new packs beside the old site, and `.site-work-<pid>/`
+    stayed in build/ for good.
+    """
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "build"
+    first = run_cli(["build", *_packs(tmp_path / "v1", 1), "--quiet", "--out", out])
+    assert first.code == 0, first.text
+    before = _snapshot(out)
+    assert {"alfa", "beta", "site"} <= set(before)
+    proc = subprocess.Popen([sys.executable, "-m", "regelkode", "build",
+                             *map(str, _packs(tmp_path / "v2", 2)), "--quiet", "--out", str(out)],
+                            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    work = out / f".site-work-{proc.pid}"
+    deadline = time.monotonic() + 120
+    while not (work / "mkdocs.yml").exists() and proc.poll() is None:
+        assert time.monotonic() < deadline, "the build never reached the site step"
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the build ended before it could be killed"
+    assert {k: v for k, v in _snapshot(out).items() if not k.startswith(".")} == before, (
+        "a build killed in the site step left a mix of new and old")
+    # the next build, even one that stops at a compile error, clears what the kill left
+    run = run_cli(["build", *_packs(tmp_path / "v3", 3, broken=True), "--quiet", "--out", out])
+    assert run.code == 1
+    assert _snapshot(out) == before
+    assert not list(out.glob(".site-work-*"))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -384,7 +385,10 @@ def _minimum(raw) -> tuple[Decimal | None, str | None]:
     text = str(raw).strip().replace(",", ".")
     percent = text.endswith("%")
     try:
-        value = Decimal(text.rstrip("%").strip())
+        number = text.rstrip("%").strip()
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", number):
+            raise InvalidOperation      # Decimal() would also read other scripts' digits
+        value = Decimal(number)
     except InvalidOperation:
         return None, f"`dækning: minimum: {raw}` er ikke et tal (skriv fx 0.8)"
     if percent or value > 1:

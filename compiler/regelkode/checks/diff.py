@@ -30,10 +30,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from .. import runtime as rt
 from ..diagnostics import Span
 from ..front.load import to_plain
 from ..ir import interpret
+from ..parse_errors import json_message
 from .revisions import DiffError, Side, _rename_spans
 from .tables import shape
 
@@ -415,9 +417,12 @@ def behaviour(oc, nc, pd: PackDiff) -> None:
     for name in sorted(cases):
         path = Path(cases[name])
         try:
-            case = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            case = json.loads(files.read_bytes(path, files.MAX_CASE_BYTES).decode("utf-8"))
+        except files.FileRefused as exc:
             pd.notes.append(f"sagen {name} kan ikke læses: {exc}")
+            continue
+        except (ValueError, RecursionError) as exc:
+            pd.notes.append(f"sagen {name} kan ikke læses: {json_message(exc)}")
             continue
         date = None if isinstance(case, dict) and case.get("beregningsdato") else today
         pd.evaluated += 1

@@ -14,10 +14,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from .. import runtime as rt
 from ..diagnostics import Diagnostics, Span
 from ..front.load import to_plain
 from ..ir import interpret
+from ..parse_errors import json_message
 
 
 @dataclass
@@ -50,16 +52,21 @@ def _load_case(pack, ex) -> tuple[dict | None, str | None]:
     base: dict = {}
     if ex.case_ref:
         pack_dir = ex.pack_dir
-        path = (pack_dir / ex.case_ref).resolve()
-        if not path.is_relative_to(pack_dir.resolve()):
+        path = files.resolve(pack_dir / ex.case_ref)
+        if path is None:
+            return None, (f"sagen `{ex.case_ref}` kan ikke læses: en symlink, der peger på "
+                          "sig selv (en løkke)")
+        if not files.inside(path, pack_dir):
             return None, f"sagen `{ex.case_ref}` ligger uden for pakken"
         if not path.is_file():
             # a FIFO inside the pack would block the read forever
             return None, f"sagen `{ex.case_ref}` er ikke en fil"
         try:
-            base = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            base = json.loads(files.read_bytes(path, files.MAX_CASE_BYTES).decode("utf-8"))
+        except files.FileRefused as exc:
             return None, f"sagen `{ex.case_ref}` kan ikke læses: {exc}"
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            return None, f"sagen `{ex.case_ref}` kan ikke læses: {json_message(exc)}"
         if not isinstance(base, dict):
             return None, f"sagen `{ex.case_ref}` er ikke et JSON-objekt"
     given = to_plain(ex.given)

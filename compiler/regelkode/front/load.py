@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import stat
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +23,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from .. import files
 from ..diagnostics import Diagnostics, Span, did_you_mean
+from ..parse_errors import yaml_message
 
 PACK_ID = re.compile(r"^[a-z][a-z0-9_]*\Z")     # \Z: `$` would allow "x\n"
 MAX_NODES = 200_000
@@ -239,22 +240,9 @@ class _Converter:
 
 def read_text(path: Path, display: str, diags: Diagnostics) -> SourceFile | None:
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            # a FIFO blocks open() forever, a device (/dev/zero) never ends
-            diags.error("file-kind", "filen er ikke en almindelig fil (fx en FIFO eller en "
-                        "enhed) og læses ikke", Span(display, 1, 1))
-            return None
-        if info.st_size > MAX_FILE_BYTES:
-            diags.error("file-size", f"filen er over {MAX_FILE_BYTES} bytes", Span(display, 1, 1))
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)      # bounded even if the file grows meanwhile
-        if len(data) > MAX_FILE_BYTES:
-            diags.error("file-size", f"filen er over {MAX_FILE_BYTES} bytes", Span(display, 1, 1))
-            return None
-    except OSError as exc:
-        diags.error("file-read", f"kan ikke læse filen: {exc.strerror}", Span(display, 1, 1))
+        data = files.read_bytes(path, MAX_FILE_BYTES)
+    except files.FileRefused as exc:
+        diags.error(exc.code, str(exc), Span(display, 1, 1))
         return None
     try:
         text = data.decode("utf-8")
@@ -338,10 +326,10 @@ def load_yaml(path: Path, display: str, diags: Diagnostics):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = source.span(mark.index) if mark else Span(display, 1, 1)
-        diags.error("yaml-syntax", f"YAML-fejl: {exc.problem or exc.context}", span)
+        diags.error("yaml-syntax", yaml_message(exc.problem or exc.context), span)
         return None
     except yaml.YAMLError as exc:
-        diags.error("yaml-syntax", f"YAML-fejl: {exc}", Span(display, 1, 1))
+        diags.error("yaml-syntax", yaml_message(str(exc)), Span(display, 1, 1))
         return None
     except _TooDeep as exc:
         diags.error("yaml-depth", f"YAML-strukturen er indlejret mere end {MAX_YAML_DEPTH} "
@@ -506,10 +494,28 @@ RESERVED_FILES = {"pakke.yaml", "konflikter.yaml", "lovdaekning.yaml"}
 
 
 def _inside(path: Path, root: Path) -> bool:
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except OSError:
+    return files.inside(path, root)
+
+
+def _admit(path: Path, root: Path, display: str, diags: Diagnostics) -> bool:
+    """Whether a file found in a pack may be read; says why not when it may not."""
+    if files.resolve(path) is None:
+        diags.error("symlink-loop", "filen er en symlink, der peger på sig selv (en løkke)",
+                    Span(display, 1, 1))
         return False
+    if not files.inside(path, root):
+        # a symlink to a file elsewhere would be read like any other pack file
+        diags.error("outside-pack", "filen peger uden for pakken", Span(display, 1, 1))
+        return False
+    return True
+
+
+def _admit_quietly(path: Path, root: Path, display: str, diags: Diagnostics) -> bool:
+    """Like _admit, but a file that points outside is skipped without a word: a
+    symlinked `kilder/` or `sager/` folder has always been ignored that way."""
+    if files.resolve(path) is None:
+        return _admit(path, root, display, diags)
+    return files.inside(path, root)
 
 
 def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = ()) -> (
@@ -524,9 +530,7 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
                     Span(f"{display}/pakke.yaml", 1, 1))
         return None
     mdisplay = f"{display}/pakke.yaml"
-    if not _inside(manifest_path, pack_dir):
-        # a symlink to a file elsewhere was read like any other manifest
-        diags.error("outside-pack", "filen peger uden for pakken", Span(mdisplay, 1, 1))
+    if not _admit(manifest_path, pack_dir, mdisplay, diags):
         return None
     manifest = load_yaml(manifest_path, mdisplay, diags)
     if manifest is None or not validate(manifest, "pakke", diags):
@@ -561,8 +565,7 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
         if path.name in RESERVED_FILES:
             continue
         fdisplay = pack.display_of(path)
-        if not _inside(path, pack_dir):
-            diags.error("outside-pack", "filen peger uden for pakken", Span(fdisplay, 1, 1))
+        if not _admit(path, pack_dir, fdisplay, diags):
             continue
         before = len(diags.errors)
         tree = load_yaml(path, fdisplay, diags)
@@ -572,8 +575,10 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
             pack.files.append(RuleFile(path, fdisplay, tree))
 
     conflicts = pack_dir / "konflikter.yaml"
-    if conflicts.is_file() and _inside(conflicts, pack_dir):
-        cdisplay = pack.display_of(conflicts)
+    cdisplay = pack.display_of(conflicts)
+    if conflicts.is_symlink() and files.resolve(conflicts) is None:
+        _admit(conflicts, pack_dir, cdisplay, diags)
+    elif conflicts.is_file() and _inside(conflicts, pack_dir):
         tree = load_yaml(conflicts, cdisplay, diags)
         if tree is not None and validate(tree, "konflikter", diags):
             pack.conflicts = tree
@@ -587,21 +592,21 @@ def load_pack(pack_dir: Path, diags: Diagnostics, *, _chain: tuple[str, ...] = (
             pack.law_coverage = (cdisplay, tree)
 
     for path in sorted((pack_dir / "kilder" / "love").glob("*.yaml")):
-        if not _inside(path, pack_dir):
-            continue
         ldisplay = pack.display_of(path)
+        if not _admit_quietly(path, pack_dir, ldisplay, diags):
+            continue
         tree = load_yaml(path, ldisplay, diags)
         if tree is not None and validate(tree, "lov", diags):
             pack.laws[str(tree["kort"])] = (ldisplay, tree)
     for path in sorted((pack_dir / "kilder" / "dokumenter").glob("*.txt")):
-        if not _inside(path, pack_dir):
+        if not _admit_quietly(path, pack_dir, pack.display_of(path), diags):
             continue
         source = read_text(path, pack.display_of(path), diags)
         if source is not None:
             pack.documents[path.stem] = (source.display, source.text)
     _load_document_meta(pack, diags)
     for path in sorted((pack_dir / "sager").glob("*.json")):
-        if _inside(path, pack_dir):
+        if _admit_quietly(path, pack_dir, pack.display_of(path), diags):
             pack.cases[path.stem] = path
     return pack
 
@@ -637,11 +642,14 @@ def _load_document_meta(pack: PackSource, diags: Diagnostics) -> None:
 
 
 def _display(path: Path) -> str:
-    """A stable, relative name for messages and generated comments (never absolute)."""
+    """The name messages and generated comments use: relative to the working folder
+    when the pack is under it (so builds are the same from any checkout), else the
+    absolute path — a name the user can open, not a shortened one that names no file."""
     import os
-    rel = os.path.relpath(Path(path).resolve(), Path.cwd().resolve())
-    if rel.startswith(".."):
-        rel = f"{Path(path).resolve().parent.name}/{Path(path).name}"
+    resolved = files.resolve(path) or Path(os.path.abspath(path))
+    rel = os.path.relpath(resolved, Path.cwd().resolve())
+    if rel == ".." or rel.startswith("../"):
+        return resolved.as_posix()
     return Path(rel).as_posix()
 
 

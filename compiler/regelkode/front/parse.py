@@ -10,6 +10,8 @@ file through `YStr.offset_span`, so block scalars point at the right line.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -153,15 +155,7 @@ def _syntax_error(p: Lark, exc: UnexpectedInput, text: Text, diags: Diagnostics)
             pos, token_text = len(src.rstrip()), None
         else:
             pos, token_text = tok.start_pos, str(tok)
-    hint = None
-    if "ELLERS" in expected:
-        hint = "`hvis … så …` skal have en `ellers`-del"
-    elif "SÅ" in expected:
-        hint = "`hvis` skal følges af `så`"
-    elif "RPAR" in expected:
-        hint = "der mangler en `)`"
-    elif "HVOR" in expected or "_HVOR" in expected:
-        hint = "efter `alle` skal der stå `hvor`"
+    hint = _hint(p, src[:pos], token_text, expected)
     if token_text is None:
         msg = f"udtrykket slutter for tidligt; forventede {_expected(p, expected)}"
         span = text.span(max(pos - 1, 0), max(pos, 1))
@@ -169,6 +163,43 @@ def _syntax_error(p: Lark, exc: UnexpectedInput, text: Text, diags: Diagnostics)
         msg = f"uventet `{token_text}`; forventede {_expected(p, expected)}"
         span = text.span(pos, pos + len(token_text))
     diags.error("syntax", msg, span, hint)
+
+
+_WORD = re.compile(r"[a-zæøå_][a-zæøå0-9_]*")
+
+
+def _keywords(p: Lark) -> list[str]:
+    from lark.lexer import PatternStr
+    return sorted({t.pattern.value for t in p.terminals
+                   if isinstance(t.pattern, PatternStr) and t.pattern.value.isalpha()})
+
+
+def _hint(p: Lark, before: str, token_text: str | None, expected: set) -> str | None:
+    """A hint only where it fits what was written before the error.
+
+    LALR's `expected` lists every token the state allows, so `ellers` was
+    "expected" after any name and every typo got the hint about `hvis … så`.
+    """
+    words = _WORD.findall(re.sub(r'"[^"]*"', " ", before))
+    keywords = _keywords(p)
+    # a misspelt keyword (`er mindts 4`): the word before the error, or the token itself
+    for word in (words[-1] if words else None, token_text):
+        if word and _WORD.fullmatch(word) and word not in keywords:
+            close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.75)
+            if close:
+                return f"mente du `{close[0]}`? (`{word}` er ikke et nøgleord)"
+    if "hvis" in words:
+        last_if = len(words) - 1 - words[::-1].index("hvis")
+        after_if = words[last_if:]
+        if "så" not in after_if and "SÅ" in expected:
+            return "`hvis` skal følges af `så`"
+        if "så" in after_if and "ellers" not in after_if and "ELLERS" in expected:
+            return "`hvis … så …` skal have en `ellers`-del"
+    if before.count("(") > before.count(")") and "RPAR" in expected:
+        return "der mangler en `)`"
+    if "alle" in words[-2:] and ("HVOR" in expected or "_HVOR" in expected):
+        return "efter `alle` og listens navn skal der stå `hvor`"
+    return None
 
 
 class _Builder:

@@ -44,7 +44,7 @@ class Recorder:
 
 
 class Env:
-    __slots__ = ("facts", "defs", "today", "elems", "params", "prev", "recorder")
+    __slots__ = ("facts", "defs", "today", "elems", "params", "prev", "recorder", "periods")
 
     def __init__(self, facts, defs, today, params, prev=None, recorder=None):
         self.facts = facts
@@ -54,6 +54,7 @@ class Env:
         self.prev = prev
         self.elems: list = []
         self.recorder = recorder
+        self.periods: dict = {}     # id(Agg) -> rt._Perioder, for this evaluation
 
 
 def ev(node, env: Env):
@@ -110,6 +111,10 @@ def _agg(node: ir.Agg, env: Env):
                 return ev(_node, env)
             finally:
                 env.elems.pop()
+    if node.within is not None and env.recorder is None:
+        # Indexed (passes/periods.py). Not while recording coverage: the recorder
+        # must see every condition a scan evaluates.
+        return _within(node, seq, pred, env)
     if node.op in _AGG:
         return _AGG[node.op](seq, pred)
     if node.op == "summen":
@@ -121,19 +126,177 @@ def _agg(node: ir.Agg, env: Env):
     raise TypeError(f"unknown aggregate {node.op}")
 
 
+def _within(node: ir.Agg, seq, pred, env: Env):
+    w = node.within
+    index = env.periods.get(id(node))
+    if index is None:
+        rest = None
+        if w.rest is not None:
+            def rest(e, _node=w.rest):
+                env.elems.append(e)
+                try:
+                    return ev(_node, env)
+                finally:
+                    env.elems.pop()
+        index = env.periods[id(node)] = (rt._Vaerdier(w.field, rest)
+                                         if isinstance(w, ir.Window)
+                                         else rt._Perioder(w.start, w.end, rest))
+    if isinstance(w, ir.Window):
+        lo = None if w.lo is None else ev(w.lo, env)
+        hi = None if w.hi is None else ev(w.hi, env)
+        return rt.op_antal_vindue(seq, pred, index, lo, w.lo_strict, hi, w.hi_strict)
+    point = ev(w.point, env)
+    op = rt.op_nogen_inden if node.op == "nogen" else rt.op_ingen_inden
+    return op(seq, pred, index, point)
+
+
+# --- the same evaluation, as closures --------------------------------------------------
+#
+# `ev` walks the tree at every step: about 2 µs a node, 3 s for a case with two lists
+# of 10,000. Without a recorder, each expression is turned once per program into
+# nested closures that make the very calls `ev` makes, in the same order (about 4×
+# faster). With a recorder (coverage) `ev` runs, as it must see every node.
+
+def _closure(node):
+    cls = node.__class__
+    if cls is ir.Const:
+        value = node.value
+        return lambda env: value
+    if cls is ir.Fact:
+        name = node.name
+        return lambda env: env.facts[name]
+    if cls is ir.ElemField:
+        depth, name = node.depth, node.name
+        return lambda env: env.elems[depth][name]
+    if cls is ir.Def:
+        name = node.name
+        return lambda env: env.defs[name]
+    if cls is ir.Today:
+        return lambda env: env.today
+    if cls is ir.Prev:
+        return lambda env: env.prev
+    if cls is ir.Call:
+        op = _OPS[node.op]
+        args = [_closure(a) for a in node.args]
+        if len(args) == 1:
+            a, = args
+            return lambda env: op(a(env))
+        if len(args) == 2:
+            a, b = args
+            return lambda env: op(a(env), b(env))
+        return lambda env: op(*[f(env) for f in args])
+    if cls is ir.Param:
+        name, date = node.name, _closure(node.date)
+
+        def param(env):
+            p = env.params[name]
+            return rt.op_param(name, p.dates, p.values, date(env))
+        return param
+    if cls is ir.Agg:
+        return _agg_closure(node)
+    if cls is ir.Table:
+        name, hit = node.name, node.hit
+        conds, results = [_closure(c) for c in node.conds], [_closure(r) for r in node.results]
+        return lambda env: rt.op_tabel(name, hit, tuple(c(env) for c in conds),
+                                       tuple(r(env) for r in results))
+    if cls is ir.Default:
+        base = _closure(node.base)
+        excs = [(uid, _closure(w), _closure(v)) for uid, w, v in node.exceptions]
+        return lambda env: rt.op_standard(base(env), tuple((uid, w(env), v(env))
+                                                           for uid, w, v in excs))
+    raise TypeError(f"unknown IR node {cls.__name__}")
+
+
+def _element(fn):
+    """A closure over the element: fn evaluated with `e` bound at the next depth."""
+    def make(env):
+        elems = env.elems
+
+        def with_element(e):
+            elems.append(e)
+            try:
+                return fn(env)
+            finally:
+                elems.pop()
+        return with_element
+    return make
+
+
+def _agg_closure(node: ir.Agg):
+    seq = _closure(node.seq)
+    pred = None if node.pred is None else _element(_closure(node.pred))
+    op, field, extra = node.op, node.field, node.extra
+    if isinstance(node.within, ir.Window):
+        w = node.within
+        lo = None if w.lo is None else _closure(w.lo)
+        hi = None if w.hi is None else _closure(w.hi)
+        rest = None if w.rest is None else _element(_closure(w.rest))
+        key = id(node)
+
+        def counted(env):
+            s, p = seq(env), pred(env)
+            index = env.periods.get(key)
+            if index is None:
+                index = env.periods[key] = rt._Vaerdier(w.field,
+                                                        None if rest is None else rest(env))
+            return rt.op_antal_vindue(s, p, index, None if lo is None else lo(env),
+                                      w.lo_strict, None if hi is None else hi(env), w.hi_strict)
+        return counted
+    if node.within is not None:
+        w = node.within
+        point = _closure(w.point)
+        rest = None if w.rest is None else _element(_closure(w.rest))
+        within = rt.op_nogen_inden if op == "nogen" else rt.op_ingen_inden
+        key = id(node)
+
+        def indexed(env):
+            s, p = seq(env), pred(env)
+            index = env.periods.get(key)
+            if index is None:
+                index = env.periods[key] = rt._Perioder(w.start, w.end,
+                                                        None if rest is None else rest(env))
+            return within(s, p, index, point(env))
+        return indexed
+    if op in _AGG:
+        fn = _AGG[op]
+        return lambda env: fn(seq(env), None if pred is None else pred(env))
+    fn = {"summen": rt.op_summen, "mindste_felt": rt.op_mindste_felt,
+          "stoerste_felt": rt.op_stoerste_felt}.get(op)
+    if fn is None:
+        raise TypeError(f"unknown aggregate {op}")
+    return lambda env: fn(seq(env), field, None if pred is None else pred(env), extra[0])
+
+
+def _closures(program: ir.Program):
+    """(defs, rules) as closures, made once per program (and again if its lists change)."""
+    cached = program.__dict__.get("_closures")
+    if cached is None or cached[0] is not program.defs or cached[1] is not program.rules:
+        defs = [(d.name, _closure(d.expr)) for d in program.defs]
+        rules = [(None if r.applies is None else _closure(r.applies), _closure(r.requirement))
+                 for r in program.rules]
+        cached = program.__dict__["_closures"] = (program.defs, program.rules, defs, rules)
+    return cached[2], cached[3]
+
+
 def evaluate(program: ir.Program, sag, *, dato=None, forklaring=True, recorder=None) -> rt.Rapport:
     """The same contract as the generated module's `evaluate`."""
     facts = rt.normaliser(sag, program.facts)
     today = rt.beregningsdato(sag, dato)
     defs: dict = {}
     env = Env(facts, defs, today, program.params, recorder=recorder)
-    for d in program.defs:
-        defs[d.name] = ev(d.expr, env)
+    fast = None if recorder is not None else _closures(program)
+    for i, d in enumerate(program.defs):
+        defs[d.name] = ev(d.expr, env) if fast is None else fast[0][i][1](env)
     rapport = rt.Rapport(program.pack, program.version, today, facts, program.facts, defs,
                          program.def_types)
-    for r in program.rules:
-        applies = True if r.applies is None else ev(r.applies, env)
-        requirement = ev(r.requirement, env)
+    for i, r in enumerate(program.rules):
+        if fast is None:
+            applies = True if r.applies is None else ev(r.applies, env)
+            requirement = ev(r.requirement, env)
+        else:
+            applies_fn, requirement_fn = fast[1][i]
+            applies = True if applies_fn is None else applies_fn(env)
+            requirement = requirement_fn(env)
         if recorder is not None:
             recorder.saw_rule(r.id, applies, requirement)
         meta = r.meta

@@ -55,6 +55,36 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Within:
+    """A hint on `nogen`/`ingen` (passes/periods.py): `pred` is `rest og
+    ElemField(start) ≤ point og ElemField(end) ≥ point`, joined by `og` in some
+    order, `point` never reads this aggregate's element and `rest` reads no outer
+    one. A back end may index the list's periods once and answer each point by
+    search (runtime `op_nogen_inden`); one that ignores the hint scans with `pred`,
+    which is the meaning either way."""
+
+    start: str
+    end: str
+    point: object
+    rest: object | None
+
+
+@dataclass(frozen=True)
+class Window:
+    """A hint on `antal` (passes/periods.py): `pred` is `rest og` bounds on one field
+    of the element, `lo <(=) field` and/or `field <(=) hi`, with lo and hi never
+    reading this aggregate's element and rest no outer one. A back end may sort the
+    field's known values once and count by bisection (runtime `op_antal_vindue`)."""
+
+    field: str
+    lo: object | None
+    lo_strict: bool
+    hi: object | None
+    hi_strict: bool
+    rest: object | None
+
+
+@dataclass(frozen=True)
 class Agg:
     op: str                 # antal nogen ingen alle summen mindste_felt stoerste_felt
     seq: object
@@ -62,6 +92,7 @@ class Agg:
     pred: object | None
     field: str | None = None
     extra: tuple = ()       # summen: (zero,); mindste/største: (label,)
+    within: Within | Window | None = None    # a search an index can answer
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The front door: a pack folder through every stage, diagnostics collected.
 
-load → model (parse) → citations → resolve → typecheck → lower. Each stage
+load → model (parse) → citations → resolve → typecheck → lower → periods. Each stage
 runs as far as it can so that one run reports every error; lowering only
 runs when nothing before it failed. `--dump STAGE` on the CLI prints the
 intermediate result of a stage.
@@ -18,6 +18,7 @@ from ..front.model import build_model
 from ..ir import nodes as ir
 from .citations import verify_citations
 from .lower import lower_pack
+from .periods import hint_periods
 from .resolve import Resolution, resolve_names
 from .typecheck import Typing, check_types
 
@@ -51,4 +52,6 @@ def compile_pack(path: Path) -> Compiled:
     out.program = lower_pack(out.pack, out.resolution, out.typing, diags)
     if diags.has_errors:
         out.program = None
+    elif out.program is not None:
+        out.program = hint_periods(out.program)
     return out

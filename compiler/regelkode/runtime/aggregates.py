@@ -5,7 +5,7 @@ Part of the runtime (see `__init__`): the text between the markers is copied
 verbatim into every generated module.
 """
 
-from .values import _bisect_right, _flet, Ukendt
+from .values import _bisect_left, _bisect_right, _flet, Ukendt
 from .logic import _lige, op_ikke
 from .money import _plus
 
@@ -54,6 +54,109 @@ def op_nogen(seq, pred):
 
 def op_ingen(seq, pred):
     return op_ikke(op_nogen(seq, pred))
+
+
+class _Perioder:
+    """A list's elements as periods [start, slut], for `nogen L hvor (… og start er
+    senest X og slut er tidligst X)` asked for many X (passes/periods.py finds these).
+
+    Built once per list (per evaluation), asked in O(log n): the periods sorted by
+    start with the running latest end. An element whose other conditions (`rest`)
+    are false can never match and is dropped; one whose dates or other conditions
+    are unknown is kept aside and judged by the full condition at every question, so
+    an `Ukendt` answer is the very one a plain scan gives.
+    """
+
+    __slots__ = ("start", "slut", "rest", "seq", "starts", "seneste", "uafklarede")
+
+    def __init__(self, start, slut, rest):
+        self.start, self.slut, self.rest = start, slut, rest
+        self.seq = None
+
+    def __call__(self, seq):
+        if self.seq is not seq:
+            kendte, uafklarede = [], []
+            for e in seq:
+                r = True if self.rest is None else self.rest(e)
+                if r is False:
+                    continue
+                s, t = e[self.start], e[self.slut]
+                if r is True and s.__class__ is not Ukendt and t.__class__ is not Ukendt:
+                    kendte.append((s, t))
+                else:
+                    uafklarede.append(e)
+            kendte.sort(key=lambda p: p[0])
+            self.starts = [p[0] for p in kendte]
+            seneste, m = [], None
+            for _s, t in kendte:
+                m = t if m is None or t > m else m
+                seneste.append(m)
+            self.seneste = seneste
+            self.uafklarede = uafklarede
+            self.seq = seq
+        return self
+
+
+def op_nogen_inden(seq, pred, indeks, punkt):
+    """`op_nogen(seq, pred)` where pred is `rest og start ≤ punkt og slut ≥ punkt`."""
+    if seq.__class__ is Ukendt or punkt.__class__ is Ukendt:
+        return op_nogen(seq, pred)
+    ix = indeks(seq)
+    i = _bisect_right(ix.starts, punkt)
+    if i and ix.seneste[i - 1] >= punkt:
+        return True
+    # every known period missed: only the undecided ones can still say yes or "unknown"
+    return op_nogen(ix.uafklarede, pred)
+
+
+def op_ingen_inden(seq, pred, indeks, punkt):
+    return op_ikke(op_nogen_inden(seq, pred, indeks, punkt))
+
+
+class _Vaerdier:
+    """One field's known values, sorted, of the elements whose other conditions hold,
+    for `antal L hvor (… felt er efter A og felt er senest B)` asked for many A, B
+    (passes/periods.py). Elements with an unknown value or condition are kept
+    aside and judged by the full condition at every question, as a scan would."""
+
+    __slots__ = ("felt", "rest", "seq", "vaerdier", "uafklarede")
+
+    def __init__(self, felt, rest):
+        self.felt, self.rest = felt, rest
+        self.seq = None
+
+    def __call__(self, seq):
+        if self.seq is not seq:
+            kendte, uafklarede = [], []
+            for e in seq:
+                r = True if self.rest is None else self.rest(e)
+                if r is False:
+                    continue
+                v = e[self.felt]
+                if r is True and v.__class__ is not Ukendt:
+                    kendte.append(v)
+                else:
+                    uafklarede.append(e)
+            kendte.sort()
+            self.vaerdier = kendte
+            self.uafklarede = uafklarede
+            self.seq = seq
+        return self
+
+
+def op_antal_vindue(seq, pred, indeks, fra, fra_streng, til, til_streng):
+    """`op_antal(seq, pred)` where pred is `rest og fra <(=) felt og felt <(=) til`
+    (a bound that is None is absent)."""
+    if seq.__class__ is Ukendt or fra.__class__ is Ukendt or til.__class__ is Ukendt:
+        return op_antal(seq, pred)
+    ix = indeks(seq)
+    oevrige = op_antal(ix.uafklarede, pred)
+    if oevrige.__class__ is Ukendt:
+        return oevrige
+    v = ix.vaerdier
+    a = 0 if fra is None else (_bisect_right(v, fra) if fra_streng else _bisect_left(v, fra))
+    b = len(v) if til is None else (_bisect_left(v, til) if til_streng else _bisect_right(v, til))
+    return max(0, b - a) + oevrige
 
 
 def op_alle(seq, pred):

@@ -76,7 +76,8 @@ _BELOEB = _re.compile(MOENSTER_BELOEB)
 _DATO = _re.compile(MOENSTER_DATO)
 _SURROGAT = _re.compile("[\ud800-\udfff]")
 _NAVN = _re.compile(r"[^\W\d]\w*")
-RESERVEREDE = ("beregningsdato", "beskrivelse")
+# `$schema` lets an editor check a case against the generated sag.schema.json.
+RESERVEREDE = ("beregningsdato", "beskrivelse", "$schema")
 
 
 _KORTE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -429,6 +430,9 @@ def _reserverede(sag):
         _egen_dato(sag)
     if "beskrivelse" in sag:
         _norm(sag["beskrivelse"], ("tekst",), ("beskrivelse",))
+    if "$schema" in sag:
+        # an editor's address for sag.schema.json: a text like any other, as the schema says
+        _norm(sag["$schema"], ("tekst",), ("$schema",))
 
 
 def _egen_dato(sag):

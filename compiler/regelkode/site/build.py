@@ -11,6 +11,7 @@ work folder under `build/`, with a derived MkDocs config that inherits
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -55,8 +56,11 @@ def _error(message: str) -> Exception:
 
 
 def site_source() -> Path:
-    """The folder holding mkdocs.yml and docs/: ./site in a checkout, else next to the package."""
-    for candidate in (Path("site"), Path(__file__).resolve().parents[3] / "site"):
+    """The folder holding mkdocs.yml and docs/: ./site in a checkout, the checkout the
+    package sits in (an editable install), else the copy shipped in the wheel."""
+    from importlib import resources
+    packaged = Path(str(resources.files("regelkode").joinpath("site_source")))
+    for candidate in (Path("site"), Path(__file__).resolve().parents[3] / "site", packaged):
         if (candidate / "mkdocs.yml").is_file():
             return candidate.resolve()
     raise _error("site/mkdocs.yml findes ikke; kør regelkode fra projektets rod")
@@ -74,10 +78,11 @@ def assemble(docs: SiteDocs, source: Path, work: Path) -> Path:
         if (target / path).exists():
             raise _error(f"site/docs/{path} er håndskrevet, men siden genereres; "
                          "omdøb eller fjern den håndskrevne fil")
+    titles = _page_titles(docs)
     for path, text in sorted(docs.pages.items()):
         dest = target / path
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(text, encoding="utf-8")
+        dest.write_text(_with_title(text, titles.get(path)), encoding="utf-8")
     for path, data in sorted(docs.files.items()):
         dest = target / path
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +104,31 @@ def assemble(docs: SiteDocs, source: Path, work: Path) -> Path:
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
     return path
+
+
+def _page_titles(docs: SiteDocs) -> dict[str, str]:
+    """Each generated page's nav title (the start page has the site's name instead)."""
+    titles: dict[str, str] = {}
+    for title, item in docs.nav:
+        for t, p in item if isinstance(item, list) else [(title, item)]:
+            if p != "index.md":
+                titles.setdefault(p, t)
+    return titles
+
+
+def _with_title(text: str, title: str | None) -> str:
+    """The page with its title as front matter, escaped once.
+
+    mkdocs-material writes `<title>{{ page.title | striptags }}</title>`, and
+    `striptags` unescapes entities: the nav title (escaped once, as the nav
+    needs) came out as live markup, so an area titled
+    `</title><script>…</script>` ran its script on every page of the area. The
+    theme prefers `page.meta.title`, which it writes as it is, in the <title>
+    and the header: escaped once, it shows the text and is inert there too.
+    """
+    if title is None:
+        return text
+    return f"---\ntitle: {json.dumps(md.html_text(title), ensure_ascii=False)}\n---\n\n{text}"
 
 
 def _nav(docs: SiteDocs, target: Path) -> list:
@@ -145,23 +175,54 @@ def _problems(output: str) -> str:
     return "\n".join(lines or output.splitlines()[-20:]) or "(ingen besked fra mkdocs)"
 
 
-def build_site(results, out: Path, *, quiet: bool = False) -> Path:
-    """Generate, build with MkDocs and install the site as `out/site`."""
+WORK_PREFIX = ".site-work-"
+
+
+def remove_stale_work(out: Path) -> None:
+    """Work folders of builds that were killed (their process is gone)."""
+    from ..output import _alive
+    out = Path(out)
+    if not out.is_dir():
+        return
+    for stale in out.glob(WORK_PREFIX + "*"):
+        pid = stale.name[len(WORK_PREFIX):]
+        if pid.isdigit() and not _alive(int(pid)) and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def render_site(results, out: Path) -> Path:
+    """Generate and run MkDocs in `out/.site-work-<pid>/`; returns that folder.
+
+    The HTML is in `<work>/html`; nothing outside the work folder changes, so
+    the caller can swap the site in together with the packs (one journal: a kill
+    at any moment leaves the previous build whole) and must remove the folder.
+    """
     # Absolute: MkDocs runs inside the work folder, where a relative path would not resolve.
-    given = Path(out)
-    out = given.resolve()
+    out = Path(out).resolve()
     docs = emit_site(results)
     source = site_source()
     out.mkdir(parents=True, exist_ok=True)
-    work = out / f".site-work-{os.getpid()}"
+    remove_stale_work(out)
+    work = out / f"{WORK_PREFIX}{os.getpid()}"
     if work.exists():
         shutil.rmtree(work)
     try:
         config = assemble(docs, source, work)
         run_mkdocs(config)
-        replace_tree(out / "site", copy_from=work / "html")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return work
+
+
+def build_site(results, out: Path, *, quiet: bool = False) -> Path:
+    """Generate, build with MkDocs and install the site as `out/site`."""
+    given = Path(out)
+    work = render_site(results, given)
+    try:
+        replace_tree(given.resolve() / "site", copy_from=work / "html")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not quiet:
         print(given / "site" / "index.html")
-    return out / "site"
+    return given.resolve() / "site"

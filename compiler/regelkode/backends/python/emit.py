@@ -75,6 +75,13 @@ class _Expr:
 
     def __init__(self):
         self.indent = "    "
+        # Lines a function needs before its body: one period index per hinted
+        # aggregate (ir.Within), made per call so nothing outlives an evaluation.
+        self.prelude: list[str] = []
+
+    def take_prelude(self) -> str:
+        lines, self.prelude = self.prelude, []
+        return "".join(f"    {line}\n" for line in lines)
 
     def emit(self, node) -> str:
         method = getattr(self, f"e_{type(node).__name__}", None)
@@ -119,6 +126,21 @@ class _Expr:
     def e_Agg(self, node):
         seq = self.emit(node.seq)
         pred = "None" if node.pred is None else f"lambda e{node.depth}: {self.emit(node.pred)}"
+        if isinstance(node.within, ir.Window):
+            w = node.within
+            name = f"_ix{len(self.prelude) + 1}"
+            rest = "None" if w.rest is None else f"lambda e{node.depth}: {self.emit(w.rest)}"
+            self.prelude.append(f"{name} = _Vaerdier({w.field!r}, {rest})")
+            lo = "None" if w.lo is None else self.emit(w.lo)
+            hi = "None" if w.hi is None else self.emit(w.hi)
+            return (f"op_antal_vindue({seq}, {pred}, {name}, {lo}, {w.lo_strict!r}, {hi}, "
+                    f"{w.hi_strict!r})")
+        if node.within is not None:
+            w = node.within
+            name = f"_ix{len(self.prelude) + 1}"
+            rest = "None" if w.rest is None else f"lambda e{node.depth}: {self.emit(w.rest)}"
+            self.prelude.append(f"{name} = _Perioder({w.start!r}, {w.end!r}, {rest})")
+            return f"op_{node.op}_inden({seq}, {pred}, {name}, {self.emit(w.point)})"
         if node.op in ("antal", "nogen", "ingen", "alle"):
             return f"op_{node.op}({seq}, {pred})"
         extra = literal(node.extra[0])
@@ -181,7 +203,9 @@ def emit_module(program: ir.Program) -> str:
         w(f"def definition_{ident(d.name)}(f, d, idag):\n")
         doc = d.title + (("\n\nKilder: " + "; ".join(d.citations)) if d.citations else "")
         w(docstring(doc, "    ") + "\n")
-        w(f"    return {e.emit(d.expr)}\n\n")
+        body = e.emit(d.expr)
+        w(e.take_prelude())
+        w(f"    return {body}\n\n")
     for r in program.rules:
         w(f"\n# {comment(r.origin)}\n")
         w(f"_R_{ident(r.id)} = {literal(r.meta)}\n")
@@ -191,13 +215,15 @@ def emit_module(program: ir.Program) -> str:
         doc = r.title + (("\n\nKilder: " + "; ".join(r.meta[3])) if r.meta[3] else "")
         w(docstring(doc, "    ") + "\n")
         applies = "True" if r.applies is None else e.emit(r.applies)
+        requirement = e.emit(r.requirement)
+        w(e.take_prelude())
         w(f"    gaelder = {applies}\n")
         if r.applies is not None:
             # A rule that doesn't apply is ikke_relevant whatever its krav: don't compute it
             # (about half the rules of a case; ops are pure, so nothing else changes).
             w("    if gaelder is False:\n"
               "        return False, None  # doesn't apply: krav unused\n")
-        w(f"    krav = {e.emit(r.requirement)}\n")
+        w(f"    krav = {requirement}\n")
         w("    return gaelder, krav\n\n")
         if r.severity is not None:
             w(f"\ndef alvor_{ident(r.id)}(f, d, idag):\n")

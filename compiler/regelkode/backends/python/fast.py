@@ -28,7 +28,7 @@ from importlib import resources
 from ...ir import nodes as ir
 from .cse import Shared
 from .emit import HEADER, _Expr, comment, docstring, ident, literal, param_var, runtime_source
-from .fastexpr import FastExpr
+from .fastexpr import FastExpr, NoFastPath
 from .validator import ValidatorGen
 
 
@@ -80,6 +80,21 @@ def _fast_block(exprs: list, bits: dict, shared: Shared,
     if binds:
         head.append(f"{ind}    " + "; ".join(binds))
     return "\n".join(head) + "\n", texts, ind + "    "
+
+
+def _fast_or_none(exprs: list, bits: dict, shared: Shared, root=None):
+    """`_fast_block`, or None where the fast path has no form (a period index, ir.Within:
+    its plain scan would be quadratic; the three-valued path answers from the index)."""
+    try:
+        return _fast_block(exprs, bits, shared, root)
+    except NoFastPath:
+        return None
+
+
+def _slow_body(slow: _SlowExpr, body: str) -> str:
+    """The three-valued path's local bindings and the period indexes its `body` needs."""
+    pre = slow.take_prelude()
+    return _slow_binds(body + "\n" + pre) + pre
 
 
 def _catch(body: str) -> str:
@@ -165,26 +180,30 @@ def emit_fast_module(program: ir.Program) -> str:
         w(f"def definition_{ident(d.name)}(s):\n")
         doc = d.title + (("\n\nKilder: " + "; ".join(d.citations)) if d.citations else "")
         w(docstring(doc, "    ") + "\n")
-        head, (fast,), bi = _fast_block([d.expr], bits, shared)
-        w(head)
-        w(f"{bi}return {fast}\n")
-        w(_catch(bi))
+        block = _fast_or_none([d.expr], bits, shared)
+        if block is not None:
+            head, (fast,), bi = block
+            w(head)
+            w(f"{bi}return {fast}\n")
+            w(_catch(bi))
         body = slow.emit(d.expr)
-        w(_slow_binds(body))
+        w(_slow_body(slow, body))
         w(f"    return {body}\n")
     if shared.nodes:
         w("\n\n# --- shared values: expressions the pack repeats, computed once per case ---\n")
     for i, (key, node) in enumerate(shared.nodes):
         w(f"\n\ndef delt_{i}(s):\n")
         w(f"    \"\"\"Shared value {key}.\"\"\"\n")
-        head, (fast,), bi = _fast_block([node], bits, shared, root=node)
-        w(head)
-        w(f"{bi}return {fast}\n")
-        w(_catch(bi))
+        block = _fast_or_none([node], bits, shared, root=node)
+        if block is not None:
+            head, (fast,), bi = block
+            w(head)
+            w(f"{bi}return {fast}\n")
+            w(_catch(bi))
         slow.root = node
         body = slow.emit(node)
         slow.root = None
-        w(_slow_binds(body))
+        w(_slow_body(slow, body))
         w(f"    return {body}\n")
     w("\n\n_DEFINITIONER = {\n")
     for d in program.defs:
@@ -203,16 +222,18 @@ def emit_fast_module(program: ir.Program) -> str:
         doc = r.title + (("\n\nKilder: " + "; ".join(r.meta[3])) if r.meta[3] else "")
         w(docstring(doc, "    ") + "\n")
         exprs = ([r.applies] if r.applies is not None else []) + [r.requirement]
-        head, texts, bi = _fast_block(exprs, bits, shared)
-        w(head)
-        if r.applies is not None:
-            w(f"{bi}if not {texts[0]}:\n")
-            w(f"{bi}    return False, None\n")
-        w(f"{bi}return True, {texts[-1]}\n")
-        w(_catch(bi))
+        block = _fast_or_none(exprs, bits, shared)
+        if block is not None:
+            head, texts, bi = block
+            w(head)
+            if r.applies is not None:
+                w(f"{bi}if not {texts[0]}:\n")
+                w(f"{bi}    return False, None\n")
+            w(f"{bi}return True, {texts[-1]}\n")
+            w(_catch(bi))
         applies = "True" if r.applies is None else slow.emit(r.applies)
         krav = slow.emit(r.requirement)
-        w(_slow_binds(applies + "\n" + krav))
+        w(_slow_body(slow, applies + "\n" + krav))
         w(f"    gaelder = {applies}\n")
         if r.applies is not None:
             w("    if gaelder is False:\n"
@@ -223,7 +244,7 @@ def emit_fast_module(program: ir.Program) -> str:
             alvor = slow.emit(r.severity)
             w(f"\n\ndef alvor_{i}(s):\n")
             w("    \"\"\"The severity set by the exception that decides the rule, if any.\"\"\"\n")
-            w(_slow_binds(alvor))
+            w(_slow_body(slow, alvor))
             w(f"    return {alvor}\n")
     w("\n\n_REGEL_META = (\n")
     for r in program.rules:

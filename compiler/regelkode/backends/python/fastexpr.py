@@ -19,6 +19,11 @@ from __future__ import annotations
 from ...ir import nodes as ir
 from .emit import literal, param_var
 
+
+class NoFastPath(Exception):
+    """An expression the fast path does not write (a hinted period search,
+    ir.Within: a plain scan of it would be quadratic); the three-valued path runs."""
+
 # ops whose result with known operands is never unknown: a plain Python form
 _PLAIN = {
     "og": "({0} and {1})", "eller": "({0} or {1})", "ikke": "(not {0})",
@@ -103,6 +108,8 @@ class FastExpr:
         raise TypeError(f"no fast Python for op {op}")
 
     def e_Agg(self, node):
+        if node.within is not None:
+            raise NoFastPath(node)
         seq = self.emit(node.seq)
         e = f"e{node.depth}"
         pred = None if node.pred is None else self.emit(node.pred)

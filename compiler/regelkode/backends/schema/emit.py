@@ -92,6 +92,7 @@ def case_schema(program: ir.Program, descriptions: dict | None = None) -> dict:
         "beregningsdato": {**DATO, "description": "Den dato sagen bedømmes på; udelades den, "
                            "bedømmes sagen på dagens dato (null afvises)."},
         "beskrivelse": _tekst("Fri tekst; bruges ikke af reglerne."),
+        "$schema": _tekst("Skemaets adresse, så en editor kan tjekke sagen."),
     }
     for name, desc in program.facts.items():
         props[name] = _nullable(_schema(desc, descriptions.get(name)))

@@ -7,6 +7,8 @@ export type Sag = {
   "beregningsdato"?: string;
   /** Fri tekst; bruges ikke af reglerne. Højst 100.000 tegn. En enlig surrogat (\ud800-\udfff, fx JSON's "\ud800" uden sin makker) er ikke gyldig tekst og afvises af modulet, selv om JSON-skemaet ikke kan udtrykke det. */
   "beskrivelse"?: string;
+  /** Skemaets adresse, så en editor kan tjekke sagen. Højst 100.000 tegn. En enlig surrogat (\ud800-\udfff, fx JSON's "\ud800" uden sin makker) er ikke gyldig tekst og afvises af modulet, selv om JSON-skemaet ikke kan udtrykke det. */
+  "$schema"?: string;
   "antal_børn"?: number | bigint | null;
   "fødselsdato"?: string | null;
   "har_barn"?: boolean | null;

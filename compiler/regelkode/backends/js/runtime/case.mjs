@@ -23,7 +23,8 @@ const _DECIMAL = new RegExp("^(?:" + MOENSTER_DECIMAL + ")$");
 const _BELOEB = new RegExp("^(?:" + MOENSTER_BELOEB + ")$");
 const _DATO = new RegExp("^(?:" + MOENSTER_DATO + ")$");
 const _SURROGAT = /\p{Cs}/u;       // with the u flag: a lone surrogate only
-const RESERVEREDE = ["beregningsdato", "beskrivelse"];
+// `$schema` lets an editor check a case against the generated sag.schema.json.
+const RESERVEREDE = ["beregningsdato", "beskrivelse", "$schema"];
 const _NAVN = /^[\p{L}\p{Nl}\p{No}_][\p{L}\p{N}_]*$/u;   // Python's [^\W\d]\w*
 const _KORTE = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
@@ -302,6 +303,7 @@ function _har(sag, key) {
 function _reserverede(sag) {
   if (_har(sag, "beregningsdato")) _egen_dato(sag);
   if (_har(sag, "beskrivelse")) _norm(sag.beskrivelse, ["tekst"], ["beskrivelse"]);
+  if (_har(sag, "$schema")) _norm(sag["$schema"], ["tekst"], ["$schema"]);
 }
 
 function _egen_dato(sag) {

@@ -1,0 +1,92 @@
+"""Reading files a user (or an attacker writing a pack) controls.
+
+Every read of a pack file, a case or a source document goes through here, so
+three hazards are handled once: a FIFO blocks `open()` forever, a device such
+as /dev/zero (or a huge sparse file) never ends or fills memory, and a symlink
+loop makes `Path.resolve()` raise `RuntimeError` (Python < 3.13) instead of
+`OSError`. Only regular files are read, and never more than a bounded prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+# A case of MAX_LISTE elements in each of many lists is a few MB; past this a
+# case file is refused, not read to the end.
+MAX_CASE_BYTES = 64_000_000
+
+
+class FileRefused(Exception):
+    """A file that is not read; `code` is the diagnostic's code, the message is
+    Danish and names no path."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def resolve(path: Path) -> Path | None:
+    """`path.resolve()`, or None when it cannot be resolved (a symlink loop)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path`, symlinks followed, lies under `root`; a loop is outside."""
+    p, r = resolve(path), resolve(root)
+    return p is not None and r is not None and p.is_relative_to(r)
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The whole of a regular file of at most `limit` bytes, or FileRefused.
+
+    The file is opened without blocking (a FIFO swapped in after the check
+    cannot hang the open) and read only up to `limit + 1` bytes.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno is not None and exc.errno == getattr(os, "ELOOP", -1):
+            raise FileRefused("symlink-loop",
+                              "filen er en symlink, der peger på sig selv (en løkke)") from None
+        raise FileRefused("file-read", f"kan ikke læse filen: {exc.strerror or exc}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise FileRefused("file-kind", "filen er ikke en almindelig fil (fx en mappe, en FIFO "
+                          "eller en enhed) og læses ikke")
+    if info.st_size > limit:
+        os.close(fd)
+        raise FileRefused("file-size", f"filen er over {limit} bytes")
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(limit + 1)       # bounded even if the file grows meanwhile
+        except OSError as exc:
+            raise FileRefused("file-read", f"kan ikke læse filen: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise FileRefused("file-size", f"filen er over {limit} bytes")
+    return data
+
+
+def read_prefix(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes from the start of a regular file; b"" for anything else.
+
+    For showing a source line under a diagnostic: the file may be the very one
+    that was refused, so it must not block or be read to its end.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return b""
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return b""
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read(limit)
+        except OSError:
+            return b""
