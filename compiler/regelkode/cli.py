@@ -19,7 +19,7 @@ from . import diagnostics as D
 from . import files
 from . import runtime as rt
 from .checks.analysis import compile_checked
-from .parse_errors import json_message
+from .front.parse_errors import json_message
 from .passes.pipeline import Compiled
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BREACH = 0, 1, 2, 3

@@ -34,8 +34,8 @@ from .. import files
 from .. import runtime as rt
 from ..diagnostics import Span
 from ..front.load import to_plain
+from ..front.parse_errors import json_message
 from ..ir import interpret
-from ..parse_errors import json_message
 from .revisions import DiffError, Side, _rename_spans
 from .tables import shape
 

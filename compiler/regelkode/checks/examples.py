@@ -18,8 +18,8 @@ from .. import files
 from .. import runtime as rt
 from ..diagnostics import Diagnostics, Span
 from ..front.load import to_plain
+from ..front.parse_errors import json_message
 from ..ir import interpret
-from ..parse_errors import json_message
 
 
 @dataclass

@@ -25,7 +25,7 @@ import yaml
 
 from .. import files
 from ..diagnostics import Diagnostics, Span, did_you_mean
-from ..parse_errors import yaml_message
+from .parse_errors import yaml_message
 
 PACK_ID = re.compile(r"^[a-z][a-z0-9_]*\Z")     # \Z: `$` would allow "x\n"
 MAX_NODES = 200_000
