@@ -32,6 +32,11 @@ from .names import col, def_col, def_m_col, fact_col, fact_m_col
 KONFLIKT = "!konflikt"
 
 
+# Exceptions nested deeper than this are refused (the pack still builds; its .sql
+# file says why): real packs nest two or three levels.
+MAX_EXCEPTION_DEPTH = 6
+
+
 @dataclass
 class V:
     val: exp.Expression
@@ -555,6 +560,18 @@ class Compiler:
         return exp.Array(expressions=[lit(KONFLIKT)])
 
     def c_Default(self, node):
+        # Each level repeats its base and exceptions a few times in the CASE that picks
+        # between them, so the SQL grows exponentially with nested exceptions.
+        depth = getattr(self, "_default_depth", 0)
+        if depth >= MAX_EXCEPTION_DEPTH:
+            raise Unsupported(f"undtagelser i mere end {MAX_EXCEPTION_DEPTH} niveauer")
+        self._default_depth = depth + 1
+        try:
+            return self._default(node)
+        finally:
+            self._default_depth = depth
+
+    def _default(self, node):
         base = self.expr(node.base)
         excs = [(uid, self.expr(w), self.expr(v)) for uid, w, v in node.exceptions]
         hits = exp.Literal.number(0)
