@@ -65,12 +65,14 @@ def test_generated_cases_are_valid_and_judged_alike_by_the_interpreter(pack):
 
 
 def test_an_undecided_exception_and_an_unknown_base_both_count_as_missing(pack):
-    # make bench's case 449: fødselsdato and ønsker_forløb_trods_alder both missing. The
-    # wish (the exception) decides the rule if true, the main rule if not, so both are
-    # needed: the module's answer. The baseline named only the wish.
+    # make bench's case 449 once had fødselsdato and ønsker_forløb_trods_alder both
+    # missing. The wish (the exception) decides the rule if true, the main rule if not,
+    # so both are needed: the module's answer. The baseline named only the wish. The
+    # case is made so here, not left to the generator's draw (which moves with the pack).
     compiled, module = pack
     sag = cases.make_case(449, compiled.program.facts, cases.rates(compiled.program))
-    assert sag.get("fødselsdato") is None and sag.get("ønsker_forløb_trods_alder") is None
+    sag.pop("fødselsdato", None)
+    sag.pop("ønsker_forløb_trods_alder", None)
     rid = "ikke_forløb_med_mindre_end_seks_år_til_folkepension"
     entry = next(e for e in baseline.evaluate(sag) if e["id"] == rid)
     assert entry["mangler"] == ["fødselsdato", "ønsker_forløb_trods_alder"]
