@@ -32,8 +32,7 @@ from .names import col, def_col, def_m_col, fact_col, fact_m_col
 KONFLIKT = "!konflikt"
 
 
-# Exceptions nested deeper than this are refused (the pack still builds; its .sql
-# file says why): real packs nest two or three levels.
+# Deeper exceptions are refused (the .sql file says why); real packs nest 2 or 3.
 MAX_EXCEPTION_DEPTH = 6
 
 
