@@ -10,8 +10,6 @@ Python module.
 
 from __future__ import annotations
 
-from ... import runtime as rt
-from .. import OutOfRange, Refusal
 from .dialects import DIALECTS
 from .program import emit_sql
 
@@ -53,26 +51,11 @@ class _Runner:
         self.program = program
 
     def judge(self, cases):
-        from .cases import UdenforOmraade, case_row
+        from .cases import reports, rows_for
         from .engine import judge_rows
 
-        rows, out = [], []
-        for i, (case, dato) in enumerate(cases):
-            try:
-                rows.append(case_row(self.program, str(i), case, dato))
-                out.append(None)
-            except rt.SagFejl as exc:
-                out.append(Refusal(exc.sti, exc.besked))
-            except UdenforOmraade as exc:
-                out.append(OutOfRange(exc.sti, exc.besked))
-        results = judge_rows(self.program, rows) if rows else {}
-        for i, item in enumerate(out):
-            if item is None:
-                per_rule = results[str(i)]
-                out[i] = {"regler": [{"id": r.id, "status": per_rule[r.id][0],
-                                      "mangler": per_rule[r.id][1]}
-                                     for r in self.program.rules]}
-        return out
+        rows, out = rows_for(self.program, cases)
+        return reports(self.program, out, judge_rows(self.program, rows) if rows else {})
 
     def close(self) -> None:
         pass

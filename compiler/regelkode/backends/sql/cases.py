@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 
 from ... import runtime as rt
+from .. import OutOfRange, Refusal
 from .limits import case_problem
 from .program import input_columns
 
@@ -69,3 +70,27 @@ def duckdb_columns(program) -> str:
         key = name.replace("'", "''")
         parts.append(f"'{key}': '{typ.replace(chr(39), chr(39) * 2)}'")
     return "{" + ", ".join(parts) + "}"
+
+
+def rows_for(program, cases) -> tuple[list[dict], list]:
+    """The input rows of the cases that validate, and per case None or its refusal."""
+    rows, out = [], []
+    for i, (case, dato) in enumerate(cases):
+        try:
+            rows.append(case_row(program, str(i), case, dato))
+            out.append(None)
+        except rt.SagFejl as exc:
+            out.append(Refusal(exc.sti, exc.besked))
+        except UdenforOmraade as exc:
+            out.append(OutOfRange(exc.sti, exc.besked))
+    return rows, out
+
+
+def reports(program, out: list, results: dict) -> list:
+    """`out` with each judged case's report: id, status and mangler per rule."""
+    for i, item in enumerate(out):
+        if item is None:
+            per_rule = results[str(i)]
+            out[i] = {"regler": [{"id": r.id, "status": per_rule[r.id][0],
+                                  "mangler": per_rule[r.id][1]} for r in program.rules]}
+    return out

@@ -160,30 +160,14 @@ class _SparkRunner:
         self.program = program
 
     def judge(self, cases):
-        from ... import runtime as rt
-        from .. import OutOfRange, Refusal
-        from .cases import UdenforOmraade, case_row, row_line
+        from .cases import reports, row_line, rows_for
 
-        out, rows = [], []
-        for i, (case, dato) in enumerate(cases):
-            try:
-                rows.append(case_row(self.program, str(i), case, dato))
-                out.append(None)
-            except rt.SagFejl as exc:
-                out.append(Refusal(exc.sti, exc.besked))
-            except UdenforOmraade as exc:
-                out.append(OutOfRange(exc.sti, exc.besked))
+        rows, out = rows_for(self.program, cases)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "sager.jsonl"
             path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
             results = judge_rows_spark(self.program, path) if rows else {}
-        for i, item in enumerate(out):
-            if item is None:
-                per_rule = results[str(i)]
-                out[i] = {"regler": [{"id": r.id, "status": per_rule[r.id][0],
-                                      "mangler": per_rule[r.id][1]}
-                                     for r in self.program.rules]}
-        return out
+        return reports(self.program, out, results)
 
     def close(self) -> None:
         pass
