@@ -721,7 +721,7 @@ REGEL_IDER = (R_SEKS_AAR[0], R_VARIGHED[0], R_SAMTALER[0], R_YDELSE[0])
 
 
 def evaluate(sag, *, dato=None, forklaring=True):
-    """Judge a JSON-shaped case by the five rules: a list of report entries (dicts)."""
+    """Judge a JSON-shaped case by the rules: the report as data, like to_dict()."""
     if not isinstance(sag, dict):
         raise SagFejl("$", "en sag skal være et JSON-objekt")
     f = {}
@@ -729,4 +729,12 @@ def evaluate(sag, *, dato=None, forklaring=True):
         v = sag.get(navn)
         f[navn] = Mangler(frozenset((navn,))) if v is None else parse(v, (navn,))
     idag = _beregningsdato(sag, dato)
-    return [regel(f, idag, forklaring) for regel in REGLER]
+    regler = [regel(f, idag, forklaring) for regel in REGLER]
+    # Shaped like the generated to_dict(): each rule names what it reads, and the
+    # values are the report's, once.
+    fakta, definitioner = {}, {}
+    for r in regler:
+        fakta.update(r["fakta"])
+        definitioner.update(r["definitioner"])
+        r["fakta"], r["definitioner"] = list(r["fakta"]), list(r["definitioner"])
+    return {"regler": regler, "fakta": fakta, "definitioner": definitioner}

@@ -183,8 +183,11 @@ def check_case(s: Setup, i: int, sag: dict, *, interpreter: bool = True) -> int:
     sub = {r["id"]: r for r in (x.to_dict() for x in s.sub_module.evaluate(
         s.project(sag)).regler)}
     by_id = {r["id"]: r for r in fuld["regler"]}
+    hand = baseline.evaluate(sag)
     soft = 0
-    for entry in baseline.evaluate(sag):
+    for part in ("fakta", "definitioner"):
+        soft += sum(fuld[part].get(n) != v for n, v in hand[part].items())
+    for entry in hand["regler"]:
         rid = entry["id"]
         if rid not in by_id:
             raise Disagreement(f"reglen {rid} findes ikke længere i pakken; ret bench/baseline.py")

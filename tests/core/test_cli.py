@@ -120,8 +120,10 @@ def test_eval_json_report(tmp_path):
     assert report["beregningsdato"] == "2024-08-01"
     rule = next(r for r in report["regler"] if r["id"] == "fire_samtaler")
     assert rule["status"] == "opfyldt"
-    assert rule["fakta"]["startdato"] == "2024-01-08"
-    assert rule["definitioner"]["samtaler_i_tide"] == 4
+    # the rule names what it reads; the values are the report's, once
+    assert "startdato" in rule["fakta"] and "samtaler_i_tide" in rule["definitioner"]
+    assert report["fakta"]["startdato"] == "2024-01-08"
+    assert report["definitioner"]["samtaler_i_tide"] == 4
 
 
 @pytest.mark.parametrize(("content", "words"), [

@@ -99,9 +99,10 @@ export interface RegelDict {
   mangler: string[];
   grunde: string[];
   konflikter: string[];
-  /** The facts the rule reads, as JSON data (a missing one as Ukendt). */
-  fakta: Partial<Record<keyof Sag, unknown>>;
-  definitioner: Partial<Definitioner>;
+  /** The names of the facts the rule reads; their values are in RapportDict.fakta. */
+  fakta: (keyof Sag)[];
+  /** The names of the definitions the rule reads; values in RapportDict.definitioner. */
+  definitioner: (keyof Definitioner)[];
 }
 
 /** The report as JSON data: the Python module's to_dict(), key for key. */
@@ -111,6 +112,8 @@ export interface RapportDict {
   beregningsdato: string;
   opsummering: Record<Status, number>;
   regler: RegelDict[];
+  /** Every fact a rule reads, once, as JSON data (a missing one as "ukendt"). */
+  fakta: Partial<Record<keyof Sag, unknown>>;
   definitioner: Definitioner;
 }
 
@@ -134,6 +137,8 @@ export declare class Rapport {
   readonly version: string;
   readonly regler: Regelresultat[];
   readonly brud: Regelresultat[];
+  readonly fakta: Partial<Record<keyof Sag, unknown>>;
+  readonly definitioner: Definitioner;
   regel(id: Regel): Regelresultat;
   opsummering(): Record<Status, number>;
   toDict(): RapportDict;

@@ -26,8 +26,9 @@ import re
 from importlib import resources
 
 from ...ir import nodes as ir
+from .. import generated_header
 from .cse import Shared
-from .emit import HEADER, _Expr, comment, docstring, ident, literal, param_var, runtime_source
+from .emit import _Expr, comment, docstring, ident, literal, param_var, runtime_source
 from .fastexpr import FastExpr, NoFastPath
 from .validator import ValidatorGen
 
@@ -143,7 +144,7 @@ def emit_fast_module(program: ir.Program) -> str:
     bits = {name: i for i, name in enumerate(program.facts)}
     out: list[str] = []
     w = out.append
-    w(HEADER.format(source=comment(program.source)))
+    w(generated_header("#", comment(program.source)))
     w(docstring(f"{program.title} ({program.pack} {program.version}): generated checks.\n\n"
                 "Use: evaluate(sag, dato=None, forklaring=True) -> Rapport.\n"
                 "Standard library only; see the Regelkode README. Each rule and\n"

@@ -212,21 +212,14 @@ class _Regel(Regelresultat):
         return {n: j[n] for n in self._brugt[1]}
 
     def to_dict(self):
-        brugt = self._brugt
-        if brugt is None:
-            fakta, definitioner = {}, {}
-        else:
-            # dict(zip(…, map(…))) runs in C: no comprehension frame per rule
-            rapport, (fn, dn) = self._rapport, brugt
-            fakta = dict(zip(fn, map(rapport._fakta_json.__getitem__, fn), strict=True))
-            definitioner = dict(zip(dn, map(rapport._definition_json.__getitem__, dn),
-                                    strict=True))
+        # Names only; the values are in the report's `fakta` and `definitioner`.
+        brugt = self._brugt or ((), ())
         return {
             "id": self.id, "titel": self.titel, "område": self.omraade, "lag": self.lag,
             "status": self.status, "alvor": self.alvor, "meddelelse": self.meddelelse,
             "kilder": list(self.kilder), "mangler": list(self.mangler),
             "grunde": list(self.grunde), "konflikter": list(self.konflikter),
-            "fakta": fakta, "definitioner": definitioner,
+            "fakta": list(brugt[0]), "definitioner": list(brugt[1]),
         }
 
 
@@ -308,6 +301,18 @@ class Rapport:
         return [r for r in self.regler if r.status == "brud"]
 
     @property
+    def fakta(self):
+        """Every fact some rule's explanation shows, once, as JSON data (missing ones as
+        `ukendt`), in the pack's order; empty when evaluated with forklaring=False."""
+        if not self._forklaring:
+            return {}
+        brugt = set()
+        for _meta, _besked, (fakta, _definitioner) in _REGEL_META:
+            brugt.update(fakta)
+        j = self._fakta_json
+        return {n: j[n] for n in FAKTA if n in brugt}
+
+    @property
     def definitioner(self):
         j = self._definition_json
         return {n: j[n] for n in DEFINITION_TYPER}
@@ -325,6 +330,7 @@ class Rapport:
             "beregningsdato": self.beregningsdato.isoformat(),
             "opsummering": self.opsummering(),
             "regler": [r.to_dict() for r in self.regler],
+            "fakta": self.fakta,
             "definitioner": self.definitioner,
         }
 # --- END PART ---

@@ -220,7 +220,9 @@
     return String(v);
   }
 
-  function ruleBlock(r, data) {
+  // r is one rule of the report's toDict(): it names the facts and definitions it
+  // reads; their values are in the report's own fakta and definitioner (d).
+  function ruleBlock(r, d, data) {
     var info = data.regler[r.id];
     var title = info ? el("a", { href: pageUrl(info.side, r.id), text: r.titel }) : el("span", { text: r.titel });
     var block = el("div", { class: "rk-regel rk-" + r.status, "data-regel": r.id, "data-status": r.status }, [
@@ -230,16 +232,16 @@
     ]);
     if (r.meddelelse) block.appendChild(el("p", { class: "rk-meddelelse", text: r.meddelelse }));
     if (r.kilder.length) block.appendChild(el("p", { class: "rk-kilder", text: "Kilder: " + r.kilder.join("; ") }));
-    var facts = Object.keys(r.fakta), defs = Object.keys(r.definitioner);
+    var facts = r.fakta, defs = r.definitioner;
     if (facts.length || defs.length) {
       var dl = el("dl", { class: "rk-brugt" });
       facts.forEach(function (k) {
         dl.appendChild(el("dt", {}, [el("a", { href: pageUrl(data.datamodel, k), text: k })]));
-        dl.appendChild(el("dd", { text: compact(r.fakta[k]) }));
+        dl.appendChild(el("dd", { text: compact(d.fakta[k]) }));
       });
       defs.forEach(function (k) {
         dl.appendChild(el("dt", { text: k + " (definition)" }));
-        dl.appendChild(el("dd", { text: compact(r.definitioner[k]) }));
+        dl.appendChild(el("dd", { text: compact(d.definitioner[k]) }));
       });
       block.appendChild(el("details", {}, [el("summary", { text: "Bygger på" }), dl]));
     }
@@ -259,7 +261,7 @@
     var order = ["brud", "konflikt", "opmærksomhed", "ukendt", "opfyldt", "ikke_relevant"];
     order.forEach(function (status) {
       d.regler.forEach(function (r) {
-        if (r.status === status) list.appendChild(ruleBlock(r, data));
+        if (r.status === status) list.appendChild(ruleBlock(r, d, data));
       });
     });
     list.classList.add("rk-skjul-irrelevante");

@@ -172,7 +172,9 @@ class Regelresultat {
       status: this.status, alvor: this.alvor, meddelelse: this.meddelelse,
       kilder: [...this.kilder], mangler: [...this.mangler],
       grunde: [...this.grunde], konflikter: [...this.konflikter],
-      fakta: this.fakta, definitioner: this.definitioner,
+      // names only: the values are in the report's fakta and definitioner, once
+      fakta: this._brugt ? [...this._brugt[0]] : [],
+      definitioner: this._brugt ? [...this._brugt[1]] : [],
     };
   }
 }
@@ -199,6 +201,17 @@ class Rapport {
     return this.regler.filter((r) => r.status === "brud");
   }
 
+  // Every fact some rule's explanation shows, once, in the pack's order.
+  get fakta() {
+    const brugt = new Set();
+    for (const r of this.regler) if (r._brugt) for (const n of r._brugt[0]) brugt.add(n);
+    const out = {};
+    for (const [n, t] of Object.entries(this._fakta_typer)) {
+      if (brugt.has(n)) out[n] = til_json(this._fakta[n], t);
+    }
+    return out;
+  }
+
   get definitioner() {
     const out = {};
     for (const [n, v] of Object.entries(this._definitioner)) out[n] = til_json(v, this._definition_typer[n]);
@@ -218,6 +231,7 @@ class Rapport {
       beregningsdato: this.beregningsdato.isoformat(),
       opsummering: this.opsummering(),
       regler: this.regler.map((r) => r.toDict()),
+      fakta: this.fakta,
       definitioner: this.definitioner,
     };
   }
