@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from regelkode.backends.python import emit as emit_python
+from regelkode.backends.python.fast import emit_fast_module
 from regelkode.checks.examples import load_module
 from regelkode.ir import interpret
 from regelkode.ir import nodes as ir
@@ -48,6 +49,13 @@ def program():
 def module(program, tmp_path_factory):
     yield load_module(emit_python.emit_module(program), program.pack,
                       tmp_path_factory.mktemp("modul"))
+    forget_generated_modules()
+
+
+@pytest.fixture(scope="module")
+def fast_module(program, tmp_path_factory):
+    yield load_module(emit_fast_module(program), program.pack + "_hurtig",
+                      tmp_path_factory.mktemp("hurtig"))
     forget_generated_modules()
 
 
@@ -142,6 +150,53 @@ def test_the_interpreter_compares_dates_linearly(program, monkeypatch):
     assert calls[0] < 30 * N, f"{calls[0]} date comparisons for {N} × {N} elements"
 
 
+MONTH_RULE = "højst_en_nedsættelse_pr_kalendermåned"
+
+
+def test_an_earlier_event_in_the_same_month_is_hinted(program):
+    rule = next(r for r in program.rules if r.id == MONTH_RULE)
+    keyed = [a.within for a in _hinted(rule.requirement) if isinstance(a.within, ir.Keyed)]
+    assert [(k.key, k.field, k.below, k.strict) for k in keyed] == [
+        ("fradrag_i_udbetalingen_for", "dato", True, True)]
+    assert keyed[0].match == ir.ElemField(0, "fradrag_i_udbetalingen_for")
+
+
+def _same_month(n: int) -> dict:
+    """n § 69 d events, all deducted in the same month: before the index, each
+    looked through all the others (3,000 took 19 s in the module, 34 s in the
+    interpreter)."""
+    case = _base()
+    case["sanktionshændelser"] = [
+        {"dato": (dt.date(2024, 3, 1) + dt.timedelta(days=i % 28)).isoformat(),
+         "situation": "afslået_arbejde", "indstillet_til_sanktion": True,
+         "anden_nedsættelse_i_samme_måned": False,
+         "fradrag_i_udbetalingen_for": "2024-04-01"} for i in range(n)]
+    return case
+
+
+@pytest.mark.parametrize("which", ["interpreter", "module", "fast_module"])
+def test_the_same_month_is_found_linearly(program, module, fast_module, which, monkeypatch):
+    calls = [0]
+
+    def counting(real):
+        def counted(a, b):
+            calls[0] += 1
+            return real(a, b)
+        return counted
+
+    if which == "interpreter":
+        monkeypatch.setitem(interpret._OPS, "lig", counting(interpret._OPS["lig"]))
+        fresh = copy.copy(program)      # new lists: its closures are made again, counting
+        fresh.defs, fresh.rules = list(program.defs), list(program.rules)
+        rapport = interpret.evaluate(fresh, _same_month(N))
+    else:
+        m = module if which == "module" else fast_module
+        monkeypatch.setattr(m, "op_lig", counting(m.op_lig))
+        rapport = m.evaluate(_same_month(N))
+    assert rapport.regel(MONTH_RULE).status == "brud"
+    assert calls[0] < 30 * N, f"{calls[0]} comparisons for {N} events"
+
+
 # --- exactly a scan's answer ----------------------------------------------------------
 
 DAYS = st.integers(0, 40).map(lambda d: (dt.date(2024, 3, 1) + dt.timedelta(days=d)).isoformat())
@@ -154,10 +209,14 @@ def _records(fields: dict) -> st.SearchStrategy:
 
 # events over years, so the counts in a 5-year or 12-month window vary too
 YEARS = st.integers(0, 3000).map(lambda d: (dt.date(2018, 1, 1) + dt.timedelta(days=d)).isoformat())
+MONTHS = st.sampled_from(["2024-03-01", "2024-04-01", "2024-05-01"])
 EVENTS = _records({"dato": st.one_of(DAYS, YEARS),
                    "situation": st.sampled_from(["udeblevet_fra_samtale",
                                                  "tilsidesat_oplysningspligt",
-                                                 "uberettiget_ydelse_under_udlandsophold"]),
+                                                 "uberettiget_ydelse_under_udlandsophold",
+                                                 "afslået_arbejde", "manglende_sygemelding"]),
+                   "fradrag_i_udbetalingen_for": MONTHS,
+                   "anden_nedsættelse_i_samme_måned": st.booleans(),
                    "rimelig_grund": st.booleans(), "personlig_kontakt_forsøgt": st.booleans(),
                    "mod_bedre_vidende": st.booleans(),
                    "indstillet_til_sanktion": st.booleans()})
@@ -171,13 +230,14 @@ HOLIDAYS = _records({"startdato": DAYS, "slutdato": DAYS, "ferieuger": st.just("
 
 @fuzz_settings()
 @given(events=EVENTS, leave=LEAVE, holidays=HOLIDAYS)
-def test_the_index_gives_exactly_a_scans_report(program, plain, module, events, leave,
-                                                  holidays):
+def test_the_index_gives_exactly_a_scans_report(program, plain, module, fast_module, events,
+                                                  leave, holidays):
     case = _base()
     case.update(sanktionshændelser=events, orlovsperioder=leave, ferieperioder=holidays)
     scan = interpret.evaluate(plain, copy.deepcopy(case)).to_dict()
     assert interpret.evaluate(program, copy.deepcopy(case)).to_dict() == scan
     assert module.evaluate(copy.deepcopy(case)).to_dict() == scan
+    assert fast_module.evaluate(copy.deepcopy(case)).to_dict() == scan
 
 
 @pytest.mark.parametrize(("day", "status"), [("2024-03-05", "brud"), ("2024-04-05", "ukendt")])

@@ -138,9 +138,11 @@ def _within(node: ir.Agg, seq, pred, env: Env):
                     return ev(_node, env)
                 finally:
                     env.elems.pop()
-        index = env.periods[id(node)] = (rt._Vaerdier(w.field, rest)
-                                         if isinstance(w, ir.Window)
-                                         else rt._Perioder(w.start, w.end, rest))
+        index = env.periods[id(node)] = _index(w, rest)
+    if isinstance(w, ir.Keyed):
+        op = rt.op_nogen_samme if node.op == "nogen" else rt.op_ingen_samme
+        return op(seq, pred, index, ev(w.match, env),
+                  None if w.bound is None else ev(w.bound, env), w.strict)
     if isinstance(w, ir.Window):
         lo = None if w.lo is None else ev(w.lo, env)
         hi = None if w.hi is None else ev(w.hi, env)
@@ -148,6 +150,15 @@ def _within(node: ir.Agg, seq, pred, env: Env):
     point = ev(w.point, env)
     op = rt.op_nogen_inden if node.op == "nogen" else rt.op_ingen_inden
     return op(seq, pred, index, point)
+
+
+def _index(w, rest):
+    """The runtime index a hint asks for, made once per list and evaluation."""
+    if isinstance(w, ir.Window):
+        return rt._Vaerdier(w.field, rest)
+    if isinstance(w, ir.Keyed):
+        return rt._Grupper(w.key, w.field, w.below, rest)
+    return rt._Perioder(w.start, w.end, rest)
 
 
 # --- the same evaluation, as closures --------------------------------------------------
@@ -242,6 +253,22 @@ def _agg_closure(node: ir.Agg):
             return rt.op_antal_vindue(s, p, index, None if lo is None else lo(env),
                                       w.lo_strict, None if hi is None else hi(env), w.hi_strict)
         return counted
+    if isinstance(node.within, ir.Keyed):
+        w = node.within
+        match = _closure(w.match)
+        bound = None if w.bound is None else _closure(w.bound)
+        rest = None if w.rest is None else _element(_closure(w.rest))
+        samme = rt.op_nogen_samme if op == "nogen" else rt.op_ingen_samme
+        key = id(node)
+
+        def grouped(env):
+            s, p = seq(env), pred(env)
+            index = env.periods.get(key)
+            if index is None:
+                index = env.periods[key] = _index(w, None if rest is None else rest(env))
+            return samme(s, p, index, match(env), None if bound is None else bound(env),
+                         w.strict)
+        return grouped
     if node.within is not None:
         w = node.within
         point = _closure(w.point)
@@ -296,7 +323,10 @@ def evaluate(program: ir.Program, sag, *, dato=None, forklaring=True, recorder=N
         else:
             applies_fn, requirement_fn = fast[1][i]
             applies = True if applies_fn is None else applies_fn(env)
-            requirement = requirement_fn(env)
+            # A rule that doesn't apply is ikke_relevant whatever its krav says, so
+            # krav is not computed (as in the generated module): a nested search over
+            # a long list in krav costs nothing when gælder_når already says no.
+            requirement = None if applies is False else requirement_fn(env)
         if recorder is not None:
             recorder.saw_rule(r.id, applies, requirement)
         meta = r.meta

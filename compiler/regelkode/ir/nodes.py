@@ -85,6 +85,24 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Keyed:
+    """A hint on `nogen`/`ingen` (passes/periods.py): `pred` is `rest og
+    ElemField(key) = match` and, if `field` is set, `og ElemField(field) <(=) bound`
+    (`below`; else >(=)), joined by `og` in some order; match and bound never read
+    this aggregate's element, rest reads no outer one. A back end may group the
+    list by key once and answer each question by one lookup (runtime
+    `op_nogen_samme`); one that ignores the hint scans with `pred`."""
+
+    key: str
+    match: object
+    field: str | None
+    bound: object | None
+    below: bool
+    strict: bool
+    rest: object | None
+
+
+@dataclass(frozen=True)
 class Agg:
     op: str                 # antal nogen ingen alle summen mindste_felt stoerste_felt
     seq: object
@@ -92,7 +110,7 @@ class Agg:
     pred: object | None
     field: str | None = None
     extra: tuple = ()       # summen: (zero,); mindste/største: (label,)
-    within: Within | Window | None = None    # a search an index can answer
+    within: Within | Window | Keyed | None = None    # a search an index can answer
 
 
 @dataclass(frozen=True)

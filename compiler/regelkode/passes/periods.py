@@ -1,4 +1,5 @@
-"""Finds "a date within any period of a list" inside another list's condition.
+"""Finds "a date within any period of a list" inside another list's condition,
+and its kin: a count in a window, and "an element with the same key, before".
 
 `ingen sanktionshændelser hvor (… nogen orlovsperioder hvor (startdato er senest
 dato og slutdato er tidligst dato))` asks the inner list once per outer element:
@@ -44,7 +45,7 @@ def _walk(node):
         node = dataclasses.replace(node, seq=_walk(node.seq),
                                    pred=None if node.pred is None else _walk(node.pred))
         if node.op in ("nogen", "ingen") and node.pred is not None:
-            within = _within(node)
+            within = _within(node) or _keyed(node)
             if within is not None:
                 node = dataclasses.replace(node, within=within)
         elif node.op == "antal" and node.pred is not None:
@@ -77,6 +78,46 @@ def _within(node: ir.Agg) -> ir.Within | None:
             for leaf in rest:
                 joined = leaf if joined is None else ir.Call("og", (joined, leaf))
             return ir.Within(lo[1], hi[1], point, joined)
+    return None
+
+
+def _keyed(node: ir.Agg) -> ir.Keyed | None:
+    """`nogen L hvor (rest og key = X [og field <(=) Y])`, X (and Y) read from an outer
+    element: "an earlier event in the same month" asked for every event of the
+    list (`højst_en_nedsættelse_pr_kalendermåned`), quadratic when scanned."""
+    depth = node.depth
+    if _reads(node.seq, lambda d: d < depth):
+        return None
+    leaves = _conjuncts(node.pred)
+    outer = lambda n: _reads(n, lambda d: d < depth)  # noqa: E731
+    eq = next((i for i, leaf in enumerate(leaves) if (k := _key(leaf, depth))
+               and outer(k[1])), None)
+    if eq is None:
+        return None
+    key, match = _key(leaves[eq], depth)
+    bound = next((i for i, b in enumerate(_bound(leaf, depth) for leaf in leaves)
+                  if i != eq and b is not None and outer(b[2])), None)
+    rest = [leaf for k, leaf in enumerate(leaves) if k not in (eq, bound)]
+    if any(outer(leaf) for leaf in rest):
+        return None        # the other conditions must be the element's alone
+    joined = None
+    for leaf in rest:
+        joined = leaf if joined is None else ir.Call("og", (joined, leaf))
+    if bound is None:
+        return ir.Keyed(key, match, None, None, True, False, joined)
+    kind, field, point, strict = _bound(leaves[bound], depth)
+    return ir.Keyed(key, match, field, point, kind == "start", strict, joined)
+
+
+def _key(leaf, depth):
+    """(field, X) for `field = X` on this aggregate's element, else None."""
+    if not isinstance(leaf, ir.Call) or leaf.op != "lig":
+        return None
+    a, b = leaf.args
+    for own, other in ((a, b), (b, a)):
+        if (isinstance(own, ir.ElemField) and own.depth == depth
+                and not _reads(other, lambda d: d == depth)):
+            return own.name, other
     return None
 
 

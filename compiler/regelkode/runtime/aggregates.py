@@ -159,6 +159,66 @@ def op_antal_vindue(seq, pred, indeks, fra, fra_streng, til, til_streng):
     return max(0, b - a) + oevrige
 
 
+class _Grupper:
+    """A list's elements grouped by one field, for `nogen L hvor (… og noegle = X og
+    felt er før Y)` asked for many X, Y (passes/periods.py, ir.Keyed): per key the
+    least (`under`) or greatest value of `felt` among the elements whose other
+    conditions hold, so each question is one lookup. Elements with an unknown key,
+    value or condition are kept aside and judged by the full condition at every
+    question, as a scan would."""
+
+    __slots__ = ("noegle", "felt", "under", "rest", "seq", "bedste", "uafklarede")
+
+    def __init__(self, noegle, felt, under, rest):
+        self.noegle, self.felt, self.under, self.rest = noegle, felt, under, rest
+        self.seq = None
+
+    def __call__(self, seq):
+        if self.seq is not seq:
+            bedste, uafklarede = {}, []
+            felt, under = self.felt, self.under
+            for e in seq:
+                r = True if self.rest is None else self.rest(e)
+                if r is False:
+                    continue
+                k = e[self.noegle]
+                v = True if felt is None else e[felt]
+                if (r is not True or k.__class__ is Ukendt or v.__class__ is Ukendt
+                        or k.__hash__ is None):
+                    uafklarede.append(e)
+                    continue
+                k = (k.__class__ is bool, k)   # sand is not 1: _lige tells them apart
+                b = bedste.get(k)
+                if b is None or (felt is not None and (v < b if under else v > b)):
+                    bedste[k] = v
+            self.bedste, self.uafklarede, self.seq = bedste, uafklarede, seq
+        return self
+
+
+def op_nogen_samme(seq, pred, indeks, noegle, graense, streng):
+    """`op_nogen(seq, pred)` where pred is `rest og noegle-felt = noegle og felt <(=)
+    graense` (or >(=), as the index says; no bound when the index has no field)."""
+    if (seq.__class__ is Ukendt or noegle.__class__ is Ukendt
+            or graense.__class__ is Ukendt or noegle.__hash__ is None):
+        return op_nogen(seq, pred)
+    ix = indeks(seq)
+    b = ix.bedste.get((noegle.__class__ is bool, noegle))
+    if b is not None:
+        if ix.felt is None:
+            return True
+        if ix.under:
+            if b < graense or (not streng and b == graense):
+                return True
+        elif b > graense or (not streng and b == graense):
+            return True
+    # no known element matches: only the undecided ones can still say yes or "unknown"
+    return op_nogen(ix.uafklarede, pred)
+
+
+def op_ingen_samme(seq, pred, indeks, noegle, graense, streng):
+    return op_ikke(op_nogen_samme(seq, pred, indeks, noegle, graense, streng))
+
+
 def op_alle(seq, pred):
     if seq.__class__ is Ukendt:
         return seq

@@ -75,7 +75,8 @@ class _Expr:
     def __init__(self):
         self.indent = "    "
         # Lines a function needs before its body: one period index per hinted
-        # aggregate (ir.Within), made per call so nothing outlives an evaluation.
+        # aggregate (ir.Within, Window, Keyed), made per call so nothing outlives an
+        # evaluation.
         self.prelude: list[str] = []
 
     def take_prelude(self) -> str:
@@ -134,6 +135,14 @@ class _Expr:
             hi = "None" if w.hi is None else self.emit(w.hi)
             return (f"op_antal_vindue({seq}, {pred}, {name}, {lo}, {w.lo_strict!r}, {hi}, "
                     f"{w.hi_strict!r})")
+        if isinstance(node.within, ir.Keyed):
+            w = node.within
+            name = f"_ix{len(self.prelude) + 1}"
+            rest = "None" if w.rest is None else f"lambda e{node.depth}: {self.emit(w.rest)}"
+            self.prelude.append(f"{name} = _Grupper({w.key!r}, {w.field!r}, {w.below!r}, {rest})")
+            bound = "None" if w.bound is None else self.emit(w.bound)
+            return (f"op_{node.op}_samme({seq}, {pred}, {name}, {self.emit(w.match)}, {bound}, "
+                    f"{w.strict!r})")
         if node.within is not None:
             w = node.within
             name = f"_ix{len(self.prelude) + 1}"
