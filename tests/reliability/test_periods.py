@@ -87,7 +87,7 @@ def _hinted(node) -> list:
 def test_counts_of_earlier_events_in_a_window_are_hinted(program):
     windows = [a.within for r in program.rules for a in _hinted(r.requirement)
                + ([] if r.applies is None else _hinted(r.applies))
-               if isinstance(a.within, ir.Window)]
+               if isinstance(a.within, ir.Window) and a.op == "antal"]
     assert windows and all(w.field == "dato" and w.lo_strict and not w.hi_strict
                            for w in windows)
 
@@ -197,6 +197,52 @@ def test_the_same_month_is_found_linearly(program, module, fast_module, which, m
     assert calls[0] < 30 * N, f"{calls[0]} comparisons for {N} events"
 
 
+GAP_RULE = "ingen_lange_huller_mellem_løbende_samtaler"
+
+
+def _conversations(n: int) -> dict:
+    """n held conversations a week apart, none with a long gap: before the window
+    index, each looked through all the others for one in the interval before it."""
+    case = _base()
+    start = dt.date(2024, 3, 4)
+    case["samtaler"] = [{"dato": (start + dt.timedelta(weeks=i)).isoformat(), "afholdt": True,
+                         "form": "fremmøde"} for i in range(n)]
+    case["beregningsdato"] = (start + dt.timedelta(weeks=n)).isoformat()
+    return case
+
+
+def test_a_conversation_in_the_interval_before_is_hinted(program):
+    rule = next(r for r in program.rules if r.id == GAP_RULE)
+    windows = [a for a in _hinted(rule.requirement) if isinstance(a.within, ir.Window)]
+    assert [(a.op, a.within.field) for a in windows] == [("nogen", "dato")]
+
+
+@pytest.mark.parametrize("which", ["interpreter", "module", "fast_module"])
+def test_the_interval_before_is_searched_linearly(program, module, fast_module, which,
+                                                   monkeypatch):
+    calls = [0]
+
+    def counting(real):
+        def counted(a, b):
+            calls[0] += 1
+            return real(a, b)
+        return counted
+
+    if which == "interpreter":
+        for op in ("mindre", "stoerre_lig"):
+            monkeypatch.setitem(interpret._OPS, op, counting(interpret._OPS[op]))
+        fresh = copy.copy(program)
+        fresh.defs, fresh.rules = list(program.defs), list(program.rules)
+        rapport = interpret.evaluate(fresh, _conversations(N))
+    else:
+        m = module if which == "module" else fast_module
+        for op in ("op_mindre", "op_stoerre_lig"):
+            monkeypatch.setattr(m, op, counting(getattr(m, op)))
+        rapport = m.evaluate(_conversations(N))
+    assert rapport.regel(GAP_RULE).status == "opfyldt"
+    assert calls[0] < 30 * N, f"{calls[0]} comparisons for {N} conversations"
+
+
 # --- exactly a scan's answer ----------------------------------------------------------
 
 DAYS = st.integers(0, 40).map(lambda d: (dt.date(2024, 3, 1) + dt.timedelta(days=d)).isoformat())
@@ -270,3 +316,19 @@ def test_closures_and_tree_walk_agree_on_random_lists(program, events, leave, ho
     fast = interpret.evaluate(program, copy.deepcopy(case)).to_dict()
     walked = interpret.evaluate(program, copy.deepcopy(case), recorder=interpret.Recorder())
     assert fast == walked.to_dict()
+
+
+CONVERSATIONS = _records({"dato": st.one_of(DAYS, YEARS), "afholdt": st.booleans(),
+                          "form": st.sampled_from(["fremmøde", "telefon"])})
+
+
+@fuzz_settings()
+@given(conversations=CONVERSATIONS, day=st.one_of(DAYS, YEARS))
+def test_the_window_gives_exactly_a_scans_report(program, plain, module, fast_module,
+                                                 conversations, day):
+    case = _base()
+    case.update(samtaler=conversations, beregningsdato=day)
+    scan = interpret.evaluate(plain, copy.deepcopy(case)).to_dict()
+    assert interpret.evaluate(program, copy.deepcopy(case)).to_dict() == scan
+    assert module.evaluate(copy.deepcopy(case)).to_dict() == scan
+    assert fast_module.evaluate(copy.deepcopy(case)).to_dict() == scan

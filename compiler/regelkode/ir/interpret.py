@@ -146,10 +146,14 @@ def _within(node: ir.Agg, seq, pred, env: Env):
     if isinstance(w, ir.Window):
         lo = None if w.lo is None else ev(w.lo, env)
         hi = None if w.hi is None else ev(w.hi, env)
-        return rt.op_antal_vindue(seq, pred, index, lo, w.lo_strict, hi, w.hi_strict)
+        return _VINDUE[node.op](seq, pred, index, lo, w.lo_strict, hi, w.hi_strict)
     point = ev(w.point, env)
     op = rt.op_nogen_inden if node.op == "nogen" else rt.op_ingen_inden
     return op(seq, pred, index, point)
+
+
+_VINDUE = {"antal": rt.op_antal_vindue, "nogen": rt.op_nogen_vindue,
+           "ingen": rt.op_ingen_vindue}
 
 
 def _index(w, rest):
@@ -243,6 +247,7 @@ def _agg_closure(node: ir.Agg):
         hi = None if w.hi is None else _closure(w.hi)
         rest = None if w.rest is None else _element(_closure(w.rest))
         key = id(node)
+        vindue = _VINDUE[op]
 
         def counted(env):
             s, p = seq(env), pred(env)
@@ -250,8 +255,8 @@ def _agg_closure(node: ir.Agg):
             if index is None:
                 index = env.periods[key] = rt._Vaerdier(w.field,
                                                         None if rest is None else rest(env))
-            return rt.op_antal_vindue(s, p, index, None if lo is None else lo(env),
-                                      w.lo_strict, None if hi is None else hi(env), w.hi_strict)
+            return vindue(s, p, index, None if lo is None else lo(env),
+                          w.lo_strict, None if hi is None else hi(env), w.hi_strict)
         return counted
     if isinstance(node.within, ir.Keyed):
         w = node.within

@@ -71,10 +71,11 @@ class Within:
 
 @dataclass(frozen=True)
 class Window:
-    """A hint on `antal` (passes/periods.py): `pred` is `rest og` bounds on one field
-    of the element, `lo <(=) field` and/or `field <(=) hi`, with lo and hi never
-    reading this aggregate's element and rest no outer one. A back end may sort the
-    field's known values once and count by bisection (runtime `op_antal_vindue`)."""
+    """A hint on `antal`, `nogen` or `ingen` (passes/periods.py): `pred` is `rest og`
+    bounds on one field of the element, `lo <(=) field` and/or `field <(=) hi`, with
+    lo and hi never reading this aggregate's element and rest no outer one. A back
+    end may sort the field's known values once and count or find by bisection
+    (runtime `op_antal_vindue`, `op_nogen_vindue`)."""
 
     field: str
     lo: object | None

@@ -45,7 +45,7 @@ def _walk(node):
         node = dataclasses.replace(node, seq=_walk(node.seq),
                                    pred=None if node.pred is None else _walk(node.pred))
         if node.op in ("nogen", "ingen") and node.pred is not None:
-            within = _within(node) or _keyed(node)
+            within = _within(node) or _keyed(node) or _window(node)
             if within is not None:
                 node = dataclasses.replace(node, within=within)
         elif node.op == "antal" and node.pred is not None:
@@ -122,8 +122,9 @@ def _key(leaf, depth):
 
 
 def _window(node: ir.Agg) -> ir.Window | None:
-    """`antal L hvor (rest og lo <(=) field og field <(=) hi)`: a count in a window of
-    one field's values, the bounds read from an outer element."""
+    """`antal`/`nogen`/`ingen L hvor (rest og lo <(=) field og field <(=) hi)`: a count
+    in (or any element in) a window of one field's values, the bounds read from an
+    outer element ("a conversation in the interval before this one")."""
     depth = node.depth
     if _reads(node.seq, lambda d: d < depth):
         return None

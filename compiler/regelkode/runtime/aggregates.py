@@ -159,6 +159,23 @@ def op_antal_vindue(seq, pred, indeks, fra, fra_streng, til, til_streng):
     return max(0, b - a) + oevrige
 
 
+def op_nogen_vindue(seq, pred, indeks, fra, fra_streng, til, til_streng):
+    """`op_nogen(seq, pred)` where pred is `rest og fra <(=) felt og felt <(=) til`."""
+    if seq.__class__ is Ukendt or fra.__class__ is Ukendt or til.__class__ is Ukendt:
+        return op_nogen(seq, pred)
+    ix = indeks(seq)
+    v = ix.vaerdier
+    a = 0 if fra is None else (_bisect_right(v, fra) if fra_streng else _bisect_left(v, fra))
+    b = len(v) if til is None else (_bisect_left(v, til) if til_streng else _bisect_right(v, til))
+    if b > a:
+        return True
+    return op_nogen(ix.uafklarede, pred)
+
+
+def op_ingen_vindue(seq, pred, indeks, fra, fra_streng, til, til_streng):
+    return op_ikke(op_nogen_vindue(seq, pred, indeks, fra, fra_streng, til, til_streng))
+
+
 class _Grupper:
     """A list's elements grouped by one field, for `nogen L hvor (… og noegle = X og
     felt er før Y)` asked for many X, Y (passes/periods.py, ir.Keyed): per key the

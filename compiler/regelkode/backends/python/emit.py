@@ -133,7 +133,7 @@ class _Expr:
             self.prelude.append(f"{name} = _Vaerdier({w.field!r}, {rest})")
             lo = "None" if w.lo is None else self.emit(w.lo)
             hi = "None" if w.hi is None else self.emit(w.hi)
-            return (f"op_antal_vindue({seq}, {pred}, {name}, {lo}, {w.lo_strict!r}, {hi}, "
+            return (f"op_{node.op}_vindue({seq}, {pred}, {name}, {lo}, {w.lo_strict!r}, {hi}, "
                     f"{w.hi_strict!r})")
         if isinstance(node.within, ir.Keyed):
             w = node.within
