@@ -40,7 +40,8 @@ CONTRACT = ("MAX_TEKST", "HELTAL_GRAENSE", "BELOEB_GRAENSE", "VARIGHED_GRAENSE",
 _NUMBERS = ("MAX_TEKST", "BELOEB_DECIMALER", "DECIMAL_CIFRE", "VIS_HOEJST")
 
 
-RUNTIME_FILES = ("values.mjs", "ops.mjs", "json.mjs", "case.mjs", "naermeste.mjs", "report.mjs")
+RUNTIME_FILES = ("values.mjs", "ops.mjs", "indexes.mjs", "json.mjs", "case.mjs", "naermeste.mjs",
+                 "report.mjs")
 
 
 def _contract_constants() -> str:
@@ -104,6 +105,13 @@ class _Expr:
 
     def __init__(self):
         self.indent = "  "
+        # Lines a function needs before its body: one index per hinted aggregate
+        # (ir.Within, Window, Keyed), made per call so nothing outlives an evaluation.
+        self.prelude: list[str] = []
+
+    def take_prelude(self) -> str:
+        lines, self.prelude = self.prelude, []
+        return "".join(f"  {line}\n" for line in lines)
 
     def emit(self, node) -> str:
         method = getattr(self, f"e_{type(node).__name__}", None)
@@ -151,11 +159,38 @@ class _Expr:
         seq = self.emit(node.seq)
         depth = int(node.depth)
         pred = "null" if node.pred is None else f"(e{depth}) => {self.emit(node.pred)}"
+        if node.within is not None:
+            return self._indexed(node, seq, pred)
         if node.op in ("antal", "nogen", "ingen", "alle"):
             return f"op_{node.op}({seq}, {pred})"
         if node.op not in ("summen", "mindste_felt", "stoerste_felt"):
             raise TypeError(f"unknown aggregate {node.op}")
         return f"op_{node.op}({seq}, {string(node.field)}, {pred}, {literal(node.extra[0])})"
+
+    def _indexed(self, node, seq: str, pred: str) -> str:
+        """A hinted aggregate (passes/periods.py) answered from an index, as in Python."""
+        w, depth = node.within, int(node.depth)
+        name = f"_ix{len(self.prelude) + 1}"
+        rest = "null" if w.rest is None else f"(e{depth}) => {self.emit(w.rest)}"
+        if node.op not in ("antal", "nogen", "ingen") or (
+                node.op == "antal" and not isinstance(w, ir.Window)):
+            raise TypeError(f"no index for {node.op} with {type(w).__name__}")
+        if isinstance(w, ir.Window):
+            self.prelude.append(f"const {name} = new _Vaerdier({string(w.field)}, {rest});")
+            lo = "null" if w.lo is None else self.emit(w.lo)
+            hi = "null" if w.hi is None else self.emit(w.hi)
+            return (f"op_{node.op}_vindue({seq}, {pred}, {name}, {lo}, {_bool(w.lo_strict)}, "
+                    f"{hi}, {_bool(w.hi_strict)})")
+        if isinstance(w, ir.Keyed):
+            field = "null" if w.field is None else string(w.field)
+            self.prelude.append(f"const {name} = new _Grupper({string(w.key)}, {field}, "
+                                f"{_bool(w.below)}, {rest});")
+            bound = "null" if w.bound is None else self.emit(w.bound)
+            return (f"op_{node.op}_samme({seq}, {pred}, {name}, {self.emit(w.match)}, {bound}, "
+                    f"{_bool(w.strict)})")
+        self.prelude.append(f"const {name} = new _Perioder({string(w.start)}, {string(w.end)}, "
+                            f"{rest});")
+        return f"op_{node.op}_inden({seq}, {pred}, {name}, {self.emit(w.point)})"
 
     def e_Table(self, node):
         conds = [lambda s, c=c: s.emit(c) for c in node.conds]
@@ -168,6 +203,10 @@ class _Expr:
                 for uid, w, v in node.exceptions]
         return self.nested("op_standard(", [lambda s: s.emit(node.base),
                                             lambda s: s.nested("[", excs, "]")], ")")
+
+
+def _bool(flag: bool) -> str:
+    return "true" if flag else "false"
 
 
 def ident(name: str, fallback: str) -> str:
@@ -212,7 +251,9 @@ def _body(program: ir.Program) -> str:
         w(f"// {comment(d.title)}" + (f" — Kilder: {comment('; '.join(d.citations))}"
                                       if d.citations else "") + "\n")
         w(f"function {fn}(f, d, idag) {{\n")
-        w(f"  return {e.emit(d.expr)};\n}}\n\n")
+        body = e.emit(d.expr)
+        w(e.take_prelude())
+        w(f"  return {body};\n}}\n\n")
     rule_names = []
     severities = set()
     for i, r in enumerate(program.rules):
@@ -228,16 +269,20 @@ def _body(program: ir.Program) -> str:
         w(f"const _B_{n} = {literal(r.uses)};\n\n")
         w(f"function regel_{n}(f, d, idag) {{\n")
         applies = "true" if r.applies is None else e.emit(r.applies)
+        requirement = e.emit(r.requirement)
+        w(e.take_prelude())
         w(f"  const gaelder = {applies};\n")
         if r.applies is not None:
             # like the Python module: a rule that doesn't apply is ikke_relevant whatever
             # its krav, so krav is not computed
             w("  if (gaelder === false) return [false, null];\n")
-        w(f"  const krav = {e.emit(r.requirement)};\n")
+        w(f"  const krav = {requirement};\n")
         w("  return [gaelder, krav];\n}\n\n")
         if r.severity is not None:
             w("// The severity set by the exception that decides the rule, if any.\n")
-            w(f"function alvor_{n}(f, d, idag) {{\n  return {e.emit(r.severity)};\n}}\n\n")
+            severity = e.emit(r.severity)
+            w(f"function alvor_{n}(f, d, idag) {{\n{e.take_prelude()}"
+              f"  return {severity};\n}}\n\n")
     w("/**\n * Judge a case (JSON data) by every rule of the pack.\n *\n"
       " * `dato` is the date the case is judged on (\"ÅÅÅÅ-MM-DD\"; default: the case's\n"
       " * `beregningsdato`, else today). A malformed case throws SagFejl naming the\n"
