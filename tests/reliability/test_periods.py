@@ -177,8 +177,9 @@ def _same_month(n: int) -> dict:
     return case
 
 
-@pytest.mark.parametrize("which", ["interpreter", "module", "fast_module"])
-def test_the_same_month_is_found_linearly(program, module, fast_module, which, monkeypatch):
+def _counted(which, ops, case, program, module, fast_module, monkeypatch):
+    """Judge `case` with the interpreter, the old or the fast module, counting the
+    calls of the comparison ops: (report, count)."""
     calls = [0]
 
     def counting(real):
@@ -188,16 +189,23 @@ def test_the_same_month_is_found_linearly(program, module, fast_module, which, m
         return counted
 
     if which == "interpreter":
-        monkeypatch.setitem(interpret._OPS, "lig", counting(interpret._OPS["lig"]))
+        for op in ops:
+            monkeypatch.setitem(interpret._OPS, op, counting(interpret._OPS[op]))
         fresh = copy.copy(program)      # new lists: its closures are made again, counting
         fresh.defs, fresh.rules = list(program.defs), list(program.rules)
-        rapport = interpret.evaluate(fresh, _same_month(N))
-    else:
-        m = module if which == "module" else fast_module
-        monkeypatch.setattr(m, "op_lig", counting(m.op_lig))
-        rapport = m.evaluate(_same_month(N))
+        return interpret.evaluate(fresh, case), calls[0]
+    m = module if which == "module" else fast_module
+    for op in ops:
+        monkeypatch.setattr(m, f"op_{op}", counting(getattr(m, f"op_{op}")))
+    return m.evaluate(case), calls[0]     # left to right: counted after judging
+
+
+@pytest.mark.parametrize("which", ["interpreter", "module", "fast_module"])
+def test_the_same_month_is_found_linearly(program, module, fast_module, which, monkeypatch):
+    rapport, calls = _counted(which, ["lig"], _same_month(N), program, module, fast_module,
+                              monkeypatch)
     assert rapport.regel(MONTH_RULE).status == "brud"
-    assert calls[0] < 30 * N, f"{calls[0]} comparisons for {N} events"
+    assert calls < 30 * N, f"{calls} comparisons for {N} events"
 
 
 GAP_RULE = "ingen_lange_huller_mellem_løbende_samtaler"
@@ -223,27 +231,10 @@ def test_a_conversation_in_the_interval_before_is_hinted(program):
 @pytest.mark.parametrize("which", ["interpreter", "module", "fast_module"])
 def test_the_interval_before_is_searched_linearly(program, module, fast_module, which,
                                                    monkeypatch):
-    calls = [0]
-
-    def counting(real):
-        def counted(a, b):
-            calls[0] += 1
-            return real(a, b)
-        return counted
-
-    if which == "interpreter":
-        for op in ("mindre", "stoerre_lig"):
-            monkeypatch.setitem(interpret._OPS, op, counting(interpret._OPS[op]))
-        fresh = copy.copy(program)
-        fresh.defs, fresh.rules = list(program.defs), list(program.rules)
-        rapport = interpret.evaluate(fresh, _conversations(N))
-    else:
-        m = module if which == "module" else fast_module
-        for op in ("op_mindre", "op_stoerre_lig"):
-            monkeypatch.setattr(m, op, counting(getattr(m, op)))
-        rapport = m.evaluate(_conversations(N))
+    rapport, calls = _counted(which, ["mindre", "stoerre_lig"], _conversations(N), program,
+                              module, fast_module, monkeypatch)
     assert rapport.regel(GAP_RULE).status == "opfyldt"
-    assert calls[0] < 30 * N, f"{calls[0]} comparisons for {N} conversations"
+    assert calls < 30 * N, f"{calls} comparisons for {N} conversations"
 
 
 # --- exactly a scan's answer ----------------------------------------------------------

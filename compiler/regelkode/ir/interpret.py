@@ -139,21 +139,32 @@ def _within(node: ir.Agg, seq, pred, env: Env):
                 finally:
                     env.elems.pop()
         index = env.periods[id(node)] = _index(w, rest)
-    if isinstance(w, ir.Keyed):
-        op = rt.op_nogen_samme if node.op == "nogen" else rt.op_ingen_samme
-        return op(seq, pred, index, ev(w.match, env),
-                  None if w.bound is None else ev(w.bound, env), w.strict)
-    if isinstance(w, ir.Window):
-        lo = None if w.lo is None else ev(w.lo, env)
-        hi = None if w.hi is None else ev(w.hi, env)
-        return _VINDUE[node.op](seq, pred, index, lo, w.lo_strict, hi, w.hi_strict)
-    point = ev(w.point, env)
-    op = rt.op_nogen_inden if node.op == "nogen" else rt.op_ingen_inden
-    return op(seq, pred, index, point)
+    return _asker(w, node.op, lambda n: lambda env: ev(n, env))(seq, pred, index, env)
 
 
 _VINDUE = {"antal": rt.op_antal_vindue, "nogen": rt.op_nogen_vindue,
            "ingen": rt.op_ingen_vindue}
+
+
+def _asker(w, op: str, value):
+    """How a hinted aggregate asks its index: (seq, pred, index, env) -> the answer.
+    `value` turns an IR expression into a function of the environment."""
+    if isinstance(w, ir.Window):
+        lo = None if w.lo is None else value(w.lo)
+        hi = None if w.hi is None else value(w.hi)
+        vindue = _VINDUE[op]
+        return lambda s, p, ix, env: vindue(s, p, ix, None if lo is None else lo(env),
+                                            w.lo_strict, None if hi is None else hi(env),
+                                            w.hi_strict)
+    if isinstance(w, ir.Keyed):
+        match = value(w.match)
+        bound = None if w.bound is None else value(w.bound)
+        samme = rt.op_nogen_samme if op == "nogen" else rt.op_ingen_samme
+        return lambda s, p, ix, env: samme(s, p, ix, match(env),
+                                           None if bound is None else bound(env), w.strict)
+    point = value(w.point)
+    inden = rt.op_nogen_inden if op == "nogen" else rt.op_ingen_inden
+    return lambda s, p, ix, env: inden(s, p, ix, point(env))
 
 
 def _index(w, rest):
@@ -241,53 +252,18 @@ def _agg_closure(node: ir.Agg):
     seq = _closure(node.seq)
     pred = None if node.pred is None else _element(_closure(node.pred))
     op, field, extra = node.op, node.field, node.extra
-    if isinstance(node.within, ir.Window):
-        w = node.within
-        lo = None if w.lo is None else _closure(w.lo)
-        hi = None if w.hi is None else _closure(w.hi)
-        rest = None if w.rest is None else _element(_closure(w.rest))
-        key = id(node)
-        vindue = _VINDUE[op]
-
-        def counted(env):
-            s, p = seq(env), pred(env)
-            index = env.periods.get(key)
-            if index is None:
-                index = env.periods[key] = rt._Vaerdier(w.field,
-                                                        None if rest is None else rest(env))
-            return vindue(s, p, index, None if lo is None else lo(env),
-                          w.lo_strict, None if hi is None else hi(env), w.hi_strict)
-        return counted
-    if isinstance(node.within, ir.Keyed):
-        w = node.within
-        match = _closure(w.match)
-        bound = None if w.bound is None else _closure(w.bound)
-        rest = None if w.rest is None else _element(_closure(w.rest))
-        samme = rt.op_nogen_samme if op == "nogen" else rt.op_ingen_samme
-        key = id(node)
-
-        def grouped(env):
-            s, p = seq(env), pred(env)
-            index = env.periods.get(key)
-            if index is None:
-                index = env.periods[key] = _index(w, None if rest is None else rest(env))
-            return samme(s, p, index, match(env), None if bound is None else bound(env),
-                         w.strict)
-        return grouped
     if node.within is not None:
         w = node.within
-        point = _closure(w.point)
         rest = None if w.rest is None else _element(_closure(w.rest))
-        within = rt.op_nogen_inden if op == "nogen" else rt.op_ingen_inden
+        ask = _asker(w, op, _closure)
         key = id(node)
 
         def indexed(env):
             s, p = seq(env), pred(env)
             index = env.periods.get(key)
             if index is None:
-                index = env.periods[key] = rt._Perioder(w.start, w.end,
-                                                        None if rest is None else rest(env))
-            return within(s, p, index, point(env))
+                index = env.periods[key] = _index(w, None if rest is None else rest(env))
+            return ask(s, p, index, env)
         return indexed
     if op in _AGG:
         fn = _AGG[op]
