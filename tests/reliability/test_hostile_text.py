@@ -302,8 +302,11 @@ def _results(names: dict, tmp: Path):
         for r in gen.pop("regler"):
             r = {k: v if k in ("status", "alvor", "titel", "område", "lag") else _rename(v, back)
                  for k, v in r.items()}
-            rules[r["id"]] = {**r, "mangler": sorted(r["mangler"])}
+            # the names a rule reads are listed in name order too
+            rules[r["id"]] = {**r, **{k: sorted(r[k]) for k in ("mangler", "fakta",
+                                                                "definitioner")}}
         gen["definitioner"] = _rename(gen["definitioner"], back)
+        gen["fakta"] = _rename(gen["fakta"], back)
         out.append(json.dumps({**gen, "regler": rules}, ensure_ascii=False, sort_keys=True))
     return out
 
