@@ -407,6 +407,25 @@ def _t_heltal(n):
     return f"{n:,}".replace(",", ".") if abs(n) >= 10000 else str(n)
 
 
+def _mangler(felter):
+    """Missing paths as the module's message shows them: `samtaler[0, 3].afholdt`."""
+    grupper, tekster = {}, []
+    for sti in felter:
+        navn, klamme, rest = sti.partition("[")
+        nr, _, rest = rest.partition("]")
+        if klamme and nr.isascii() and nr.isdigit():
+            grupper.setdefault((navn, rest), []).append(int(nr))
+        else:
+            tekster.append(sti)
+    for (navn, rest), numre in grupper.items():
+        numre.sort()
+        vist = (", ".join(map(str, numre)) if len(numre) <= 5
+                else f"{numre[0]}, {numre[1]}, {numre[2]}, … {numre[-1]}")
+        tekster.append(f"{navn}[{vist}]{rest}" + (
+            f" ({len(numre):,} elementer)".replace(",", ".") if len(numre) > 5 else ""))
+    return ", ".join(sorted(tekster))
+
+
 def _resultat(meta, gaelder, krav, besked, fakta, definitioner):
     """One rule's report entry, shaped like the generated Regelresultat.to_dict()."""
     rid, titel, alvor, kilder, omraade = meta
@@ -423,7 +442,7 @@ def _resultat(meta, gaelder, krav, besked, fakta, definitioner):
     else:
         status, ukendt = "ukendt", krav
     if ukendt is not None:
-        parts = ["mangler " + ", ".join(sorted(ukendt.felter))] if ukendt.felter else []
+        parts = ["mangler " + _mangler(ukendt.felter)] if ukendt.felter else []
         meddelelse = "Kan ikke afgøres: " + "; ".join(parts + list(ukendt.grunde))
     return {
         "id": rid, "titel": titel, "område": omraade, "lag": LAG, "status": status,

@@ -5,7 +5,7 @@ Part of the runtime (see `__init__`): the text between the markers is copied
 verbatim into every generated module.
 """
 
-from .values import _CTX, Ukendt
+from .values import _CTX, _re, Ukendt
 from .aggregates import op_param
 from .case import _tusinder
 
@@ -116,12 +116,37 @@ def udfyld(skabelon, f, d, idag=None):
     return "".join(out)
 
 
+def _mangler_tekst(mangler):
+    """The missing facts as a reader wants them: one field missing in many elements
+    of a list once, `samtaler[0, 3, 7].afholdt`, the numbers in order and at most
+    five shown (`… 2999` and the count beyond). The report's `mangler` keeps every
+    path; this is only the message."""
+    grupper, tekster = {}, []
+    for sti in mangler:
+        m = _ELEMENT.fullmatch(sti)
+        if m is None:
+            tekster.append(sti)
+        else:
+            grupper.setdefault((m[1], m[3]), []).append(int(m[2]))
+    for (navn, rest), numre in grupper.items():
+        numre.sort()
+        if len(numre) <= 5:
+            tekster.append(f"{navn}[{', '.join(map(str, numre))}]{rest}")
+        else:
+            tekster.append(f"{navn}[{numre[0]}, {numre[1]}, {numre[2]}, … {numre[-1]}]{rest} "
+                           f"({_tusinder(len(numre))} elementer)")
+    return ", ".join(sorted(tekster))
+
+
+_ELEMENT = _re.compile(r"([^\[]*)\[([0-9]+)\](.*)")
+
+
 def forklar_ukendt(u):
     if u.konflikter:
         return "Konflikt: " + "; ".join(u.grunde)
     parts = []
     if u.mangler:
-        parts.append("mangler " + ", ".join(sorted(u.mangler)))
+        parts.append("mangler " + _mangler_tekst(u.mangler))
     parts.extend(u.grunde)
     return "Kan ikke afgøres: " + "; ".join(parts)
 

@@ -111,10 +111,38 @@ function udfyld(skabelon, f, d, idag = null) {
   return out.join("");
 }
 
+// runtime/present.py's _mangler_tekst: one field missing in many elements of a list
+// once, `samtaler[0, 3, 7].afholdt`, at most five numbers shown.
+const _ELEMENT = /^([^[]*)\[([0-9]+)\](.*)$/;
+
+function _manglerTekst(mangler) {
+  const grupper = new Map(), tekster = [];
+  for (const sti of mangler) {
+    const m = _ELEMENT.exec(sti);
+    if (m === null) {
+      tekster.push(sti);
+      continue;
+    }
+    const key = JSON.stringify([m[1], m[3]]);
+    if (!grupper.has(key)) grupper.set(key, [m[1], m[3], []]);
+    grupper.get(key)[2].push(Number(m[2]));
+  }
+  for (const [navn, rest, numre] of grupper.values()) {
+    numre.sort((a, b) => a - b);
+    if (numre.length <= 5) {
+      tekster.push(`${navn}[${numre.join(", ")}]${rest}`);
+    } else {
+      tekster.push(`${navn}[${numre[0]}, ${numre[1]}, ${numre[2]}, … ${numre[numre.length - 1]}]` +
+        `${rest} (${_tusinderTal(numre.length)} elementer)`);
+    }
+  }
+  return _sorted(tekster).join(", ");
+}
+
 function forklar_ukendt(u) {
   if (u.konflikter.length) return "Konflikt: " + u.grunde.join("; ");
   const parts = [];
-  if (u.mangler.size) parts.push("mangler " + _sorted(u.mangler).join(", "));
+  if (u.mangler.size) parts.push("mangler " + _manglerTekst(u.mangler));
   parts.push(...u.grunde);
   return "Kan ikke afgøres: " + parts.join("; ");
 }
