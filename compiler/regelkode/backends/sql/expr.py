@@ -100,9 +100,10 @@ class ElemFieldRef:
 class Compiler:
     """Compiles one pack's IR expressions for one dialect."""
 
-    def __init__(self, program, dialect: SqlDialect):
+    def __init__(self, program, dialect: SqlDialect, binder=None):
         self.program = program
         self.d = dialect
+        self.binder = binder        # bind.Binder: each value outside a lambda as a column
         self.def_types = {d.name: d.desc for d in program.defs}
         # (element variable, index variable, path expression) per open `hvor`
         self.scopes: list[tuple[str, str, exp.Expression]] = []
@@ -122,12 +123,18 @@ class Compiler:
     def m_or_empty(self, m):
         return self.empty() if m is None else m
 
+    def share(self, e):
+        """`e` as a column when outside a lambda (bind.py), so that reading it again is free."""
+        if self.binder is None or self.scopes:
+            return e
+        return self.binder.bind(e)
+
     def when_unknown(self, val, *ms):
         """`ms` merged when `val` is unknown, else empty: for ops that can decide alone."""
         merged = self.cat(*ms)
         if merged is None:
             return None
-        return case([(is_null(val), merged)], self.empty())
+        return case([(is_null(self.share(val)), merged)], self.empty())
 
     def strict(self, val, *parts: V) -> V:
         return V(val, self.cat(*(p.m for p in parts)))
@@ -137,7 +144,10 @@ class Compiler:
         method = getattr(self, f"c_{type(node).__name__}", None)
         if method is None:
             raise Unsupported(f"IR-knuden {type(node).__name__}")
-        return method(node)
+        v = method(node)
+        if self.binder is None or self.scopes:   # a lambda's body cannot read a column of it
+            return v
+        return V(self.binder.bind(v.val), self.binder.bind(v.m), v.dur)
 
     def c_Const(self, node):
         return V(self.const(node.value), dur=node.value.__class__.__name__ == "Varighed")
@@ -438,15 +448,22 @@ class Compiler:
         body = pred.m if only is None else case([(only, pred.m)], self.empty())
         return self.d.flatten(self.d.transform(seq.val, self.lam(var, idx, body)))
 
+    def _kleene(self, seq, var, idx, pred, fn):
+        """The largest (or smallest) element of false 0 < unknown 1 < true 2: one pass
+        over the list, the predicate evaluated once per element (a CASE would test it
+        twice, and a nested search inside it twice over)."""
+        rank = exp.func("COALESCE", exp.Mul(this=paren(exp.cast(paren(pred.val), self.d.type(
+            "INTEGER"))), expression=exp.Literal.number(2)), exp.Literal.number(1))
+        return self.share(fn(self.d.transform(seq.val, self.lam(var, idx, rank))))
+
     def _nogen(self, seq, var, idx, pred):
         if pred is None:
             n = self.d.size(seq.val)
             return V(exp.GT(this=n, expression=exp.Literal.number(0)), seq.m)
-        true_n = self.count_where(seq, var, idx, pred.val)
-        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
+        best = self._kleene(seq, var, idx, pred, self.d.list_max)    # NULL for an empty list
         val = case([(is_null(seq.val), exp.Null()),
-                    (exp.GT(this=true_n, expression=exp.Literal.number(0)), exp.true()),
-                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
+                    (exp.EQ(this=best, expression=exp.Literal.number(2)), exp.true()),
+                    (exp.EQ(this=best, expression=exp.Literal.number(1)), exp.Null())],
                    exp.false())
         return V(val, self.agg_missing(val, seq, var, idx, pred))
 
@@ -454,6 +471,7 @@ class Compiler:
         inner = self.cat(self.pred_missing(seq, var, idx, pred), extra)
         if seq.m is None and inner is None:
             return None
+        val = self.share(val)
         return case([(is_null(seq.val), self.m_or_empty(seq.m)),
                      (is_null(val), self.m_or_empty(inner))], self.empty())
 
@@ -465,12 +483,10 @@ class Compiler:
         return V(not_(v.val), v.m)
 
     def agg_alle(self, node, seq, var, idx, pred, fv):
-        false_n = self.count_where(seq, var, idx, exp.Is(this=paren(pred.val),
-                                                         expression=exp.false()))
-        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
+        worst = self._kleene(seq, var, idx, pred, self.d.list_min)   # NULL for an empty list
         val = case([(is_null(seq.val), exp.Null()),
-                    (exp.GT(this=false_n, expression=exp.Literal.number(0)), exp.false()),
-                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
+                    (exp.EQ(this=worst, expression=exp.Literal.number(0)), exp.false()),
+                    (exp.EQ(this=worst, expression=exp.Literal.number(1)), exp.Null())],
                    exp.true())
         return V(val, self.agg_missing(val, seq, var, idx, pred))
 
