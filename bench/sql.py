@@ -3,11 +3,13 @@
 `python -m bench.sql [--n 100000] [--python-sample 5000] [--spark 2000]`
 
 1. N seeded full-pack cases of ressourceforløb (bench/cases.py) are written
-   as JSONL, and as Parquet (DuckDB converts the JSONL; a case's JSON shape,
-   one column per fact).
+   as JSONL, and as typed Parquet (DuckDB converts the JSONL with the column
+   types of `bulk.typed_columns`: a case's JSON shape, one column per fact,
+   money as DECIMAL(18, 2)), as a warehouse table would be exported.
 2. `regelkode batch` runs as a subprocess on each, end to end (start-up,
-   compiling the pack, validating every case in Python, the query, writing
-   Parquet): wall-clock seconds, and cases per second.
+   compiling the pack, validating the cases — JSONL in Python, typed Parquet
+   in SQL (bulk.py) —, the query, writing Parquet): wall-clock seconds, and
+   cases per second.
 3. The Python module (`evaluate`, explanations off, the report's statuses
    read) runs on a sample of the same cases in this process, in the same run:
    cases per second. The ratio is batch throughput / Python throughput.
@@ -33,6 +35,7 @@ import time
 from pathlib import Path
 
 from regelkode.backends.python.emit import emit_module
+from regelkode.backends.sql.bulk import typed_columns
 from regelkode.checks.analysis import compile_checked
 
 from .cases import make_cases, rates
@@ -103,7 +106,8 @@ def main(argv=None) -> int:
 
         duckdb.connect().execute(
             f"COPY (SELECT row_number() OVER () AS sag, * FROM read_json('{jsonl}', "
-            f"format='newline_delimited', sample_size=-1)) TO '{parquet}' (FORMAT PARQUET)")
+            f"format='newline_delimited', columns={typed_columns(program)})) "
+            f"TO '{parquet}' (FORMAT PARQUET)")
 
         # the Python module on a sample, in this process
         module = _load_module(emit_module(program), tmp)
