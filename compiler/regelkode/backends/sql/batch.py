@@ -6,7 +6,9 @@ a column per fact as in a case's JSON; id = the column `sag` if there is
 one, else the row number from 1). Every case is validated by the runtime,
 exactly as the Python module validates it; a malformed case is reported
 with its JSON path and the batch goes on. The valid ones are written as
-typed rows and judged by one query in DuckDB (or on a local Spark).
+typed rows and judged by one query in DuckDB (or on a local Spark). A
+Parquet file with typed columns is checked in bulk in DuckDB instead
+(bulk.py); only the rows that check cannot pass reach the runtime.
 
 Output: long rows `sag, regel, status, mangler` and a second table of
 definitions `sag, definition, vaerdi, mangler` — as Parquet, JSONL or CSV
