@@ -41,6 +41,8 @@ def session():
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.sql.session.timeZone", "UTC")
+                    # compiling the full pack's layers needs more than the default 1 GB
+                    .config("spark.driver.memory", "3g")
                     .getOrCreate())
         _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION
