@@ -155,3 +155,54 @@ def test_progress_only_on_a_terminal(tmp_path, samples):
     assert "validerer: 1 sager" in loud.getvalue()
 
 
+
+
+def _bad_variants(case):
+    """Cases a typed Parquet file can hold that the runtime or the SQL range refuses."""
+    talks = case.get("samtaler") or [{"dato": "2024-01-02", "form": "telefon"}]
+    return [
+        dict(case, forudgående_forsørgelse="lottogevinst"),              # not an enum value
+        dict(case, samtaler=[*talks, dict(talks[0], form="brevdue")]),    # nor in a list
+        dict(case, samtaler=[*talks, None]),                              # a null list item
+        dict(case, antal_børn_med_bidragspligt=10 ** 12),                 # beyond SQL's range
+        dict(case, månedlig_ydelse_før_fradrag="2000000000000.00"),
+        dict(case, fødselsdato="9500-01-01"),
+        dict(case, tidligere_forløb=[{"startdato": "2019-01-01", "slutdato": "2019-06-30",
+                                      "længde": {"måneder": None, "dage": 3}}]),
+    ]
+
+
+def test_typed_parquet_is_checked_in_sql_with_the_runtimes_refusals(tmp_path, program,
+                                                                     samples, capsys):
+    """The fast path (bulk.py) judges what the Python path judges and refuses the same
+    cases with the same JSON path and message; only the refused rows reach Python."""
+    from regelkode.backends.sql.bulk import load, typed_columns
+    from regelkode.backends.sql.engine import DuckDBEngine
+
+    cases = list(samples.values())
+    bad = _bad_variants(cases[0])
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases + bad),
+                     encoding="utf-8")
+    parquet = tmp_path / "in.parquet"
+    duckdb.connect().execute(
+        f"COPY (SELECT * FROM read_json('{jsonl}', format='newline_delimited', "
+        f"columns={typed_columns(program)})) TO '{parquet}' (FORMAT PARQUET)")
+    engine = DuckDBEngine(program)
+    loaded = load(engine.con, program, parquet, None)
+    assert loaded is not None, "the typed file must take the fast path"
+    fast, rest = loaded
+    assert fast == len(cases)
+    assert [n for n, _text in rest] == list(range(len(cases) + 1, len(cases) + len(bad) + 1))
+    engine.close()
+
+    outs, errs = [], []
+    for src in (jsonl, parquet):
+        out = tmp_path / f"ud_{src.suffix[1:]}.parquet"
+        assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
+        outs.append(sorted(_rows(out, "parquet")))
+        errs.append(sorted(line for line in capsys.readouterr().err.splitlines()
+                           if line.startswith("sag ")))
+    assert outs[0] == outs[1] and errs[0] == errs[1]
+    assert len(errs[0]) == len(bad)
+    assert len({s for s, *_rest in outs[0]}) == len(cases)

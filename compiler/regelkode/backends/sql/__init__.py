@@ -1,9 +1,11 @@
 """SQL backend: a pack's rules as SQL views, for DuckDB (default), Spark, PostgreSQL, Trino.
 
-The IR is compiled to sqlglot expressions (expr.py, program.py) and sqlglot
-writes each dialect (dialects.py holds what differs). Cases are validated by
-the runtime, exactly as the Python module validates them (cases.py), and
-judged many at a time (engine.py, batch.py). The SQL gives each rule's
+The IR is compiled to sqlglot expressions (expr.py with terms, lists and
+tables; program.py; every shared value once, as a column: bind.py) and
+sqlglot writes each dialect (dialects.py holds what differs). Cases are
+validated by the runtime, exactly as the Python module validates them
+(cases.py), or, for typed Parquet, in bulk in SQL with the runtime for the
+rows that fail (bulk.py), and judged many at a time (engine.py, batch.py). The SQL gives each rule's
 status and missing facts (`mangler`); messages and reasons stay with the
 Python module.
 """

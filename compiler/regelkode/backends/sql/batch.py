@@ -6,7 +6,9 @@ a column per fact as in a case's JSON; id = the column `sag` if there is
 one, else the row number from 1). Every case is validated by the runtime,
 exactly as the Python module validates it; a malformed case is reported
 with its JSON path and the batch goes on. The valid ones are written as
-typed rows and judged by one query in DuckDB (or on a local Spark).
+typed rows and judged by one query in DuckDB (or on a local Spark). A
+Parquet file with typed columns is checked in bulk in DuckDB instead
+(bulk.py); only the rows that check cannot pass reach the runtime.
 
 Output: long rows `sag, regel, status, mangler` and a second table of
 definitions `sag, definition, vaerdi, mangler` — as Parquet, JSONL or CSV
@@ -30,6 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ... import runtime as rt
+from .bulk import ROW
+from .bulk import load as load_parquet
 from .cases import UdenforOmraade, case_row, row_line
 from .engine import DuckDBEngine
 from .outfiles import _siblings, _sql_text, _tmp_name
@@ -114,12 +118,9 @@ def _parquet_cases(source: Path):
     try:
         path = "'" + str(source).replace("'", "''") + "'"
         try:
-            cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})")
-                    .fetchall()]
             cursor = con.execute(f"SELECT to_json(t) FROM read_parquet({path}) AS t")
         except duckdb.Error as exc:
             raise BatchFejl(f"{source}: kan ikke læses som Parquet: {exc}") from None
-        has_id = "sag" in cols
         number = 0
         while True:
             chunk = cursor.fetchmany(10_000)
@@ -127,14 +128,22 @@ def _parquet_cases(source: Path):
                 break
             for (text,) in chunk:
                 number += 1
-                # DECIMAL columns (money, decimals) arrive as JSON numbers: read them
-                # exactly, as the runtime accepts a Decimal where a case has text
-                case = json.loads(text, parse_float=Decimal)
-                sag = str(case.pop("sag")) if has_id else str(number)
-                # a null column is a missing fact, as in a case's JSON
-                yield sag, {k: v for k, v in case.items() if v is not None}, None
+                yield parquet_case(number, text)
     finally:
         con.close()
+
+
+def parquet_case(number: int, text: str, drop: str | None = None):
+    """(id, case, None) of a Parquet row read as JSON: the id is the column `sag` if
+    there is one, else the row number."""
+    # DECIMAL columns (money, decimals) arrive as JSON numbers: read them
+    # exactly, as the runtime accepts a Decimal where a case has text
+    case = json.loads(text, parse_float=Decimal)
+    if drop is not None:
+        case.pop(drop, None)
+    sag = str(case.pop("sag")) if "sag" in case else str(number)
+    # a null column is a missing fact, as in a case's JSON
+    return sag, {k: v for k, v in case.items() if v is not None}, None
 
 
 # --- progress -------------------------------------------------------------------------
@@ -165,11 +174,13 @@ class Progress:
 # --- the batch ------------------------------------------------------------------------
 
 def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
-               summary: Summary, progress: Progress) -> int:
-    """Validate every case and write the valid ones as typed JSON lines."""
+               summary: Summary, progress: Progress, cases=None) -> int:
+    """Validate every case (or those of `cases`) and write the valid ones as typed
+    JSON lines."""
     n = 0
     with rows_path.open("w", encoding="utf-8") as out:
-        for i, (sag, case, problem) in enumerate(read_cases(source), start=1):
+        for i, (sag, case, problem) in enumerate(
+                read_cases(source) if cases is None else cases, start=1):
             progress.tick(i, "validerer")
             if problem is not None:
                 summary.problems.append(problem)
@@ -196,23 +207,48 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
     start = time.perf_counter()
     if not out.parent.is_dir():
         raise BatchFejl(f"{out.parent}: mappen findes ikke")
+    if engine not in ("duckdb", "spark"):
+        raise BatchFejl(f"ukendt motor {engine!r}; brug duckdb eller spark")
     with tempfile.TemporaryDirectory() as tmp:
         rows_path = Path(tmp) / "sager.jsonl"
-        summary.judged = write_rows(program, Path(source), rows_path, dato, summary, progress)
-        progress.done(f"{summary.judged:,} sager valideret".replace(",", "."))
         if engine == "spark":
+            summary.judged = write_rows(program, Path(source), rows_path, dato, summary,
+                                        progress)
+            progress.done(f"{summary.judged:,} sager valideret".replace(",", "."))
             from .spark import run_spark
             run_spark(program, rows_path, out, fmt)
             summary.outputs = list(_siblings(out).values())
-        elif engine == "duckdb":
-            _run_duckdb(program, rows_path, out, fmt, summary)
         else:
-            raise BatchFejl(f"ukendt motor {engine!r}; brug duckdb eller spark")
+            _run_duckdb(program, Path(source), rows_path, out, fmt, dato, summary, progress)
     summary.seconds = time.perf_counter() - start
     return summary
 
 
-def _run_duckdb(program, rows_path: Path, out: Path, fmt: str, summary: Summary) -> None:
+def _load(engine, program, source: Path, rows_path: Path, dato, summary, progress) -> None:
+    """The table `sager`: typed Parquet checked in bulk in SQL (bulk.py), the rest of the
+    cases (or all of them) validated in Python."""
+    loaded = None
+    if source.is_file() and source.suffix.lower() == ".parquet":
+        import duckdb
+
+        try:
+            loaded = load_parquet(engine.con, program, source, dato)
+        except duckdb.Error as exc:
+            raise BatchFejl(f"{source}: kan ikke læses som Parquet: {exc}") from None
+    if loaded is None:
+        summary.judged = write_rows(program, source, rows_path, dato, summary, progress)
+        engine.load_jsonl(rows_path)
+    else:
+        fast, rest = loaded
+        cases = (parquet_case(number, text, ROW) for number, text in rest)
+        summary.judged = fast + write_rows(program, source, rows_path, dato, summary,
+                                           progress, cases)
+        engine.load_jsonl(rows_path, append=True)
+    progress.done(f"{summary.judged:,} sager valideret".replace(",", "."))
+
+
+def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dato,
+                summary: Summary, progress: Progress) -> None:
     interactive = sys.stderr.isatty()
     if fmt == "duckdb":
         tmp_db = _tmp_name(out)
@@ -222,7 +258,7 @@ def _run_duckdb(program, rows_path: Path, out: Path, fmt: str, summary: Summary)
         engine = DuckDBEngine(program)
     try:
         engine.con.execute(f"SET enable_progress_bar = {'true' if interactive else 'false'}")
-        engine.load_jsonl(rows_path)
+        _load(engine, program, source, rows_path, dato, summary, progress)
         selects = engine.materialise()
         views = {"resultater": selects[view_name(program.pack, "resultater")],
                  "definitioner": selects[view_name(program.pack, "definitioner")]}

@@ -26,10 +26,13 @@ class DuckDBEngine:
         self.con = duckdb.connect(database)
         self._created = False
 
-    def load_jsonl(self, path: Path, table: str = "sager") -> None:
+    def load_jsonl(self, path: Path, table: str = "sager", append: bool = False) -> None:
         """Rows written by cases.row_line, read with the pack's column types."""
+        if append and path.stat().st_size == 0:
+            return          # read_json refuses an empty file
+        verb = f'INSERT INTO "{table}"' if append else f'CREATE OR REPLACE TABLE "{table}" AS'
         self.con.execute(
-            f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_json('
+            f"{verb} SELECT * FROM read_json("
             f"{_sql_text(str(path))}, format='newline_delimited', "
             f"columns={duckdb_columns(self.program)})")
 

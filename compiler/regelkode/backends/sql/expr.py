@@ -18,91 +18,25 @@ their missing-fact paths (`samtaler[2].dato`) are built from the element's
 index, so the paths equal the Python module's.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlglot import exp
 
-from .dialects import SqlDialect, Unsupported, sql_type
+from .dialects import SqlDialect, Unsupported
+from .lists import ListOps
 from .names import col, def_col, def_m_col, fact_col, fact_m_col
-
-KONFLIKT = "!konflikt"
-
-
-# Deeper exceptions are refused (the .sql file says why); real packs nest 2 or 3.
-MAX_EXCEPTION_DEPTH = 6
+from .tables import TableOps
+from .terms import KONFLIKT, ElemFieldRef, V, case, is_null, lit, not_, not_null, or_, paren
 
 
-@dataclass
-class V:
-    val: exp.Expression
-    m: exp.Expression | None = None
-    dur: bool = False       # a varighed: a struct (maaneder, dage), compared field by field
-
-
-def lit(value: str) -> exp.Expression:
-    return exp.Literal.string(value)
-
-
-def is_null(e):
-    if not isinstance(e, (exp.Column, exp.Paren, exp.Dot)):
-        e = exp.Paren(this=e)
-    return exp.Is(this=e, expression=exp.Null())
-
-
-def not_null(e):
-    return exp.Not(this=is_null(e))
-
-
-def case(whens, default=None):
-    # Builders copy their arguments by default; the trees here are built once
-    # and only written out, so sharing subtrees is safe and keeps this linear.
-    c = exp.Case()
-    for cond, then in whens:
-        c = c.when(cond, then, copy=False)
-    if default is not None:
-        c = c.else_(default, copy=False)
-    return c
-
-
-def paren(e):
-    return exp.Paren(this=e)
-
-
-def and_(*es):
-    out = es[0]
-    for e in es[1:]:
-        out = exp.And(this=paren(out), expression=paren(e))
-    return out
-
-
-def or_(*es):
-    out = es[0]
-    for e in es[1:]:
-        out = exp.Or(this=paren(out), expression=paren(e))
-    return out
-
-
-def not_(e):
-    return exp.Not(this=paren(e))
-
-
-@dataclass(frozen=True)
-class ElemFieldRef:
-    """An element's field read by `summen`/`tidligste`/…: compiled as an ElemField."""
-    depth: int
-    name: str
-
-
-class Compiler:
+class Compiler(ListOps, TableOps):
     """Compiles one pack's IR expressions for one dialect."""
 
-    def __init__(self, program, dialect: SqlDialect):
+    def __init__(self, program, dialect: SqlDialect, binder=None):
         self.program = program
         self.d = dialect
+        self.binder = binder        # bind.Binder: each value outside a lambda as a column
         self.def_types = {d.name: d.desc for d in program.defs}
         # (element variable, index variable, path expression) per open `hvor`
         self.scopes: list[tuple[str, str, exp.Expression]] = []
@@ -122,12 +56,18 @@ class Compiler:
     def m_or_empty(self, m):
         return self.empty() if m is None else m
 
+    def share(self, e):
+        """`e` as a column when outside a lambda (bind.py), so that reading it again is free."""
+        if self.binder is None or self.scopes:
+            return e
+        return self.binder.bind(e)
+
     def when_unknown(self, val, *ms):
         """`ms` merged when `val` is unknown, else empty: for ops that can decide alone."""
         merged = self.cat(*ms)
         if merged is None:
             return None
-        return case([(is_null(val), merged)], self.empty())
+        return case([(is_null(self.share(val)), merged)], self.empty())
 
     def strict(self, val, *parts: V) -> V:
         return V(val, self.cat(*(p.m for p in parts)))
@@ -137,7 +77,10 @@ class Compiler:
         method = getattr(self, f"c_{type(node).__name__}", None)
         if method is None:
             raise Unsupported(f"IR-knuden {type(node).__name__}")
-        return method(node)
+        v = method(node)
+        if self.binder is None or self.scopes:   # a lambda's body cannot read a column of it
+            return v
+        return V(self.binder.bind(v.val), self.binder.bind(v.m), v.dur)
 
     def c_Const(self, node):
         return V(self.const(node.value), dur=node.value.__class__.__name__ == "Varighed")
@@ -400,201 +343,5 @@ class Compiler:
                                        lit("." + node.args[1].value)])
         raise Unsupported("et felt af en beregnet post")
 
-    # -- aggregates over lists --
-    def c_Agg(self, node):
-        seq = self.expr(node.seq)
-        seq_path = self.path_of(node.seq)
-        depth = node.depth
-        var, idx = f"_e{depth}", f"_i{depth}"
-        elem_path = self.d.concat_text([seq_path, lit("["), self.d.index0_text(exp.column(idx)),
-                                        lit("]")])
-        elem_desc = self.desc_of(node.seq)[1]
-        pred = None
-        if node.pred is not None:
-            self.scopes.append((var, idx, elem_path, elem_desc))
-            try:
-                pred = self.expr(node.pred)
-            finally:
-                self.scopes.pop()
-        fv = None
-        if node.field is not None:
-            self.scopes.append((var, idx, elem_path, elem_desc))
-            try:
-                fv = self.expr(ElemFieldRef(depth, node.field))
-            finally:
-                self.scopes.pop()
-        return getattr(self, f"agg_{node.op}")(node, seq, var, idx, pred, fv)
 
-    def lam(self, var, idx, body):
-        return self.d.lam([var, idx], body)
-
-    def count_where(self, seq, var, idx, cond):
-        return self.d.size(self.d.filter(seq.val, self.lam(var, idx, cond)))
-
-    def pred_missing(self, seq, var, idx, pred, only=None):
-        """The missing facts of every element's predicate (only where `only` holds)."""
-        if pred is None or pred.m is None:
-            return None
-        body = pred.m if only is None else case([(only, pred.m)], self.empty())
-        return self.d.flatten(self.d.transform(seq.val, self.lam(var, idx, body)))
-
-    def _nogen(self, seq, var, idx, pred):
-        if pred is None:
-            n = self.d.size(seq.val)
-            return V(exp.GT(this=n, expression=exp.Literal.number(0)), seq.m)
-        true_n = self.count_where(seq, var, idx, pred.val)
-        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
-        val = case([(is_null(seq.val), exp.Null()),
-                    (exp.GT(this=true_n, expression=exp.Literal.number(0)), exp.true()),
-                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
-                   exp.false())
-        return V(val, self.agg_missing(val, seq, var, idx, pred))
-
-    def agg_missing(self, val, seq, var, idx, pred, extra=None):
-        inner = self.cat(self.pred_missing(seq, var, idx, pred), extra)
-        if seq.m is None and inner is None:
-            return None
-        return case([(is_null(seq.val), self.m_or_empty(seq.m)),
-                     (is_null(val), self.m_or_empty(inner))], self.empty())
-
-    def agg_nogen(self, node, seq, var, idx, pred, fv):
-        return self._nogen(seq, var, idx, pred)
-
-    def agg_ingen(self, node, seq, var, idx, pred, fv):
-        v = self._nogen(seq, var, idx, pred)
-        return V(not_(v.val), v.m)
-
-    def agg_alle(self, node, seq, var, idx, pred, fv):
-        false_n = self.count_where(seq, var, idx, exp.Is(this=paren(pred.val),
-                                                         expression=exp.false()))
-        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
-        val = case([(is_null(seq.val), exp.Null()),
-                    (exp.GT(this=false_n, expression=exp.Literal.number(0)), exp.false()),
-                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
-                   exp.true())
-        return V(val, self.agg_missing(val, seq, var, idx, pred))
-
-    def agg_antal(self, node, seq, var, idx, pred, fv):
-        if pred is None:
-            return V(self.d.size(seq.val), seq.m)
-        true_n = self.count_where(seq, var, idx, pred.val)
-        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
-        val = case([(is_null(seq.val), exp.Null()),
-                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
-                   true_n)
-        return V(val, self.agg_missing(val, seq, var, idx, pred))
-
-    def _selected(self, seq, var, idx, pred):
-        """The selected elements: all, or those whose predicate is true."""
-        if pred is None:
-            return seq.val
-        return self.d.filter(seq.val, self.lam(var, idx, pred.val))
-
-    def _field_values(self, node, seq, var, idx, pred, fv):
-        """(values of the field over the selected elements, unknown-count condition, missing)."""
-        sel_cond = pred.val if pred is not None else exp.true()
-        # the index must be the element's index in the whole list, so filter by
-        # the predicate inside transform rather than transform a filtered list
-        bad_n = self.count_where(seq, var, idx, and_(sel_cond, is_null(fv.val)))
-        undecided = [exp.GT(this=bad_n, expression=exp.Literal.number(0))]
-        if pred is not None:
-            undecided.append(exp.GT(this=self.count_where(seq, var, idx, is_null(pred.val)),
-                                    expression=exp.Literal.number(0)))
-        field_m = self.d.flatten(self.d.transform(seq.val, self.lam(
-            var, idx, case([(sel_cond, fv.m)], self.empty()))))
-        values = self.d.transform(self._selected(seq, var, idx, pred),
-                                  self.lam(var, idx, fv.val))
-        return values, or_(*undecided), field_m
-
-    def agg_summen(self, node, seq, var, idx, pred, fv):
-        values, undecided, field_m = self._field_values(node, seq, var, idx, pred, fv)
-        zero = node.extra[0]
-        if zero.__class__.__name__ == "Varighed":
-            total = self.d.varighed_sum(values)
-        else:
-            elem = self.desc_of(node.seq)[1]
-            total = self.d.sum(values, self.const(zero),
-                               sql_type(dict(elem[2])[node.field]))
-        val = case([(is_null(seq.val), exp.Null()), (undecided, exp.Null())], total)
-        return V(val, self.agg_missing(val, seq, var, idx, pred, field_m), dur=fv.dur)
-
-    def _yderst(self, node, seq, var, idx, pred, fv, fn):
-        values, undecided, field_m = self._field_values(node, seq, var, idx, pred, fv)
-        val = case([(is_null(seq.val), exp.Null()), (undecided, exp.Null())], fn(values))
-        return V(val, self.agg_missing(val, seq, var, idx, pred, field_m), dur=fv.dur)
-
-    def agg_mindste_felt(self, node, seq, var, idx, pred, fv):
-        return self._yderst(node, seq, var, idx, pred, fv, self.d.list_min)
-
-    def agg_stoerste_felt(self, node, seq, var, idx, pred, fv):
-        return self._yderst(node, seq, var, idx, pred, fv, self.d.list_max)
-
-    # -- tables and exceptions --
-    def c_Table(self, node):
-        conds = [self.expr(c) for c in node.conds]
-        results = [self.expr(r) for r in node.results]
-        cond_m = self.cat(*(c.m for c in conds))
-        if node.hit == "første":
-            whens_v, whens_m = [], []
-            for c, r in zip(conds, results, strict=True):
-                whens_v += [(c.val, r.val), (is_null(c.val), exp.Null())]
-                whens_m += [(c.val, self.m_or_empty(r.m)),
-                            (is_null(c.val), self.m_or_empty(cond_m))]
-            return V(case(whens_v), case(whens_m, self.empty()), dur=results[0].dur)
-        hits = exp.Add(this=exp.Literal.number(0), expression=exp.Literal.number(0))
-        for c in conds:
-            hits = exp.Add(this=hits, expression=case([(c.val, exp.Literal.number(1))],
-                                                      exp.Literal.number(0)))
-        many = exp.GT(this=paren(hits), expression=exp.Literal.number(1))
-        unknown = or_(*(is_null(c.val) for c in conds))
-        pick_v = [(c.val, r.val) for c, r in zip(conds, results, strict=True)]
-        pick_m = [(c.val, self.m_or_empty(r.m)) for c, r in zip(conds, results,
-                                                                       strict=True)]
-        val = case([(many, exp.Null()), (unknown, exp.Null()), *pick_v])
-        m = case([(many, self.konflikt()), (unknown, self.m_or_empty(cond_m)),
-                  *pick_m], self.empty())
-        return V(val, m, dur=results[0].dur)
-
-    def konflikt(self):
-        return exp.Array(expressions=[lit(KONFLIKT)])
-
-    def c_Default(self, node):
-        # Each level repeats its base and exceptions a few times in the CASE that picks
-        # between them, so the SQL grows exponentially with nested exceptions.
-        depth = getattr(self, "_default_depth", 0)
-        if depth >= MAX_EXCEPTION_DEPTH:
-            raise Unsupported(f"undtagelser i mere end {MAX_EXCEPTION_DEPTH} niveauer")
-        self._default_depth = depth + 1
-        try:
-            return self._default(node)
-        finally:
-            self._default_depth = depth
-
-    def _default(self, node):
-        base = self.expr(node.base)
-        excs = [(uid, self.expr(w), self.expr(v)) for uid, w, v in node.exceptions]
-        hits = exp.Literal.number(0)
-        for _uid, w, _v in excs:
-            hits = exp.Add(this=hits, expression=case([(w.val, exp.Literal.number(1))],
-                                                      exp.Literal.number(0)))
-        many = exp.GT(this=paren(hits), expression=exp.Literal.number(1))
-        no_hits = exp.EQ(this=paren(hits), expression=exp.Literal.number(0))
-        unknown = or_(*(is_null(w.val) for _u, w, _v in excs))
-        # undecided exceptions don't matter when every outcome is the base's known value
-        same = and_(no_hits, not_null(base.val), *(
-            or_(not_null(w.val), exp.func("COALESCE", exp.EQ(this=paren(v.val),
-                                                             expression=paren(base.val)),
-                                          exp.false()))
-            for _u, w, v in excs))
-        chosen_v = case([(w.val, v.val) for _u, w, v in excs], base.val)
-        chosen_m = case([(w.val, self.m_or_empty(v.m)) for _u, w, v in excs],
-                        self.m_or_empty(base.m))
-        val = case([(many, exp.Null()), (not_(unknown), chosen_v), (same, base.val)])
-        undecided_m = self.m_or_empty(self.cat(*(w.m for _u, w, _v in excs), base.m))
-        m = case([(many, self.konflikt()), (not_(unknown), chosen_m),
-                  (same, self.empty())], undecided_m)
-        return V(val, m, dur=base.dur)
-
-
-
-__all__ = ["KONFLIKT", "Compiler", "Unsupported", "V"]
+__all__ = ["KONFLIKT", "Compiler", "ElemFieldRef", "Unsupported", "V", "case", "is_null", "lit"]

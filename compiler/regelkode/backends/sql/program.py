@@ -20,6 +20,7 @@ import logging
 
 from sqlglot import exp
 
+from .bind import Binder
 from .dialects import SqlDialect, sql_type
 from .expr import KONFLIKT, Compiler, Unsupported, V, case, is_null, lit
 from .names import checked, col, fact_col, fact_m_col, ident, rule_m_col, rule_status_col, view_name
@@ -93,45 +94,41 @@ def rule_status(d: SqlDialect, applies: V | None, req: V, alvor):
 def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list:
     """[(view name, SELECT)] in creation order."""
     d = SqlDialect(dialect)
-    c = Compiler(program, d)
     input_columns(program)      # refuses a fact named like the id column
-    ctes: list[tuple[str, exp.Select]] = []
     first = [col("sag"), _alias(exp.func("COALESCE", col("beregningsdato"),
                                          exp.CurrentDate()), ":idag")]
+    base = ["sag", ":idag"]
     for name in program.facts:
         first.append(fact_col(name))
         first.append(_alias(case([(is_null(fact_col(name)), exp.Array(expressions=[lit(name)]))],
                                  d.empty_paths()), fact_m_col(name).name))
-    ctes.append(("s0", _select(first, source)))
-    for i, dd in enumerate(program.defs, start=1):
+        base += [name, fact_m_col(name).name]
+    binder = Binder(base)
+    c = Compiler(program, d, binder)
+    for dd in program.defs:
         v = c.expr(dd.expr)
-        sel = exp.select(exp.Star(), _alias(v.val, "d:" + checked(dd.name)),
-                         _alias(v.m if v.m is not None else d.empty_paths(), "m:d:" + dd.name))
-        ctes.append((f"s{i}", sel.from_(f"s{i - 1}", copy=False)))
+        binder.bind(v.val, "d:" + checked(dd.name))
+        binder.bind(_or_empty(d, v.m), "m:d:" + dd.name)
     # each rule's condition and requirement once, as columns; the status reads them
-    last = f"s{len(program.defs)}"
-    rule_cols, wide_rules = [], []
+    wide_rules = []
     for r in program.rules:
         rid = checked(r.id)
         applies = None
         if r.applies is not None:
             a = c.expr(r.applies)
-            rule_cols += [_alias(a.val, "a:" + rid), _alias(_or_empty(d, a.m), "am:" + rid)]
-            applies = V(col("a:" + rid), col("am:" + rid))
+            applies = V(binder.bind(a.val, "a:" + rid), binder.bind(_or_empty(d, a.m), "am:" + rid))
         k = c.expr(r.requirement)
-        rule_cols += [_alias(k.val, "k:" + rid), _alias(_or_empty(d, k.m), "km:" + rid)]
+        req = V(binder.bind(k.val, "k:" + rid), binder.bind(_or_empty(d, k.m), "km:" + rid))
         alvor = lit(r.meta[2])
         if getattr(r, "severity", None) is not None:
             # an exception that decides the case may set its own severity; undecided:
             # the rule's (as the interpreter swaps the meta tuple only for a known one)
-            rule_cols.append(_alias(exp.func("COALESCE", c.expr(r.severity).val, alvor),
-                                    "alvor:" + rid))
-            alvor = col("alvor:" + rid)
-        status, missing = rule_status(d, applies, V(col("k:" + rid), col("km:" + rid)),
-                                      alvor)
+            alvor = binder.bind(exp.func("COALESCE", c.expr(r.severity).val, alvor),
+                                "alvor:" + rid)
+        status, missing = rule_status(d, applies, req, alvor)
         wide_rules += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
-    ctes.append(("r", exp.select(exp.Star(), *rule_cols, copy=False).from_(last, copy=False)))
-    last = "r"
+    ctes = [("s0", _select(first, source)), *binder.ctes("s0")]
+    last = ctes[-1][0]
     wide = [col("sag"), _alias(col(":idag"), "beregningsdato")]
     for dd in program.defs:
         wide += [col("d:" + dd.name), col("m:d:" + dd.name)]

@@ -41,6 +41,8 @@ def session():
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.sql.session.timeZone", "UTC")
+                    # compiling the full pack's layers needs more than the default 1 GB
+                    .config("spark.driver.memory", "3g")
                     .getOrCreate())
         _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION
@@ -58,9 +60,26 @@ def spark_views(program, rows_path: Path):
     spark = session()
     df = spark.read.schema(schema_ddl(program)).option("mode", "FAILFAST").json(str(rows_path))
     df.createOrReplaceTempView("sager")
-    for name, query in build_views(program, "spark"):
+    for i, (name, query) in enumerate(build_views(program, "spark")):
+        if i == 0:
+            query = _layered(spark, query)
         spark.sql(query.sql(dialect="spark")).createOrReplaceTempView(name)
     return spark
+
+
+def _layered(spark, query):
+    """The wide view's CTE layers computed one at a time: each a checkpointed table.
+
+    As one query, Spark's analyser resolves every layer's `*` and hundreds of
+    columns in one plan, which on the whole ressourceforløb pack outgrows the
+    driver's memory; a checkpoint cuts each layer's plan off from the ones before.
+    """
+    query = query.copy()
+    for cte in query.args["with_"].expressions:
+        layer = spark.sql(cte.this.sql(dialect="spark")).localCheckpoint()
+        layer.createOrReplaceTempView(cte.alias)
+    query.set("with_", None)
+    return query
 
 
 def judge_rows_spark(program, rows_path: Path) -> dict:
