@@ -335,6 +335,7 @@ FAKTA = {
     "hidtidig_ydelse_pr_måned": _beloeb,
     "sygedagpengeniveau_ophører": _dato,
     "månedlig_ydelse_før_fradrag": _beloeb,
+    "oplyst_grundsats": _beloeb,
 }
 
 
@@ -685,10 +686,9 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
     orlovsdage = _orlovsdage(orlov, _forlaenger_forloebet)
     slutdato = (_flet(bevilget_slut, orlovsdage) if bevilget_slut.__class__ is Mangler
                 or orlovsdage.__class__ is Mangler else _plus_dage(bevilget_slut, orlovsdage))
-    # While the course runs, for the groups on the basic rates, in years whose rates are known.
-    gaelder = _og(_og(_og(_ge(idag, ydelse_start), _le(idag, slutdato)),
-                      forud if forud.__class__ is Mangler else forud in _GRUNDSATS_GRUPPER),
-                  _param("satserne_er_kendt", *SATSERNE_ER_KENDT, idag))
+    # While the course runs, for the groups on the basic rates.
+    gaelder = _og(_og(_ge(idag, ydelse_start), _le(idag, slutdato)),
+                  forud if forud.__class__ is Mangler else forud in _GRUNDSATS_GRUPPER)
     pligt = grundsats = korrekt = krav = None
     if forklaring or gaelder is True:
         barn_foedt, barns_dato = f["barn_født_under_forløbet"], f["barns_fødselsdato"]
@@ -712,6 +712,12 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
         uden_barn = _param("ydelse_uden_barn", *YDELSE_UDEN_BARN, idag) if ung is not True \
             else None
         grundsats = _hvis(pligt, med_barn, _hvis(ung, ung_sats, uden_barn))
+        # From 2027 the pack has no rates: the case's announced rate, if it gives one.
+        kendt = _param("satserne_er_kendt", *SATSERNE_ER_KENDT, idag)
+        if kendt is not True:
+            oplyst = f["oplyst_grundsats"]
+            grundsats = _hvis(kendt if kendt.__class__ is Mangler else not kendt,
+                              oplyst, grundsats)
         hidtidig = f["hidtidig_ydelse_pr_måned"]
         if forud == "ledighedsydelse":
             korrekt = _max(hidtidig, grundsats)
@@ -734,6 +740,7 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
             "sygedagpengeniveau_ophører", "under_25_og_hjemmeboende", "ydelse_startdato")}
         fakta["hidtidig_ydelse_pr_måned"] = _j_beloeb(f["hidtidig_ydelse_pr_måned"])
         fakta["månedlig_ydelse_før_fradrag"] = _j_beloeb(udbetalt)
+        fakta["oplyst_grundsats"] = _j_beloeb(f["oplyst_grundsats"])
         fakta["orlovsperioder"] = _j_poster(orlov)
         definitioner = {"forløbets_slutdato": _j(slutdato),
                         "orlovsforlængelse": _j_dage(orlovsdage),
