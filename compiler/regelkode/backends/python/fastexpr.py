@@ -17,6 +17,7 @@ from `dk` (known values only) and parameters on the calculation date from
 from __future__ import annotations
 
 from ...ir import nodes as ir
+from .cse import _free
 from .emit import literal, param_var
 
 
@@ -40,6 +41,20 @@ _CHECKED = {"plus", "minus", "gange", "divider", "beloeb_gange", "beloeb_divider
             "beloeb_forhold", "afrund_kroner", "varighed_gange", "dato_plus", "dato_minus"}
 
 
+# Worth computing once per aggregate rather than once per element: date and money
+# arithmetic, parameters on a date, searches, tables, exceptions.
+_HOIST_OPS = _CHECKED | {"hele_aar", "hele_maaneder", "dage", "min", "max"}
+
+
+def _costly(node) -> bool:
+    cls = node.__class__
+    if cls is ir.Call:
+        return node.op in _HOIST_OPS
+    if cls is ir.Param:
+        return not isinstance(node.date, ir.Today)
+    return cls is ir.Agg or cls is ir.Table or cls is ir.Default
+
+
 # A longer first-hit table is one op_tabel call: a chain of N conditional expressions
 # is N levels deep in CPython's parser.
 MAX_CHAIN = 32
@@ -54,8 +69,13 @@ class FastExpr:
         self.facts: set[str] = set()
         self.shared = shared
         self.root = root
+        self.hoisted: dict[int, str] = {}     # id(node) -> the local that holds its value
+        self.n_hoisted = 0
 
     def emit(self, node) -> str:
+        name = self.hoisted.get(id(node))
+        if name is not None:
+            return name
         if self.shared is not None and node is not self.root:
             key = self.shared.key_of(node)
             if key is not None:
@@ -107,22 +127,55 @@ class FastExpr:
             return f"_k(op_{op}({', '.join(args)}))"
         raise TypeError(f"no fast Python for op {op}")
 
+    def _invariants(self, node) -> list:
+        """The costly parts of `node.pred` that don't read its element (nor a deeper one):
+        loop invariants, computed once per search instead of once per element. The
+        outermost search claims them first, so each is computed at the outermost level
+        where everything it reads is bound."""
+        out, stack = [], [node.pred]
+        while stack:
+            n = stack.pop()
+            if id(n) in self.hoisted:
+                continue
+            if _costly(n) and (self.shared is None or self.shared.key_of(n) is None) \
+                    and all(d < node.depth for d in _free(n)):
+                out.append(n)
+                continue
+            stack.extend(ir.children(n))
+        return out
+
     def e_Agg(self, node):
         if node.within is not None:
             raise NoFastPath(node)
         seq = self.emit(node.seq)
         e = f"e{node.depth}"
+        binds = []
+        if node.pred is not None:
+            for inv in self._invariants(node):
+                # the value first (it may itself hold invariants of its own), then its name
+                text = self.emit(inv)
+                name = self.hoisted[id(inv)] = f"h{self.n_hoisted}"
+                self.n_hoisted += 1
+                binds.append((inv, name, text))
         pred = None if node.pred is None else self.emit(node.pred)
+        for inv, _n, _t in binds:        # the names exist inside this search only
+            del self.hoisted[id(inv)]
+        binds = [(n, t) for _i, n, t in binds]
+        # `for h in (X,)` before the loop: X is computed once, when the search starts
+        hs = "".join(f"for {n} in ({t},) " for n, t in binds)
         op = node.op
         if op == "antal":
-            return f"len({seq})" if pred is None else f"sum(1 for {e} in {seq} if {pred})"
+            return f"len({seq})" if pred is None else f"sum(1 {hs}for {e} in {seq} if {pred})"
         if op == "nogen":
-            return f"(len({seq}) > 0)" if pred is None else f"any({pred} for {e} in {seq})"
+            return f"(len({seq}) > 0)" if pred is None else f"any({pred} {hs}for {e} in {seq})"
         if op == "ingen":
-            return f"(len({seq}) == 0)" if pred is None else f"(not any({pred} for {e} in {seq}))"
+            return (f"(len({seq}) == 0)" if pred is None
+                    else f"(not any({pred} {hs}for {e} in {seq}))")
         if op == "alle":
-            return "True" if pred is None else f"all({pred} for {e} in {seq})"
-        lam = "None" if pred is None else f"lambda {e}: {pred}"
+            return "True" if pred is None else f"all({pred} {hs}for {e} in {seq})"
+        # a lambda's defaults are computed once, when the search starts
+        lam = "None" if pred is None else (
+            f"lambda {e}{''.join(f', {n}={t}' for n, t in binds)}: {pred}")
         return f"_k(op_{op}({seq}, {node.field!r}, {lam}, {literal(node.extra[0])}))"
 
     def e_Table(self, node):
