@@ -122,6 +122,28 @@ def test_the_report_is_lazy_and_forklaring_false_drops_explanations(pack):
     assert module.evaluate(ANNA).opsummering() == full["opsummering"]
 
 
+def test_to_dict_writes_met_rules_and_complete_facts_without_the_generic_walk(pack):
+    # to_dict() writes a rule that doesn't apply or is met from its constants and a
+    # complete fact with the function generated for its type; the report is the
+    # interpreter's either way, before and after the rule results were read
+    compiled, _, module = pack
+    complete = dict(ANNA, antal_børn=1, navn="Anna", sats="1.5",
+                    seneste_samtale=ANNA["samtaler"][3], ønsker_det=True)
+    for sag in (complete, ANNA):
+        want = interpret.evaluate(compiled.program, sag).to_dict()
+        rapport = module.evaluate(sag)
+        assert rapport._regler is None
+        assert rapport.to_dict() == want
+        assert rapport._regler is None      # no result objects for the met rules
+        assert len(rapport.regler) == len(want["regler"])
+        assert rapport.to_dict() == want
+    f, mask = module._valider(complete)
+    assert mask == 0
+    for navn in module._FORKLAREDE_FAKTA:
+        _bit, fn = module._FAKTA_JSON[navn]
+        assert fn(f[navn]) == module.til_json(f[navn], module.FAKTA[navn]), navn
+
+
 def test_every_rule_and_definition_is_findable_with_its_source_line(pack):
     compiled, source, _ = pack
     for rid, rule in compiled.pack.rules.items():

@@ -30,6 +30,7 @@ from .. import generated_header
 from .cse import Shared
 from .emit import _Expr, comment, docstring, ident, literal, param_var, runtime_source
 from .fastexpr import FastExpr, NoFastPath
+from .tojson import JsonGen
 from .validator import ValidatorGen
 
 
@@ -252,6 +253,10 @@ def emit_fast_module(program: ir.Program) -> str:
         i = ident(r.id)
         w(f"    (_R_{i}, _M_{i}, _B_{i}),\n")
     w(")\n")
+    w("\n\n# --- JSON of complete facts and known definitions, one function per type ---\n\n")
+    used = {n for r in program.rules for n in r.uses[0]}
+    w(JsonGen().module_text(program.facts, tuple(n for n in program.facts if n in used),
+                            program.defs))
     w("\n\ndef evaluate(sag, *, dato=None, forklaring=True):\n")
     w(docstring("Judge a case (JSON-shaped data) by every rule of the pack.\n\n"
                 "`dato` is the date the case is judged on (default: the case's\n"

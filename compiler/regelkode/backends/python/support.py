@@ -31,6 +31,9 @@ DEFINITION_TYPER: dict = {}
 _DEFINITIONER: dict = {}
 _PARAMETRE: dict = {}
 _REGEL_META: tuple = ()
+_FAKTA_JSON: dict = {}
+_FORKLAREDE_FAKTA: tuple = ()
+_DEFINITION_JSON: dict = {}
 
 # --- PART ---
 # --- the fast path's support: per-case state and the lazy report ---
@@ -181,13 +184,39 @@ def _felt(v, typ, dele):
     return x, _fuld(x)
 
 
-class _Json(dict):
-    """Facts' or definitions' JSON forms, each made the first time a rule shows it."""
+def _beloeb_json(v):
+    """Whole øre as the exact kroner text til_json writes ("-12.05")."""
+    if v < 0:
+        kr, oere = divmod(-v, 100)
+        return f"-{kr}.{oere:02d}"
+    kr, oere = divmod(v, 100)
+    return f"{kr}.{oere:02d}"
 
-    __slots__ = ("verdier", "typer")
+
+class _FaktaJson(dict):
+    """Facts' JSON forms, each made the first time it is shown: a complete fact by the
+    function generated for its type (`_FAKTA_JSON`), an incomplete one by til_json."""
+
+    __slots__ = ("verdier", "maske")
 
     def __missing__(self, navn):
-        j = self[navn] = til_json(self.verdier[navn], self.typer[navn])
+        bit, fn = _FAKTA_JSON[navn]
+        v = self.verdier[navn]
+        j = self[navn] = til_json(v, FAKTA[navn]) if self.maske & bit else fn(v)
+        return j
+
+
+class _DefinitionJson(dict):
+    """Definitions' JSON forms: an unknown one by til_json, a known one by the function
+    generated for its type (til_json itself for lists and records, which may hold one)."""
+
+    __slots__ = ("verdier",)
+
+    def __missing__(self, navn):
+        v = self.verdier[navn]
+        fn = _DEFINITION_JSON.get(navn)
+        j = self[navn] = (til_json(v, DEFINITION_TYPER[navn]) if fn is None
+                          or v.__class__ is Ukendt else fn(v))
         return j
 
 
@@ -247,40 +276,41 @@ class Rapport:
         self._forklaring = forklaring
         self._regler = None
         self._fakta = s.f
+        self._maske = s.maske
         self._fakta_typer = FAKTA
         self._definitioner = s.d
         self._definition_typer = DEFINITION_TYPER
         self._json_f = self._json_d = None
 
+    def _resultat(self, meta, besked, brugt, udfald):
+        if len(udfald) == 3:
+            meta = _med_alvor(meta, udfald[2])
+        r = tilfoej(meta, udfald[0], udfald[1], besked, self._fakta, self._definitioner,
+                    brugt if self._forklaring else None, self)
+        r.__class__ = _Regel    # the runtime's result, reading the JSON cache
+        return r
+
     @property
     def regler(self):
         if self._regler is None:
-            f, d, forklaring = self._fakta, self._definitioner, self._forklaring
-            regler = []
-            for (meta, besked, brugt), udfald in zip(_REGEL_META, self._udfald, strict=True):
-                g, k = udfald[0], udfald[1]
-                if len(udfald) == 3:
-                    meta = _med_alvor(meta, udfald[2])
-                r = tilfoej(meta, g, k, besked, f, d, brugt if forklaring else None, self)
-                r.__class__ = _Regel    # the runtime's result, reading the JSON cache
-                regler.append(r)
-            self._regler = regler
+            self._regler = [self._resultat(meta, besked, brugt, udfald) for (
+                meta, besked, brugt), udfald in zip(_REGEL_META, self._udfald, strict=True)]
         return self._regler
 
     @property
     def _fakta_json(self):
         j = self._json_f
         if j is None:
-            j = self._json_f = _Json()
-            j.verdier, j.typer = self._fakta, FAKTA
+            j = self._json_f = _FaktaJson()
+            j.verdier, j.maske = self._fakta, self._maske
         return j
 
     @property
     def _definition_json(self):
         j = self._json_d
         if j is None:
-            j = self._json_d = _Json()
-            j.verdier, j.typer = self._definitioner, DEFINITION_TYPER
+            j = self._json_d = _DefinitionJson()
+            j.verdier = self._definitioner
         return j
 
     def definition(self, navn):
@@ -306,11 +336,8 @@ class Rapport:
         `ukendt`), in the pack's order; empty when evaluated with forklaring=False."""
         if not self._forklaring:
             return {}
-        brugt = set()
-        for _meta, _besked, (fakta, _definitioner) in _REGEL_META:
-            brugt.update(fakta)
         j = self._fakta_json
-        return {n: j[n] for n in FAKTA if n in brugt}
+        return {n: j[n] for n in _FORKLAREDE_FAKTA}
 
     @property
     def definitioner(self):
@@ -324,12 +351,49 @@ class Rapport:
             counts[regel_status(udfald[0], udfald[1], alvor)] += 1
         return counts
 
+    def _regler_json(self, counts):
+        """Each rule as JSON data, counting statuses into `counts`. A rule that doesn't
+        apply or is met (most of them) is written here from its constants, without a
+        result object; the others go through the rule result, message and all."""
+        if self._regler is not None:
+            out = [r.to_dict() for r in self._regler]
+            for r in out:
+                counts[r["status"]] += 1
+            return out
+        out = []
+        append = out.append
+        forklaring = self._forklaring
+        for (meta, besked, brugt), udfald in zip(_REGEL_META, self._udfald, strict=True):
+            g = udfald[0]
+            if len(udfald) == 3:        # an exception set the severity: the full way
+                status = None
+            elif g is False:
+                status = "ikke_relevant"
+            elif udfald[1] is True and g.__class__ is not Ukendt:
+                status = "opfyldt"
+            else:
+                status = None
+            if status is None:
+                r = self._resultat(meta, besked, brugt, udfald).to_dict()
+                counts[r["status"]] += 1
+                append(r)
+                continue
+            counts[status] += 1
+            fn, dn = brugt if forklaring else ((), ())
+            append({"id": meta[0], "titel": meta[1], "område": meta[5], "lag": meta[4],
+                    "status": status, "alvor": meta[2], "meddelelse": None,
+                    "kilder": list(meta[3]), "mangler": [], "grunde": [], "konflikter": [],
+                    "fakta": list(fn), "definitioner": list(dn)})
+        return out
+
     def to_dict(self):
+        counts = dict.fromkeys(STATUSER, 0)
+        regler = self._regler_json(counts)
         return {
             "pakke": self.pakke, "version": self.version,
             "beregningsdato": self.beregningsdato.isoformat(),
-            "opsummering": self.opsummering(),
-            "regler": [r.to_dict() for r in self.regler],
+            "opsummering": counts,
+            "regler": regler,
             "fakta": self.fakta,
             "definitioner": self.definitioner,
         }

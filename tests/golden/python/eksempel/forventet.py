@@ -776,6 +776,70 @@ _REGEL_META = (
 )
 
 
+# --- JSON of complete facts and known definitions, one function per type ---
+
+def _j0(v):
+    return v.isoformat()
+
+
+def _j1(v):
+    return v
+
+
+def _j2(v):
+    return [{'dato': x0['dato'].isoformat(), 'form': x0['form'], 'afholdt': x0['afholdt']} for x0 in v]
+
+
+def _j3(v):
+    return [{'beløb': _beloeb_json(x0['beløb']), 'periode': {'måneder': x0['periode'].maaneder, 'dage': x0['periode'].dage}} for x0 in v]
+
+
+def _j4(v):
+    return _decimal_tekst(v, '.')
+
+
+def _j5(v):
+    return {'måneder': v.maaneder, 'dage': v.dage}
+
+
+def _j6(v):
+    return _beloeb_json(v)
+
+
+_FAKTA_JSON = {
+    'fødselsdato': (0x2, _j0),
+    'har_barn': (0x4, _j1),
+    'samtaler': (0x10, _j2),
+    'startdato': (0x80, _j0),
+    'udbetalinger': (0x100, _j3),
+    'ønsker_det': (0x200, _j1),
+}
+_FORKLAREDE_FAKTA = ('fødselsdato', 'har_barn', 'samtaler', 'startdato', 'udbetalinger', 'ønsker_det', )
+_DEFINITION_JSON = {
+    'alder': _j1,
+    'andel': _j4,
+    'dage_siden_start': _j1,
+    'folkepensionsalder': _j5,
+    'forløbsslut': _j0,
+    'første_samtale': _j0,
+    'mindste_udbetaling': _j6,
+    'må_starte': _j1,
+    'måneder_siden_start': _j1,
+    'navn_er_kendt': _j1,
+    'samtaleform_klasse': _j1,
+    'seks_måneders_frist': _j0,
+    'samtaler_i_tide': _j1,
+    'senere_dato': _j0,
+    'sidste_samtale': _j0,
+    'største_udbetaling': _j6,
+    'tidligere_dato': _j0,
+    'udbetalt_i_alt': _j6,
+    'uge_26_slut': _j0,
+    'uger_i_alt': _j5,
+    'ydelse': _j6,
+}
+
+
 def evaluate(sag, *, dato=None, forklaring=True):
     """Judge a case (JSON-shaped data) by every rule of the pack.
 

@@ -141,6 +141,28 @@ _REGEL_META = (
 )
 
 
+# --- JSON of complete facts and known definitions, one function per type ---
+
+def _j0(v):
+    return v.isoformat()
+
+
+def _j1(v):
+    return v
+
+
+_FAKTA_JSON = {
+    'evaluate': (0x1, _j0),
+    'if': (0x2, _j1),
+    'list': (0x4, _j1),
+    'type': (0x8, _j1),
+}
+_FORKLAREDE_FAKTA = ('evaluate', 'if', 'list', 'type', )
+_DEFINITION_JSON = {
+    'return': _j1,
+}
+
+
 def evaluate(sag, *, dato=None, forklaring=True):
     """Judge a case (JSON-shaped data) by every rule of the pack.
 
