@@ -63,6 +63,23 @@ def test_a_complete_case_takes_only_fast_paths(pack, tmp_path):
                                                                  thin).to_dict()
 
 
+def test_a_complete_case_runs_every_rule_in_one_straight_line_function(pack):
+    # _alle_kendte: the rules' fast paths one after another; the same outcomes as each
+    # rule's own function, also for a date on which a parameter has no value (a fast
+    # path gives up there, and that rule runs its own function)
+    _, source, module = pack
+    assert source.count("def _alle_kendte(s):") == 1
+    complete = dict(ANNA, antal_børn=1, navn="Anna", sats="1.5",
+                    seneste_samtale=ANNA["samtaler"][3], ønsker_det=True)
+    f, mask = module._valider(complete)
+    assert mask == 0
+    for dato in ("2024-08-01", "1990-01-01", "2031-06-30"):
+        s = module._Sag(f, mask, module.beregningsdato(complete, dato))
+        one = module._Sag(f, mask, module.beregningsdato(complete, dato))
+        assert module._alle_kendte(s) == [getattr(module, f"regel_{r}")(one)
+                                          for r in module.REGLER], dato
+
+
 def test_a_missing_field_in_a_list_marks_its_fact_incomplete(pack):
     _, _, module = pack
     sag = copy.deepcopy(ANNA)

@@ -139,6 +139,34 @@ def _definition_depth(program: ir.Program) -> int:
     return max(depth.values(), default=0)
 
 
+def _call(r) -> str:
+    """A rule's outcome through its own function (both paths)."""
+    if r.severity is None:
+        return f"regel_{ident(r.id)}(s)"
+    return f"(*regel_{ident(r.id)}(s), alvor_{ident(r.id)}(s))"
+
+
+def _straight_line(rules: list) -> str:
+    """`_alle_kendte(s)`: every rule's outcome for a case whose facts are all complete, in
+    one function: the fast paths one after another, the case's values bound once. A rule
+    whose value turns out unknown anyway (or that has no fast path) runs its own function."""
+    out = ["\n\ndef _alle_kendte(s):\n",
+           '    """Every rule\'s (gælder, krav) when every fact is complete."""\n',
+           "    f = s.f; dk = s.dk; pk = s.pk; idag = s.idag\n",
+           "    u = []\n    a = u.append\n"]
+    for r, texts in rules:
+        out.append(f"    # {comment(r.id)}\n")
+        if texts is None:
+            out.append(f"    a({_call(r)})\n")
+            continue
+        value = f"(True, {texts[-1]})"
+        if r.applies is not None:
+            value = f"{value} if {texts[0]} else _IKKE"
+        out.append(f"    try:\n        a({value})\n    except _Ukendt:\n        a({_call(r)})\n")
+    out.append("    return u\n")
+    return "".join(out)
+
+
 def emit_fast_module(program: ir.Program) -> str:
     shared = Shared(program)
     slow = _SlowExpr(shared)
@@ -213,6 +241,7 @@ def emit_fast_module(program: ir.Program) -> str:
     for i, (key, _node) in enumerate(shared.nodes):
         w(f"    {key!r}: delt_{i},\n")
     w("}\n")
+    straight: list = []        # (rule, its fast path's texts or None), for _alle_kendte
     w("\n\n# --- rules: (gælder, krav) each ---\n")
     for r in program.rules:
         i = ident(r.id)
@@ -225,6 +254,7 @@ def emit_fast_module(program: ir.Program) -> str:
         w(docstring(doc, "    ") + "\n")
         exprs = ([r.applies] if r.applies is not None else []) + [r.requirement]
         block = _fast_or_none(exprs, bits, shared)
+        straight.append((r, None if block is None or r.severity is not None else block[1]))
         if block is not None:
             head, texts, bi = block
             w(head)
@@ -257,6 +287,7 @@ def emit_fast_module(program: ir.Program) -> str:
     used = {n for r in program.rules for n in r.uses[0]}
     w(JsonGen().module_text(program.facts, tuple(n for n in program.facts if n in used),
                             program.defs))
+    w(_straight_line(straight))
     w("\n\ndef evaluate(sag, *, dato=None, forklaring=True):\n")
     w(docstring("Judge a case (JSON-shaped data) by every rule of the pack.\n\n"
                 "`dato` is the date the case is judged on (default: the case's\n"
@@ -272,12 +303,11 @@ def emit_fast_module(program: ir.Program) -> str:
         w("    d = s.d\n")
         w("    for navn in _DEFINITIONER:\n")
         w("        d[navn]\n")
+    w("    if not maske:\n")
+    w("        return Rapport(s, _alle_kendte(s), forklaring)\n")
     w("    return Rapport(s, (\n")
     for r in program.rules:
-        if r.severity is None:
-            w(f"        regel_{ident(r.id)}(s),\n")
-        else:
-            w(f"        (*regel_{ident(r.id)}(s), alvor_{ident(r.id)}(s)),\n")
+        w(f"        {_call(r)},\n")
     w("    ), forklaring)\n\n\n")
     w("REGLER = (" + "".join(f"{r.id!r}, " for r in program.rules) + ")\n")
     w("\n__all__ = ['evaluate', 'Rapport', 'Regelresultat', 'SagFejl', 'Ukendt', 'Varighed', "

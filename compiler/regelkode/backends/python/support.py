@@ -58,6 +58,9 @@ def _falsk(_v):
     return False
 
 
+_IKKE = (False, None)     # a rule that doesn't apply: krav not computed
+
+
 def _ingen_raekke():
     raise _Ukendt
 

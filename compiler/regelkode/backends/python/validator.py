@@ -69,8 +69,12 @@ class ValidatorGen:
         lines = [f"{ind}if {v} is None:", f"{ind}    {target} = {missing}",
                  f"{ind}    {incomplete}"]
         if typ[0] == "dato":
-            # _DATO lets `2024-02-30` through; the runtime refuses it with its message
-            lines += [f"{ind}elif {v}.__class__ is str and _DATO.fullmatch({v}):",
+            # Ten characters with the dashes in place: date.fromisoformat then accepts
+            # exactly ASCII `ÅÅÅÅ-MM-DD` (no week date has a dash at 7; it checks each
+            # digit), i.e. what _DATO matches, less a day the month lacks; anything it
+            # refuses (`2024-02-30`, `２０２４-…`) gets the runtime's own message
+            lines += [f"{ind}elif {v}.__class__ is str and len({v}) == 10 and "
+                      f"{v}[4] == '-' == {v}[7]:",
                       f"{ind}    try:", f"{ind}        {target} = _fra_iso({v})",
                       f"{ind}    except ValueError:",
                       f"{ind}        {target}, ok = _felt({v}, {typ_expr}, {path})",

@@ -98,7 +98,7 @@ def _v1(v, dele):
     if x is None:
         x0 = Ukendt((_rel((*dele, 'dato')),))
         fuld = False
-    elif x.__class__ is str and _DATO.fullmatch(x):
+    elif x.__class__ is str and len(x) == 10 and x[4] == '-' == x[7]:
         try:
             x0 = _fra_iso(x)
         except ValueError:
@@ -219,7 +219,7 @@ def _valider(sag):
     if v is None:
         f['fødselsdato'] = Ukendt(('fødselsdato',))
         m |= 0x2
-    elif v.__class__ is str and _DATO.fullmatch(v):
+    elif v.__class__ is str and len(v) == 10 and v[4] == '-' == v[7]:
         try:
             f['fødselsdato'] = _fra_iso(v)
         except ValueError:
@@ -290,7 +290,7 @@ def _valider(sag):
     if v is None:
         f['startdato'] = Ukendt(('startdato',))
         m |= 0x80
-    elif v.__class__ is str and _DATO.fullmatch(v):
+    elif v.__class__ is str and len(v) == 10 and v[4] == '-' == v[7]:
         try:
             f['startdato'] = _fra_iso(v)
         except ValueError:
@@ -840,6 +840,34 @@ _DEFINITION_JSON = {
 }
 
 
+def _alle_kendte(s):
+    """Every rule's (gælder, krav) when every fact is complete."""
+    f = s.f; dk = s.dk; pk = s.pk; idag = s.idag
+    u = []
+    a = u.append
+    # alder_under_60
+    try:
+        a((True, dk['må_starte']))
+    except _Ukendt:
+        a(regel_alder_under_60(s))
+    # fire_samtaler
+    try:
+        a((True, (dk['samtaler_i_tide'] >= 4)) if (idag > dk['seks_måneders_frist']) else _IKKE)
+    except _Ukendt:
+        a(regel_fire_samtaler(s))
+    # første_samtale_personlig
+    try:
+        a((True, (all((((not e0['afholdt']) or (e0['dato'] > dk['første_samtale'])) or (e0['form'] in ('fremmøde', 'fremmøde', ))) for e0 in f['samtaler']) and (not any(((e0['afholdt'] and (e0['form'] == 'fremmøde')) and (e0['dato'] < dk['første_samtale'])) for e0 in f['samtaler'])))) if any(e0['afholdt'] for e0 in f['samtaler']) else _IKKE)
+    except _Ukendt:
+        a(regel_første_samtale_personlig(s))
+    # varighed_højst
+    try:
+        a((True, _k(op_standard((((idag <= dk['forløbsslut']) and (dk['ydelse'] > 0)) and (dk['udbetalt_i_alt'] >= 0)), (('gammelt_forløb', (f['startdato'] < _dt.date(2022, 1, 1)), _k(op_standard((idag <= _k(op_dato_plus(f['startdato'], Varighed(60, 0)))), (('meget_gammelt', (f['startdato'] < _dt.date(2014, 1, 1)), True), )))), )))) if _sand(f['startdato']) else _IKKE)
+    except _Ukendt:
+        a(regel_varighed_højst(s))
+    return u
+
+
 def evaluate(sag, *, dato=None, forklaring=True):
     """Judge a case (JSON-shaped data) by every rule of the pack.
 
@@ -851,6 +879,8 @@ def evaluate(sag, *, dato=None, forklaring=True):
     """
     f, maske = _valider(sag)
     s = _Sag(f, maske, beregningsdato(sag, dato))
+    if not maske:
+        return Rapport(s, _alle_kendte(s), forklaring)
     return Rapport(s, (
         regel_alder_under_60(s),
         regel_fire_samtaler(s),

@@ -49,7 +49,7 @@ def _valider(sag):
     if v is None:
         f['evaluate'] = Ukendt(('evaluate',))
         m |= 0x1
-    elif v.__class__ is str and _DATO.fullmatch(v):
+    elif v.__class__ is str and len(v) == 10 and v[4] == '-' == v[7]:
         try:
             f['evaluate'] = _fra_iso(v)
         except ValueError:
@@ -163,6 +163,19 @@ _DEFINITION_JSON = {
 }
 
 
+def _alle_kendte(s):
+    """Every rule's (gælder, krav) when every fact is complete."""
+    f = s.f; dk = s.dk; pk = s.pk; idag = s.idag
+    u = []
+    a = u.append
+    # class
+    try:
+        a((True, ((((dk['return'] > 1) and (f['type'] != '#{}\\\\')) and f['list']) and _sand(f['evaluate']))))
+    except _Ukendt:
+        a(regel_class(s))
+    return u
+
+
 def evaluate(sag, *, dato=None, forklaring=True):
     """Judge a case (JSON-shaped data) by every rule of the pack.
 
@@ -174,6 +187,8 @@ def evaluate(sag, *, dato=None, forklaring=True):
     """
     f, maske = _valider(sag)
     s = _Sag(f, maske, beregningsdato(sag, dato))
+    if not maske:
+        return Rapport(s, _alle_kendte(s), forklaring)
     return Rapport(s, (
         regel_class(s),
     ), forklaring)
