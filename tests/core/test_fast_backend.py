@@ -117,12 +117,31 @@ def test_definitions_are_computed_when_read_and_only_once(pack):
     assert calls == [1]
 
 
-def test_parameters_are_looked_up_once_per_date(pack):
-    _, _, module = pack
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    compiled = compile_checked(ROOT / "rules/ressourceforloeb")
+    assert compiled.ok
+    module = load_module(emit_fast_module(compiled.program), "fast_national",
+                         tmp_path_factory.mktemp("national"))
+    sag = json.loads(min((ROOT / "rules/ressourceforloeb/sager").glob("*.json"))
+                     .read_text(encoding="utf-8"))
+    return compiled, module, sag
+
+
+def test_parameters_are_looked_up_once_per_date_and_only_when_read(national):
+    _, module, sag = national
     module._PARAMETRE_PAA.clear()
     for dato in ("2024-08-01", "2024-08-01", "2025-01-01"):
-        module.evaluate(ANNA, dato=dato)
+        module.evaluate(sag, dato=dato).to_dict()
     assert len(module._PARAMETRE_PAA) == 2
+
+
+def test_a_pack_that_reads_no_parameter_on_the_date_looks_none_up(pack):
+    _, _, module = pack
+    module._PARAMETRE_PAA.clear()
+    rapport = module.evaluate(ANNA, dato="2024-08-01")
+    assert rapport.to_dict()["beregningsdato"] == "2024-08-01"
+    assert module._PARAMETRE_PAA == {}
 
 
 def test_the_report_is_lazy_and_forklaring_false_drops_explanations(pack):

@@ -64,9 +64,10 @@ class _SlowExpr(_Expr):
 
 
 def _fast_block(exprs: list, bits: dict, shared: Shared,
-                root=None) -> tuple[str, list[str], str]:
+                root=None) -> tuple[str, list[str], str, set]:
     """The fast path's opening for `exprs` (the mask test, `try:`, the local bindings it
-    needs), the expressions' text, and the indentation of the statements inside `try`."""
+    needs), the expressions' text, the indentation of the statements inside `try`, and
+    the locals the texts read."""
     fx = FastExpr(shared, root)
     texts = [fx.emit(e) for e in exprs]
     mask = 0
@@ -81,7 +82,7 @@ def _fast_block(exprs: list, bits: dict, shared: Shared,
     binds = [f"{v} = s.{v}" for v in ("f", "dk", "pk", "idag") if v in fx.uses]
     if binds:
         head.append(f"{ind}    " + "; ".join(binds))
-    return "\n".join(head) + "\n", texts, ind + "    "
+    return "\n".join(head) + "\n", texts, ind + "    ", fx.uses
 
 
 def _fast_or_none(exprs: list, bits: dict, shared: Shared, root=None):
@@ -150,11 +151,17 @@ def _straight_line(rules: list) -> str:
     """`_alle_kendte(s)`: every rule's outcome for a case whose facts are all complete, in
     one function: the fast paths one after another, the case's values bound once. A rule
     whose value turns out unknown anyway (or that has no fast path) runs its own function."""
+    uses = set()
+    for _r, texts in rules:
+        if texts is not None:
+            uses |= texts[1]
+    binds = "; ".join(f"{v} = s.{v}" for v in ("f", "dk", "pk", "idag") if v in uses)
     out = ["\n\ndef _alle_kendte(s):\n",
            '    """Every rule\'s (gælder, krav) when every fact is complete."""\n',
-           "    f = s.f; dk = s.dk; pk = s.pk; idag = s.idag\n",
+           f"    {binds}\n" if binds else "",
            "    u = []\n    a = u.append\n"]
     for r, texts in rules:
+        texts = None if texts is None else texts[0]
         out.append(f"    # {comment(r.id)}\n")
         if texts is None:
             out.append(f"    a({_call(r)})\n")
@@ -212,7 +219,7 @@ def emit_fast_module(program: ir.Program) -> str:
         w(docstring(doc, "    ") + "\n")
         block = _fast_or_none([d.expr], bits, shared)
         if block is not None:
-            head, (fast,), bi = block
+            head, (fast,), bi, _uses = block
             w(head)
             w(f"{bi}return {fast}\n")
             w(_catch(bi))
@@ -226,7 +233,7 @@ def emit_fast_module(program: ir.Program) -> str:
         w(f"    \"\"\"Shared value {key}.\"\"\"\n")
         block = _fast_or_none([node], bits, shared, root=node)
         if block is not None:
-            head, (fast,), bi = block
+            head, (fast,), bi, _uses = block
             w(head)
             w(f"{bi}return {fast}\n")
             w(_catch(bi))
@@ -254,9 +261,10 @@ def emit_fast_module(program: ir.Program) -> str:
         w(docstring(doc, "    ") + "\n")
         exprs = ([r.applies] if r.applies is not None else []) + [r.requirement]
         block = _fast_or_none(exprs, bits, shared)
-        straight.append((r, None if block is None or r.severity is not None else block[1]))
+        straight.append((r, None if block is None or r.severity is not None
+                         else (block[1], block[3])))
         if block is not None:
-            head, texts, bi = block
+            head, texts, bi, _uses = block
             w(head)
             if r.applies is not None:
                 w(f"{bi}if not {texts[0]}:\n")
@@ -296,7 +304,9 @@ def emit_fast_module(program: ir.Program) -> str:
                 "lazy: messages and explanations are made when read; with\n"
                 "`forklaring=False` the rules carry no facts or definitions.", "    ") + "\n")
     w("    f, maske = _valider(sag)\n")
-    w("    s = _Sag(f, maske, beregningsdato(sag, dato))\n")
+    # today only if a rule reads the date (a case judged on another date says so)
+    w("    s = _Sag(f, maske, beregningsdato(sag, dato)\n")
+    w("             if dato is not None or 'beregningsdato' in sag else None)\n")
     if _definition_depth(program) > MAX_LAZY_DEPTH:
         # Computed on demand, a chain of definitions recurses once per link and a long
         # one (the limits allow thousands) overflows the stack; in order, none recurses.

@@ -13,6 +13,8 @@ the runtime's `op_*`. The fast path never returns a value the three-valued
 path would not: with every operand known, each `op_*` is the plain operator.
 """
 
+import datetime as _dt  # the runtime's own `_dt` in the generated module
+
 from ...runtime import (
     STATUSER,
     Regelresultat,
@@ -56,6 +58,15 @@ def _sand(_v):
 
 def _falsk(_v):
     return False
+
+
+def _oere(v):
+    """Kroner text that matched _BELOEB (`-?digits(.d{1,2})?`) as whole øre, exactly, by
+    integer arithmetic: what int(_CTX.multiply(Decimal(v), 100)) gives, for less."""
+    if v[0] == "-":
+        return -_oere(v[1:])
+    kr, _, oere = v.partition(".")
+    return int(kr) * 100 + (int(oere) * (10 if len(oere) == 1 else 1) if oere else 0)
 
 
 _IKKE = (False, None)     # a rule that doesn't apply: krav not computed
@@ -156,20 +167,47 @@ def _parametre(idag):
 
 
 class _Sag:
-    """One case being judged: its facts, which are incomplete, the date, the values so far."""
+    """One case being judged: its facts, which are incomplete, the date, the values so far.
 
-    __slots__ = ("f", "maske", "idag", "p", "pk", "d", "dk")
+    The calculation date (today, if neither the call nor the case gives one) and the
+    parameters on it are found when first read: a pack whose rules don't read the date
+    doesn't ask the clock."""
+
+    __slots__ = ("f", "maske", "_idag", "_p", "_pk", "d", "dk")
 
     def __init__(self, f, maske, idag):
         self.f = f
         self.maske = maske
-        self.idag = idag
-        self.p, self.pk = _PARAMETRE_PAA.get(idag) or _parametre(idag)
+        self._idag = idag
+        self._p = self._pk = None
         self.d = d = _Definitioner()
         d.s = self
         self.dk = dk = _KendteDefinitioner()
         dk.d = d
         dk.s = self
+
+    @property
+    def idag(self):
+        idag = self._idag
+        if idag is None:
+            idag = self._idag = _dt.date.today()
+        return idag
+
+    def _paa_datoen(self):
+        idag = self.idag
+        self._p, self._pk = _PARAMETRE_PAA.get(idag) or _parametre(idag)
+
+    @property
+    def p(self):
+        if self._p is None:
+            self._paa_datoen()
+        return self._p
+
+    @property
+    def pk(self):
+        if self._pk is None:
+            self._paa_datoen()
+        return self._pk
 
 
 def _maske_af(f):
@@ -255,6 +293,9 @@ class _Regel(Regelresultat):
         }
 
 
+_NUL = dict.fromkeys(STATUSER, 0)     # opsummering's counts before any rule
+
+
 def _med_alvor(meta, alvor):
     """A rule's meta with the severity an exception set for this case (if it is known)."""
     if alvor.__class__ is str and alvor != meta[2]:
@@ -274,7 +315,7 @@ class Rapport:
     def __init__(self, s, udfald, forklaring):
         self.pakke = PAKKE
         self.version = VERSION
-        self.beregningsdato = s.idag
+        self._sag = s
         self._udfald = udfald
         self._forklaring = forklaring
         self._regler = None
@@ -292,6 +333,10 @@ class Rapport:
                     brugt if self._forklaring else None, self)
         r.__class__ = _Regel    # the runtime's result, reading the JSON cache
         return r
+
+    @property
+    def beregningsdato(self):
+        return self._sag.idag
 
     @property
     def regler(self):
@@ -348,10 +393,16 @@ class Rapport:
         return {n: j[n] for n in DEFINITION_TYPER}
 
     def opsummering(self):
-        counts = dict.fromkeys(STATUSER, 0)
+        counts = _NUL.copy()
         for (meta, _b, _u), udfald in zip(_REGEL_META, self._udfald, strict=True):
-            alvor = meta[2] if len(udfald) == 2 else _med_alvor(meta, udfald[2])[2]
-            counts[regel_status(udfald[0], udfald[1], alvor)] += 1
+            g = udfald[0]
+            if g is False:
+                counts["ikke_relevant"] += 1
+            elif udfald[1] is True and g.__class__ is not Ukendt:
+                counts["opfyldt"] += 1      # the severity an exception sets plays no part
+            else:
+                alvor = meta[2] if len(udfald) == 2 else _med_alvor(meta, udfald[2])[2]
+                counts[regel_status(g, udfald[1], alvor)] += 1
         return counts
 
     def _regler_json(self, counts):
@@ -390,7 +441,7 @@ class Rapport:
         return out
 
     def to_dict(self):
-        counts = dict.fromkeys(STATUSER, 0)
+        counts = _NUL.copy()
         regler = self._regler_json(counts)
         return {
             "pakke": self.pakke, "version": self.version,

@@ -43,8 +43,7 @@ def _leaf(typ, v: str) -> list[tuple[str, str]]:
                  f"({v}.isascii() or not _SURROGAT.search({v}))", v)]
     if kind == "beløb":
         return [(f"{v}.__class__ is int and -{_BELOEB} < {v} < {_BELOEB}", f"{v} * 100"),
-                (f"{v}.__class__ is str and _BELOEB.fullmatch({v})",
-                 f"int(_CTX.multiply(Decimal({v}), 100))")]
+                (f"{v}.__class__ is str and _BELOEB.fullmatch({v})", f"_oere({v})")]
     if kind == "decimal":
         return [(f"{v}.__class__ is str and _DECIMAL.fullmatch({v})", f"Decimal({v})"),
                 (f"{v}.__class__ is int and -{_HELTAL} < {v} < {_HELTAL}", f"Decimal({v})")]

@@ -161,7 +161,7 @@ def _v3(v, dele):
     elif x.__class__ is int and -BELOEB_GRAENSE < x < BELOEB_GRAENSE:
         x0 = x * 100
     elif x.__class__ is str and _BELOEB.fullmatch(x):
-        x0 = int(_CTX.multiply(Decimal(x), 100))
+        x0 = _oere(x)
     else:
         x0, ok = _felt(x, _T9, (*dele, 'beløb'))
         if not ok:
@@ -842,7 +842,7 @@ _DEFINITION_JSON = {
 
 def _alle_kendte(s):
     """Every rule's (gælder, krav) when every fact is complete."""
-    f = s.f; dk = s.dk; pk = s.pk; idag = s.idag
+    f = s.f; dk = s.dk; idag = s.idag
     u = []
     a = u.append
     # alder_under_60
@@ -878,7 +878,8 @@ def evaluate(sag, *, dato=None, forklaring=True):
     `forklaring=False` the rules carry no facts or definitions.
     """
     f, maske = _valider(sag)
-    s = _Sag(f, maske, beregningsdato(sag, dato))
+    s = _Sag(f, maske, beregningsdato(sag, dato)
+             if dato is not None or 'beregningsdato' in sag else None)
     if not maske:
         return Rapport(s, _alle_kendte(s), forklaring)
     return Rapport(s, (

@@ -165,7 +165,7 @@ _DEFINITION_JSON = {
 
 def _alle_kendte(s):
     """Every rule's (gælder, krav) when every fact is complete."""
-    f = s.f; dk = s.dk; pk = s.pk; idag = s.idag
+    f = s.f; dk = s.dk
     u = []
     a = u.append
     # class
@@ -186,7 +186,8 @@ def evaluate(sag, *, dato=None, forklaring=True):
     `forklaring=False` the rules carry no facts or definitions.
     """
     f, maske = _valider(sag)
-    s = _Sag(f, maske, beregningsdato(sag, dato))
+    s = _Sag(f, maske, beregningsdato(sag, dato)
+             if dato is not None or 'beregningsdato' in sag else None)
     if not maske:
         return Rapport(s, _alle_kendte(s), forklaring)
     return Rapport(s, (
