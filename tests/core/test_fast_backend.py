@@ -91,6 +91,21 @@ def test_a_missing_field_in_a_list_marks_its_fact_incomplete(pack):
     assert f["samtaler"][2]["form"].mangler == frozenset({"samtaler[2].form"})
 
 
+def test_a_field_missing_in_one_item_slows_only_what_reads_that_field(pack, tmp_path):
+    # one conversation without `form`: what reads only the items' dato and afholdt
+    # keeps its fast path; what reads `form` goes three-valued; same report either way
+    compiled, source, _ = pack
+    module = _counting(source, tmp_path)
+    sag = dict(copy.deepcopy(ANNA), antal_børn=1, navn="Anna", sats="1.5",
+               seneste_samtale=ANNA["samtaler"][3], ønsker_det=True)
+    del sag["samtaler"][1]["form"]
+    assert module.evaluate(sag).to_dict() == interpret.evaluate(compiled.program,
+                                                                sag).to_dict()
+    slow = set(module._TRE)
+    assert "definition_første_samtale" not in slow
+    assert slow == {"regel_første_samtale_personlig"}     # it reads the items' form
+
+
 def test_definitions_are_computed_when_read_and_only_once(pack):
     compiled, _, module = pack
     rapport = module.evaluate(ANNA)

@@ -31,7 +31,7 @@ from .cse import Shared
 from .emit import _Expr, comment, docstring, ident, literal, param_var, runtime_source
 from .fastexpr import FastExpr, NoFastPath
 from .tojson import JsonGen
-from .validator import ValidatorGen
+from .validator import Bits, ValidatorGen
 
 
 def support_source() -> str:
@@ -63,16 +63,20 @@ class _SlowExpr(_Expr):
         return super().e_Param(node)
 
 
-def _fast_block(exprs: list, bits: dict, shared: Shared,
+def _fast_block(exprs: list, bits: Bits, shared: Shared,
                 root=None) -> tuple[str, list[str], str, set]:
     """The fast path's opening for `exprs` (the mask test, `try:`, the local bindings it
     needs), the expressions' text, the indentation of the statements inside `try`, and
     the locals the texts read."""
-    fx = FastExpr(shared, root)
+    fx = FastExpr(shared, root, frozenset(bits.fields))
     texts = [fx.emit(e) for e in exprs]
     mask = 0
     for name in fx.facts:
-        mask |= 1 << bits[name]
+        mask |= bits.whole[name]
+    for name in fx.lists_read:
+        mask |= bits.lists[name]
+    for name, field in fx.fields:
+        mask |= bits.fields[name][field]
     head = []
     ind = "    "
     if mask:        # reads facts: only when they are complete
@@ -85,7 +89,7 @@ def _fast_block(exprs: list, bits: dict, shared: Shared,
     return "\n".join(head) + "\n", texts, ind + "    ", fx.uses
 
 
-def _fast_or_none(exprs: list, bits: dict, shared: Shared, root=None):
+def _fast_or_none(exprs: list, bits: Bits, shared: Shared, root=None):
     """`_fast_block`, or None where the fast path has no form (a period index, ir.Within:
     its plain scan would be quadratic; the three-valued path answers from the index)."""
     try:
@@ -177,7 +181,7 @@ def _straight_line(rules: list) -> str:
 def emit_fast_module(program: ir.Program) -> str:
     shared = Shared(program)
     slow = _SlowExpr(shared)
-    bits = {name: i for i, name in enumerate(program.facts)}
+    bits = Bits(program.facts)
     out: list[str] = []
     w = out.append
     w(generated_header("#", comment(program.source)))

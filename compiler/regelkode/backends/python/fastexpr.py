@@ -62,11 +62,18 @@ MAX_CHAIN = 32
 
 class FastExpr:
     """`shared` (cse.Shared or None): a shared value is read from `dk`, not recomputed;
-    `root` is the node being defined, which is computed here even if it is shared."""
+    `root` is the node being defined, which is computed here even if it is shared.
+    `lists`: the facts that are lists of records. A search over one of them needs the
+    list and the fields its items are read for (`lists_read`, `fields`), not the whole
+    fact (`facts`): one missing field elsewhere in an item doesn't stop the fast path."""
 
-    def __init__(self, shared=None, root=None):
+    def __init__(self, shared=None, root=None, lists=frozenset()):
         self.uses: set[str] = set()
         self.facts: set[str] = set()
+        self.lists = lists
+        self.lists_read: set[str] = set()
+        self.fields: set[tuple[str, str]] = set()
+        self.scope: dict[int, str | None] = {}    # a search's depth -> the list fact
         self.shared = shared
         self.root = root
         self.hoisted: dict[int, str] = {}     # id(node) -> the local that holds its value
@@ -96,6 +103,9 @@ class FastExpr:
         return f"dk[{node.name!r}]"
 
     def e_ElemField(self, node):
+        fact = self.scope.get(node.depth)
+        if fact is not None:
+            self.fields.add((fact, node.name))
         return f"e{node.depth}[{node.name!r}]"
 
     def e_Today(self, node):
@@ -147,7 +157,24 @@ class FastExpr:
     def e_Agg(self, node):
         if node.within is not None:
             raise NoFastPath(node)
-        seq = self.emit(node.seq)
+        fact = node.seq.name if (node.seq.__class__ is ir.Fact
+                                 and node.seq.name in self.lists) else None
+        if fact is None:
+            seq = self.emit(node.seq)
+        else:       # the list must be there, and the fields read from its items
+            self.uses.add("f")
+            self.lists_read.add(fact)
+            if node.field is not None:
+                self.fields.add((fact, node.field))
+            seq = f"f[{fact!r}]"
+        outer = self.scope.get(node.depth)
+        self.scope[node.depth] = fact
+        try:
+            return self._agg(node, seq)
+        finally:
+            self.scope[node.depth] = outer
+
+    def _agg(self, node, seq: str) -> str:
         e = f"e{node.depth}"
         binds = []
         if node.pred is not None:

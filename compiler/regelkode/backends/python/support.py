@@ -36,6 +36,7 @@ _REGEL_META: tuple = ()
 _FAKTA_JSON: dict = {}
 _FORKLAREDE_FAKTA: tuple = ()
 _DEFINITION_JSON: dict = {}
+_UFULD: tuple = ()
 
 # --- PART ---
 # --- the fast path's support: per-case state and the lazy report ---
@@ -211,11 +212,13 @@ class _Sag:
 
 
 def _maske_af(f):
-    """The incomplete facts' bits, for a case the runtime's own validator normalised."""
+    """The incomplete facts' bits, for a case the runtime's own validator normalised:
+    every bit of an incomplete fact (its list and field bits too: the fast paths only
+    ever lose by that)."""
     m = 0
     for i, navn in enumerate(FAKTA):
         if not _fuld(f[navn]):
-            m |= 1 << i
+            m |= _UFULD[i]
     return m
 
 
@@ -384,7 +387,14 @@ class Rapport:
         `ukendt`), in the pack's order; empty when evaluated with forklaring=False."""
         if not self._forklaring:
             return {}
-        j = self._fakta_json
+        if self._json_f is None:    # none shown yet: all in one pass, no lookup misses
+            j = self._fakta_json
+            f, maske = self._fakta, self._maske
+            for n in _FORKLAREDE_FAKTA:
+                bit, fn = _FAKTA_JSON[n]
+                v = f[n]
+                j[n] = til_json(v, FAKTA[n]) if maske & bit else fn(v)
+        j = self._json_f
         return {n: j[n] for n in _FORKLAREDE_FAKTA}
 
     @property

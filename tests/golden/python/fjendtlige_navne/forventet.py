@@ -93,6 +93,9 @@ def _valider(sag):
     return f, m
 
 
+_UFULD = (0x1, 0x2, 0x4, 0x8, )
+
+
 # --- definitions (computed when first read) ---
 
 
