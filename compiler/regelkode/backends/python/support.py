@@ -296,6 +296,18 @@ class _Regel(Regelresultat):
         }
 
 
+_BASER = []      # per rule: its to_dict() keys in order, the constant ones filled in
+
+
+def _regel_baser():
+    # made whole, then put in place in one step: two threads may both make it
+    _BASER[:] = [{"id": meta[0], "titel": meta[1], "område": meta[5], "lag": meta[4],
+                  "status": None, "alvor": meta[2], "meddelelse": None, "kilder": None,
+                  "mangler": None, "grunde": None, "konflikter": None, "fakta": None,
+                  "definitioner": None} for meta, _b, _u in _REGEL_META]
+    return _BASER
+
+
 _NUL = dict.fromkeys(STATUSER, 0)     # opsummering's counts before any rule
 
 
@@ -427,7 +439,8 @@ class Rapport:
         out = []
         append = out.append
         forklaring = self._forklaring
-        for (meta, besked, brugt), udfald in zip(_REGEL_META, self._udfald, strict=True):
+        for (meta, besked, brugt), udfald, base in zip(_REGEL_META, self._udfald,
+                                                      _BASER or _regel_baser(), strict=True):
             g = udfald[0]
             if len(udfald) == 3:        # an exception set the severity: the full way
                 status = None
@@ -443,11 +456,20 @@ class Rapport:
                 append(r)
                 continue
             counts[status] += 1
-            fn, dn = brugt if forklaring else ((), ())
-            append({"id": meta[0], "titel": meta[1], "område": meta[5], "lag": meta[4],
-                    "status": status, "alvor": meta[2], "meddelelse": None,
-                    "kilder": list(meta[3]), "mangler": [], "grunde": [], "konflikter": [],
-                    "fakta": list(fn), "definitioner": list(dn)})
+            # a copy of the rule's constant dict (its keys in order), then the rest
+            d = base.copy()
+            d["status"] = status
+            d["kilder"] = list(meta[3])
+            d["mangler"] = []
+            d["grunde"] = []
+            d["konflikter"] = []
+            if forklaring:
+                d["fakta"] = list(brugt[0])
+                d["definitioner"] = list(brugt[1])
+            else:
+                d["fakta"] = []
+                d["definitioner"] = []
+            append(d)
         return out
 
     def to_dict(self):
