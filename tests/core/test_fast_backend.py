@@ -267,3 +267,14 @@ def test_a_searchs_loop_invariants_are_computed_once_per_search():
     assert len(calls) <= 2              # per outer element, not per pair
     f["frist"] = dt.date(2023, 12, 1)      # no conversation before frist + 1 måned
     assert eval(text, env) is False
+
+
+def test_a_hinted_search_keeps_its_index_on_the_fast_path(national):
+    # the conversation-gap rule asks "a held conversation in the interval before this
+    # one" for every conversation: the fast path asks the same sorted index as the
+    # three-valued one (linear), rather than giving the rule up to the slow path
+    import inspect
+    _, module, _ = national
+    text = inspect.getsource(module.regel_ingen_lange_huller_mellem_løbende_samtaler)
+    fast = text[:text.index("except _Ukendt")]
+    assert "_Vaerdier(" in fast and "op_nogen_vindue(" in fast

@@ -86,7 +86,8 @@ def _fast_block(exprs: list, bits: Bits, shared: Shared,
     binds = [f"{v} = s.{v}" for v in ("f", "dk", "pk", "idag") if v in fx.uses]
     if binds:
         head.append(f"{ind}    " + "; ".join(binds))
-    return "\n".join(head) + "\n", texts, ind + "    ", fx.uses
+    head += [f"{ind}    {line}" for line in fx.prelude]
+    return "\n".join(head) + "\n", texts, ind + "    ", (fx.uses, fx.prelude)
 
 
 def _fast_or_none(exprs: list, bits: Bits, shared: Shared, root=None):
@@ -158,13 +159,14 @@ def _straight_line(rules: list) -> str:
     uses = set()
     for _r, texts in rules:
         if texts is not None:
-            uses |= texts[1]
+            uses |= texts[1][0]
     binds = "; ".join(f"{v} = s.{v}" for v in ("f", "dk", "pk", "idag") if v in uses)
     out = ["\n\ndef _alle_kendte(s):\n",
            '    """Every rule\'s (gælder, krav) when every fact is complete."""\n',
            f"    {binds}\n" if binds else "",
            "    u = []\n    a = u.append\n"]
     for r, texts in rules:
+        prelude = () if texts is None else texts[1][1]
         texts = None if texts is None else texts[0]
         out.append(f"    # {comment(r.id)}\n")
         if texts is None:
@@ -173,7 +175,9 @@ def _straight_line(rules: list) -> str:
         value = f"(True, {texts[-1]})"
         if r.applies is not None:
             value = f"{value} if {texts[0]} else _IKKE"
-        out.append(f"    try:\n        a({value})\n    except _Ukendt:\n        a({_call(r)})\n")
+        made = "".join(f"        {line}\n" for line in prelude)
+        out.append(f"    try:\n{made}        a({value})\n    except _Ukendt:\n"
+                   f"        a({_call(r)})\n")
     out.append("    return u\n")
     return "".join(out)
 

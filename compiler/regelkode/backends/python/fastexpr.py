@@ -22,8 +22,7 @@ from .emit import literal, param_var
 
 
 class NoFastPath(Exception):
-    """An expression the fast path does not write (a hinted period search,
-    ir.Within: a plain scan of it would be quadratic); the three-valued path runs."""
+    """An expression the fast path does not write; the three-valued path runs."""
 
 # ops whose result with known operands is never unknown: a plain Python form
 _PLAIN = {
@@ -74,6 +73,7 @@ class FastExpr:
         self.lists_read: set[str] = set()
         self.fields: set[tuple[str, str]] = set()
         self.scope: dict[int, str | None] = {}    # a search's depth -> the list fact
+        self.prelude: list[str] = []    # the indexes of hinted searches, made per call
         self.shared = shared
         self.root = root
         self.hoisted: dict[int, str] = {}     # id(node) -> the local that holds its value
@@ -155,8 +155,6 @@ class FastExpr:
         return out
 
     def e_Agg(self, node):
-        if node.within is not None:
-            raise NoFastPath(node)
         fact = node.seq.name if (node.seq.__class__ is ir.Fact
                                  and node.seq.name in self.lists) else None
         if fact is None:
@@ -170,9 +168,47 @@ class FastExpr:
         outer = self.scope.get(node.depth)
         self.scope[node.depth] = fact
         try:
+            if node.within is not None:
+                return self._indexed(node, seq, fact)
             return self._agg(node, seq)
         finally:
             self.scope[node.depth] = outer
+
+    def _indexed(self, node, seq: str, fact) -> str:
+        """A hinted search (ir.Window, Keyed, Within): the runtime's index and its op, as
+        the three-valued path calls them, with the fast path's plain predicates. The
+        index is made once per call (the function's prelude), so a search asked once
+        per element of another list stays linear."""
+        w, e = node.within, f"e{node.depth}"
+        name = f"_ix{len(self.prelude) + 1}"
+        kept, self.hoisted = self.hoisted, {}     # the prelude runs before any search
+        try:
+            rest = "None" if w.rest is None else f"lambda {e}: {self.emit(w.rest)}"
+        finally:
+            self.hoisted = kept
+        pred = f"lambda {e}: {self.emit(node.pred)}"
+        op = node.op
+        if isinstance(w, ir.Window):
+            read = (w.field,)
+            self.prelude.append(f"{name} = _Vaerdier({w.field!r}, {rest})")
+            lo = "None" if w.lo is None else self.emit(w.lo)
+            hi = "None" if w.hi is None else self.emit(w.hi)
+            call = (f"op_{op}_vindue({seq}, {pred}, {name}, {lo}, {w.lo_strict!r}, {hi}, "
+                    f"{w.hi_strict!r})")
+        elif isinstance(w, ir.Keyed):
+            read = (w.key,) + ((w.field,) if w.field is not None else ())
+            self.prelude.append(f"{name} = _Grupper({w.key!r}, {w.field!r}, {w.below!r}, "
+                                f"{rest})")
+            bound = "None" if w.bound is None else self.emit(w.bound)
+            call = (f"op_{op}_samme({seq}, {pred}, {name}, {self.emit(w.match)}, {bound}, "
+                    f"{w.strict!r})")
+        else:
+            read = (w.start, w.end)
+            self.prelude.append(f"{name} = _Perioder({w.start!r}, {w.end!r}, {rest})")
+            call = f"op_{op}_inden({seq}, {pred}, {name}, {self.emit(w.point)})"
+        if fact is not None:            # the index reads these fields of every item
+            self.fields.update((fact, f) for f in read)
+        return f"_k({call})"
 
     def _agg(self, node, seq: str) -> str:
         e = f"e{node.depth}"
