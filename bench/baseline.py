@@ -774,5 +774,5 @@ def evaluate(sag, *, dato=None, forklaring=True):
     for r in regler:
         fakta.update(r["fakta"])
         definitioner.update(r["definitioner"])
-        r["fakta"], r["definitioner"] = list(r["fakta"]), list(r["definitioner"])
+        r["fakta"], r["definitioner"] = sorted(r["fakta"]), sorted(r["definitioner"])
     return {"regler": regler, "fakta": fakta, "definitioner": definitioner}
