@@ -278,3 +278,15 @@ def test_a_hinted_search_keeps_its_index_on_the_fast_path(national):
     text = inspect.getsource(module.regel_ingen_lange_huller_mellem_løbende_samtaler)
     fast = text[:text.index("except _Ukendt")]
     assert "_Vaerdier(" in fast and "op_nogen_vindue(" in fast
+
+
+def test_a_case_judged_today_reads_the_clock_once_and_makes_the_date_when_read(pack):
+    import datetime as dt
+    _, _, module = pack
+    sag = {k: v for k, v in ANNA.items() if k != "beregningsdato"}
+    rapport = module.evaluate(sag)
+    assert rapport.beregningsdato == dt.date.today()
+    assert rapport.to_dict()["beregningsdato"] == dt.date.today().isoformat()
+    s = module._Sag({}, 0, 1.5e9)       # the moment of evaluation, a date when read
+    assert s._idag.__class__ is float
+    assert s.idag == dt.date.fromtimestamp(1.5e9) and s._idag.__class__ is dt.date

@@ -312,9 +312,9 @@ def emit_fast_module(program: ir.Program) -> str:
                 "lazy: messages and explanations are made when read; with\n"
                 "`forklaring=False` the rules carry no facts or definitions.", "    ") + "\n")
     w("    f, maske = _valider(sag)\n")
-    # today only if a rule reads the date (a case judged on another date says so)
+    # today: the moment now, a date only if read (_Sag.idag)
     w("    s = _Sag(f, maske, beregningsdato(sag, dato)\n")
-    w("             if dato is not None or 'beregningsdato' in sag else None)\n")
+    w("             if dato is not None or 'beregningsdato' in sag else _tid())\n")
     if _definition_depth(program) > MAX_LAZY_DEPTH:
         # Computed on demand, a chain of definitions recurses once per link and a long
         # one (the limits allow thousands) overflows the stack; in order, none recurses.

@@ -70,6 +70,9 @@ def _oere(v):
     return int(kr) * 100 + (int(oere) * (10 if len(oere) == 1 else 1) if oere else 0)
 
 
+_tid = __import__("time").time      # the clock, for a case judged "today"
+
+
 _IKKE = (False, None)     # a rule that doesn't apply: krav not computed
 
 
@@ -170,9 +173,11 @@ def _parametre(idag):
 class _Sag:
     """One case being judged: its facts, which are incomplete, the date, the values so far.
 
-    The calculation date (today, if neither the call nor the case gives one) and the
-    parameters on it are found when first read: a pack whose rules don't read the date
-    doesn't ask the clock."""
+    The calculation date and the parameters on it are found when first read. Without
+    a date from the call or the case it is today: the clock is read when the case is
+    judged (time.time(), cheap) and turned into a date only if someone reads it
+    (date.today() costs a microsecond, more than a small pack's rules), so the
+    report's date is the day of the evaluation whenever it is read."""
 
     __slots__ = ("f", "maske", "_idag", "_p", "_pk", "d", "dk")
 
@@ -190,8 +195,8 @@ class _Sag:
     @property
     def idag(self):
         idag = self._idag
-        if idag is None:
-            idag = self._idag = _dt.date.today()
+        if idag.__class__ is float:     # the moment of evaluation: today then
+            idag = self._idag = _dt.date.fromtimestamp(idag)
         return idag
 
     def _paa_datoen(self):

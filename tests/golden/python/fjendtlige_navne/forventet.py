@@ -190,7 +190,7 @@ def evaluate(sag, *, dato=None, forklaring=True):
     """
     f, maske = _valider(sag)
     s = _Sag(f, maske, beregningsdato(sag, dato)
-             if dato is not None or 'beregningsdato' in sag else None)
+             if dato is not None or 'beregningsdato' in sag else _tid())
     if not maske:
         return Rapport(s, _alle_kendte(s), forklaring)
     return Rapport(s, (
