@@ -294,6 +294,9 @@ _SAMTALE = _post("samtale", {
 _ORLOV = _post("orlovsperiode", {
     "art": _enum("orlovsart", "barsel", "sorgorlov"), "startdato": _dato, "slutdato": _dato,
     "kalenderdage": _heltal, "ret_efter_barselsloven": _bool, "ydelse_udbetalt": _bool})
+_FRITAGELSE = _post("fritagelsesperiode", {
+    "grund": _enum("fritagelsesgrund", "fritaget_for_rådighed", "kontaktforløb_uden_kontakt"),
+    "startdato": _dato, "slutdato": _dato, "kalenderdage": _heltal})
 _INDSATS = _post("indsats", {
     "navn": _tekst,
     "art": _enum("indsatsart", "sundhedsindsats", "beskæftigelsesindsats", "socialindsats"),
@@ -322,6 +325,7 @@ FAKTA = {
     "samtaler": _liste(_SAMTALE),
     "orlovsperioder": _liste(_ORLOV),
     "indsatser": _liste(_INDSATS),
+    "fritagelsesperioder": _liste(_FRITAGELSE),
     "forudgående_forsørgelse": _enum("forsørgelsesgrundlag", *FORSOERGELSE),
     "har_forsørgelsespligt_over_for_barn": _bool,
     "barn_født_under_forløbet": _bool,
@@ -331,6 +335,7 @@ FAKTA = {
     "hidtidig_ydelse_pr_måned": _beloeb,
     "sygedagpengeniveau_ophører": _dato,
     "månedlig_ydelse_før_fradrag": _beloeb,
+    "oplyst_grundsats": _beloeb,
 }
 
 
@@ -606,16 +611,24 @@ R_INDSATS = ("indsats_påbegyndt_inden_seks_måneder",
              "En indsats påbegyndes inden for de første 6 måneder", "opmærksomhed",
              ("LAB § 113, stk. 2", "Kilde 002, »Eksempler på aktiviteter i et ressourceforløb«",
               "Kilde 001, »Samtaler«"), "indsatser")
+# LAB § 113, stk. 2 / BEK 1708/2024 § 17, stk. 1: only these kinds of indsats stop the clock.
+_TAELLER = frozenset(("lab_tilbud_kapitel_11_12_14", "serviceloven", "sundhedsloven_kommunal"))
 
 
 def indsats_inden_seks_maaneder(f, idag, forklaring):
-    """LAB § 113, stk. 2: an indsats begun within 6 months (leave extends the deadline)."""
+    """LAB § 113, stk. 2: an indsats begun within 6 months (leave and exemption extend it)."""
     start, orlov, indsatser = f["forløb_startdato"], f["orlovsperioder"], f["indsatser"]
+    fritaget = f["fritagelsesperioder"]
     frist = _param("indsatsfrist", *INDSATSFRIST, start)
     grundfrist = (_flet(start, frist) if frist.__class__ is Mangler or start.__class__ is Mangler
                   else _plus_maaneder(start, frist))
-    # Calendar days of leave starting within the first 6 months move the deadline.
-    fritagelse = _orlovsdage(orlov, lambda o: _le(o["startdato"], grundfrist))
+    # Leave starting within the first 6 months, and periods exempt from availability or
+    # without contact after the start (BEK 1708/2024 § 17, stk. 3), move the deadline.
+    orlovsdage = _orlovsdage(orlov, lambda o: _le(o["startdato"], grundfrist))
+    fritagelsesdage = _orlovsdage(fritaget, lambda p: _og(_ge(p["startdato"], start),
+                                                          _le(p["startdato"], grundfrist)))
+    fritagelse = (_flet(orlovsdage, fritagelsesdage) if orlovsdage.__class__ is Mangler
+                  or fritagelsesdage.__class__ is Mangler else orlovsdage + fritagelsesdage)
     sidste_dag = (_flet(grundfrist, fritagelse) if grundfrist.__class__ is Mangler
                   or fritagelse.__class__ is Mangler else _plus_dage(grundfrist, fritagelse))
     gaelder = _og(_param("genforelæggelse_uden_indsats_gælder", *GENFORELAEGGELSE, start),
@@ -627,9 +640,12 @@ def indsats_inden_seks_maaneder(f, idag, forklaring):
         else:
             i_tide, ukendt = False, None
             for i in indsatser:
-                sd = i["startdato"]
-                ok = _og(_og(_og(i["påbegyndt"], i["i_indsatsplan"]), _ge(sd, start)),
-                         _le(sd, sidste_dag))
+                sd, grundlag = i["startdato"], i["grundlag"]
+                ok = _og(_og(_og(_og(i["påbegyndt"], i["i_indsatsplan"]),
+                                 grundlag if grundlag.__class__ is Mangler
+                                 else grundlag in _TAELLER),
+                             _ge(sd, start)),
+                         _eller(_le(sd, grundfrist), _le(sd, sidste_dag)))
                 if ok is True:
                     i_tide = True
                     break
@@ -639,8 +655,8 @@ def indsats_inden_seks_maaneder(f, idag, forklaring):
                 i_tide = ukendt
     fakta = definitioner = {}
     if forklaring:
-        fakta = {"forløb_startdato": _j(start), "indsatser": _j_poster(indsatser),
-                 "orlovsperioder": _j_poster(orlov)}
+        fakta = {"forløb_startdato": _j(start), "fritagelsesperioder": _j_poster(fritaget),
+                 "indsatser": _j_poster(indsatser), "orlovsperioder": _j_poster(orlov)}
         definitioner = {"fritagelse_i_indsatsfristen": _j_dage(fritagelse),
                         "indsats_påbegyndt_i_tide": _j(i_tide),
                         "indsatsfristens_sidste_dag": _j(sidste_dag)}
@@ -670,10 +686,9 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
     orlovsdage = _orlovsdage(orlov, _forlaenger_forloebet)
     slutdato = (_flet(bevilget_slut, orlovsdage) if bevilget_slut.__class__ is Mangler
                 or orlovsdage.__class__ is Mangler else _plus_dage(bevilget_slut, orlovsdage))
-    # While the course runs, for the groups on the basic rates, in years whose rates are known.
-    gaelder = _og(_og(_og(_ge(idag, ydelse_start), _le(idag, slutdato)),
-                      forud if forud.__class__ is Mangler else forud in _GRUNDSATS_GRUPPER),
-                  _param("satserne_er_kendt", *SATSERNE_ER_KENDT, idag))
+    # While the course runs, for the groups on the basic rates.
+    gaelder = _og(_og(_ge(idag, ydelse_start), _le(idag, slutdato)),
+                  forud if forud.__class__ is Mangler else forud in _GRUNDSATS_GRUPPER)
     pligt = grundsats = korrekt = krav = None
     if forklaring or gaelder is True:
         barn_foedt, barns_dato = f["barn_født_under_forløbet"], f["barns_fødselsdato"]
@@ -697,6 +712,12 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
         uden_barn = _param("ydelse_uden_barn", *YDELSE_UDEN_BARN, idag) if ung is not True \
             else None
         grundsats = _hvis(pligt, med_barn, _hvis(ung, ung_sats, uden_barn))
+        # From 2027 the pack has no rates: the case's announced rate, if it gives one.
+        kendt = _param("satserne_er_kendt", *SATSERNE_ER_KENDT, idag)
+        if kendt is not True:
+            oplyst = f["oplyst_grundsats"]
+            grundsats = _hvis(kendt if kendt.__class__ is Mangler else not kendt,
+                              oplyst, grundsats)
         hidtidig = f["hidtidig_ydelse_pr_måned"]
         if forud == "ledighedsydelse":
             korrekt = _max(hidtidig, grundsats)
@@ -719,6 +740,7 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
             "sygedagpengeniveau_ophører", "under_25_og_hjemmeboende", "ydelse_startdato")}
         fakta["hidtidig_ydelse_pr_måned"] = _j_beloeb(f["hidtidig_ydelse_pr_måned"])
         fakta["månedlig_ydelse_før_fradrag"] = _j_beloeb(udbetalt)
+        fakta["oplyst_grundsats"] = _j_beloeb(f["oplyst_grundsats"])
         fakta["orlovsperioder"] = _j_poster(orlov)
         definitioner = {"forløbets_slutdato": _j(slutdato),
                         "orlovsforlængelse": _j_dage(orlovsdage),
@@ -731,12 +753,9 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
         fakta, definitioner)
 
 
-# indsats_inden_seks_maaneder (R_INDSATS) is not timed: the legal-fidelity update
-# changed the rule (only some kinds of indsats start the clock, and BEK 1708/2024
-# § 17, stk. 3 periods stop it) and this hand-written version has not followed yet.
 REGLER = (seks_aar_til_folkepension, varighed_hoejst_tilladt, fire_samtaler,
-          ydelse_efter_grundsatserne)
-REGEL_IDER = (R_SEKS_AAR[0], R_VARIGHED[0], R_SAMTALER[0], R_YDELSE[0])
+          indsats_inden_seks_maaneder, ydelse_efter_grundsatserne)
+REGEL_IDER = (R_SEKS_AAR[0], R_VARIGHED[0], R_SAMTALER[0], R_INDSATS[0], R_YDELSE[0])
 
 
 def evaluate(sag, *, dato=None, forklaring=True):
@@ -755,5 +774,5 @@ def evaluate(sag, *, dato=None, forklaring=True):
     for r in regler:
         fakta.update(r["fakta"])
         definitioner.update(r["definitioner"])
-        r["fakta"], r["definitioner"] = list(r["fakta"]), list(r["definitioner"])
+        r["fakta"], r["definitioner"] = sorted(r["fakta"]), sorted(r["definitioner"])
     return {"regler": regler, "fakta": fakta, "definitioner": definitioner}

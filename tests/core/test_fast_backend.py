@@ -63,6 +63,23 @@ def test_a_complete_case_takes_only_fast_paths(pack, tmp_path):
                                                                  thin).to_dict()
 
 
+def test_a_complete_case_runs_every_rule_in_one_straight_line_function(pack):
+    # _alle_kendte: the rules' fast paths one after another; the same outcomes as each
+    # rule's own function, also for a date on which a parameter has no value (a fast
+    # path gives up there, and that rule runs its own function)
+    _, source, module = pack
+    assert source.count("def _alle_kendte(s):") == 1
+    complete = dict(ANNA, antal_børn=1, navn="Anna", sats="1.5",
+                    seneste_samtale=ANNA["samtaler"][3], ønsker_det=True)
+    f, mask = module._valider(complete)
+    assert mask == 0
+    for dato in ("2024-08-01", "1990-01-01", "2031-06-30"):
+        s = module._Sag(f, mask, module.beregningsdato(complete, dato))
+        one = module._Sag(f, mask, module.beregningsdato(complete, dato))
+        assert module._alle_kendte(s) == [getattr(module, f"regel_{r}")(one)
+                                          for r in module.REGLER], dato
+
+
 def test_a_missing_field_in_a_list_marks_its_fact_incomplete(pack):
     _, _, module = pack
     sag = copy.deepcopy(ANNA)
@@ -72,6 +89,21 @@ def test_a_missing_field_in_a_list_marks_its_fact_incomplete(pack):
     f, mask = module._valider(sag)
     assert mask & bit
     assert f["samtaler"][2]["form"].mangler == frozenset({"samtaler[2].form"})
+
+
+def test_a_field_missing_in_one_item_slows_only_what_reads_that_field(pack, tmp_path):
+    # one conversation without `form`: what reads only the items' dato and afholdt
+    # keeps its fast path; what reads `form` goes three-valued; same report either way
+    compiled, source, _ = pack
+    module = _counting(source, tmp_path)
+    sag = dict(copy.deepcopy(ANNA), antal_børn=1, navn="Anna", sats="1.5",
+               seneste_samtale=ANNA["samtaler"][3], ønsker_det=True)
+    del sag["samtaler"][1]["form"]
+    assert module.evaluate(sag).to_dict() == interpret.evaluate(compiled.program,
+                                                                sag).to_dict()
+    slow = set(module._TRE)
+    assert "definition_første_samtale" not in slow
+    assert slow == {"regel_første_samtale_personlig"}     # it reads the items' form
 
 
 def test_definitions_are_computed_when_read_and_only_once(pack):
@@ -100,12 +132,31 @@ def test_definitions_are_computed_when_read_and_only_once(pack):
     assert calls == [1]
 
 
-def test_parameters_are_looked_up_once_per_date(pack):
-    _, _, module = pack
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    compiled = compile_checked(ROOT / "rules/ressourceforloeb")
+    assert compiled.ok
+    module = load_module(emit_fast_module(compiled.program), "fast_national",
+                         tmp_path_factory.mktemp("national"))
+    sag = json.loads(min((ROOT / "rules/ressourceforloeb/sager").glob("*.json"))
+                     .read_text(encoding="utf-8"))
+    return compiled, module, sag
+
+
+def test_parameters_are_looked_up_once_per_date_and_only_when_read(national):
+    _, module, sag = national
     module._PARAMETRE_PAA.clear()
     for dato in ("2024-08-01", "2024-08-01", "2025-01-01"):
-        module.evaluate(ANNA, dato=dato)
+        module.evaluate(sag, dato=dato).to_dict()
     assert len(module._PARAMETRE_PAA) == 2
+
+
+def test_a_pack_that_reads_no_parameter_on_the_date_looks_none_up(pack):
+    _, _, module = pack
+    module._PARAMETRE_PAA.clear()
+    rapport = module.evaluate(ANNA, dato="2024-08-01")
+    assert rapport.to_dict()["beregningsdato"] == "2024-08-01"
+    assert module._PARAMETRE_PAA == {}
 
 
 def test_the_report_is_lazy_and_forklaring_false_drops_explanations(pack):
@@ -120,6 +171,28 @@ def test_the_report_is_lazy_and_forklaring_false_drops_explanations(pack):
     assert any(r["fakta"] for r in full["regler"])
     assert set(full["fakta"]) == {n for r in full["regler"] for n in r["fakta"]}
     assert module.evaluate(ANNA).opsummering() == full["opsummering"]
+
+
+def test_to_dict_writes_met_rules_and_complete_facts_without_the_generic_walk(pack):
+    # to_dict() writes a rule that doesn't apply or is met from its constants and a
+    # complete fact with the function generated for its type; the report is the
+    # interpreter's either way, before and after the rule results were read
+    compiled, _, module = pack
+    complete = dict(ANNA, antal_børn=1, navn="Anna", sats="1.5",
+                    seneste_samtale=ANNA["samtaler"][3], ønsker_det=True)
+    for sag in (complete, ANNA):
+        want = interpret.evaluate(compiled.program, sag).to_dict()
+        rapport = module.evaluate(sag)
+        assert rapport._regler is None
+        assert rapport.to_dict() == want
+        assert rapport._regler is None      # no result objects for the met rules
+        assert len(rapport.regler) == len(want["regler"])
+        assert rapport.to_dict() == want
+    f, mask = module._valider(complete)
+    assert mask == 0
+    for navn in module._FORKLAREDE_FAKTA:
+        _bit, fn = module._FAKTA_JSON[navn]
+        assert fn(f[navn]) == module.til_json(f[navn], module.FAKTA[navn]), navn
 
 
 def test_every_rule_and_definition_is_findable_with_its_source_line(pack):
@@ -155,3 +228,65 @@ def test_a_repeated_expression_is_computed_once_per_case(tmp_path):
     got = module.evaluate(sag).to_dict()
     assert got == interpret.evaluate(compiled.program, sag).to_dict()
     assert calls and all(len(c) == 1 for c in calls.values())
+
+
+def test_a_searchs_loop_invariants_are_computed_once_per_search():
+    # nogen samtaler hvor (dato < frist + 1 måned og nogen samtaler hvor (dato > ydre dato
+    # − 1 måned)): `frist + 1 måned` reads no element (once, outside both loops) and
+    # `ydre dato − 1 måned` only the outer one (once per outer element, not per pair)
+    from regelkode.backends.python.fastexpr import FastExpr
+    from regelkode.ir import nodes as ir
+    from regelkode.runtime import Varighed
+    month = ir.Const(Varighed(1, 0))
+    inner = ir.Agg("nogen", ir.Fact("samtaler"), 1, ir.Call("stoerre", (
+        ir.ElemField(1, "dato"), ir.Call("dato_minus", (ir.ElemField(0, "dato"), month)))))
+    outer = ir.Agg("nogen", ir.Fact("samtaler"), 0, ir.Call("og", (
+        ir.Call("mindre", (ir.ElemField(0, "dato"),
+                           ir.Call("dato_plus", (ir.Fact("frist"), month)))), inner)))
+    text = FastExpr().emit(outer)
+    assert text.count("op_dato_plus") == text.count("op_dato_minus") == 1
+    assert "for h0 in (_k(op_dato_plus(f['frist']" in text
+    assert "for h1 in (_k(op_dato_minus(e0['dato']" in text
+    # the loop variables are bound where the invariants are read: the text runs
+    import datetime as dt
+
+    from regelkode.runtime import op_dato_minus, op_dato_plus
+
+    def _k(v):
+        return v
+    f = {"frist": dt.date(2024, 3, 1),
+         "samtaler": ({"dato": dt.date(2024, 1, 10)}, {"dato": dt.date(2024, 2, 1)})}
+    calls = []
+
+    def minus(a, b):
+        calls.append(a)
+        return op_dato_minus(a, b)
+    env = {"f": f, "_k": _k, "op_dato_plus": op_dato_plus, "op_dato_minus": minus,
+           "Varighed": Varighed}
+    assert eval(text, env) is True      # generated from the IR built above
+    assert len(calls) <= 2              # per outer element, not per pair
+    f["frist"] = dt.date(2023, 12, 1)      # no conversation before frist + 1 måned
+    assert eval(text, env) is False
+
+
+def test_a_hinted_search_keeps_its_index_on_the_fast_path(national):
+    # the conversation-gap rule asks "a held conversation in the interval before this
+    # one" for every conversation: the fast path asks the same sorted index as the
+    # three-valued one (linear), rather than giving the rule up to the slow path
+    import inspect
+    _, module, _ = national
+    text = inspect.getsource(module.regel_ingen_lange_huller_mellem_løbende_samtaler)
+    fast = text[:text.index("except _Ukendt")]
+    assert "_Vaerdier(" in fast and "op_nogen_vindue(" in fast
+
+
+def test_a_case_judged_today_reads_the_clock_once_and_makes_the_date_when_read(pack):
+    import datetime as dt
+    _, _, module = pack
+    sag = {k: v for k, v in ANNA.items() if k != "beregningsdato"}
+    rapport = module.evaluate(sag)
+    assert rapport.beregningsdato == dt.date.today()
+    assert rapport.to_dict()["beregningsdato"] == dt.date.today().isoformat()
+    s = module._Sag({}, 0, 1.5e9)       # the moment of evaluation, a date when read
+    assert s._idag.__class__ is float
+    assert s.idag == dt.date.fromtimestamp(1.5e9) and s._idag.__class__ is dt.date

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
-from ..passes.pipeline import Compiled, compile_pack
+from ..passes.pipeline import Compiled, collector_paused, compile_pack
 
 HOLDS = {"opfyldt"}
 FAILS = {"brud", "opmærksomhed"}
@@ -24,11 +24,12 @@ def compile_checked(path: Path) -> Compiled:
     An error found here (a conflict naming an unknown rule) withdraws the program
     like any compile error, so nothing is built from an inconsistent pack.
     """
-    compiled = compile_pack(path)
-    if compiled.program is not None:
-        analyse_pack(compiled, compiled.diags)
-        if compiled.diags.has_errors:
-            compiled.program = None
+    with collector_paused():
+        compiled = compile_pack(path)
+        if compiled.program is not None:
+            analyse_pack(compiled, compiled.diags)
+            if compiled.diags.has_errors:
+                compiled.program = None
     return compiled
 
 

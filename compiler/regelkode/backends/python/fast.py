@@ -30,7 +30,8 @@ from .. import generated_header
 from .cse import Shared
 from .emit import _Expr, comment, docstring, ident, literal, param_var, runtime_source
 from .fastexpr import FastExpr, NoFastPath
-from .validator import ValidatorGen
+from .tojson import JsonGen
+from .validator import Bits, ValidatorGen
 
 
 def support_source() -> str:
@@ -62,15 +63,20 @@ class _SlowExpr(_Expr):
         return super().e_Param(node)
 
 
-def _fast_block(exprs: list, bits: dict, shared: Shared,
-                root=None) -> tuple[str, list[str], str]:
+def _fast_block(exprs: list, bits: Bits, shared: Shared,
+                root=None) -> tuple[str, list[str], str, set]:
     """The fast path's opening for `exprs` (the mask test, `try:`, the local bindings it
-    needs), the expressions' text, and the indentation of the statements inside `try`."""
-    fx = FastExpr(shared, root)
+    needs), the expressions' text, the indentation of the statements inside `try`, and
+    the locals the texts read."""
+    fx = FastExpr(shared, root, frozenset(bits.fields))
     texts = [fx.emit(e) for e in exprs]
     mask = 0
     for name in fx.facts:
-        mask |= 1 << bits[name]
+        mask |= bits.whole[name]
+    for name in fx.lists_read:
+        mask |= bits.lists[name]
+    for name, field in fx.fields:
+        mask |= bits.fields[name][field]
     head = []
     ind = "    "
     if mask:        # reads facts: only when they are complete
@@ -80,10 +86,11 @@ def _fast_block(exprs: list, bits: dict, shared: Shared,
     binds = [f"{v} = s.{v}" for v in ("f", "dk", "pk", "idag") if v in fx.uses]
     if binds:
         head.append(f"{ind}    " + "; ".join(binds))
-    return "\n".join(head) + "\n", texts, ind + "    "
+    head += [f"{ind}    {line}" for line in fx.prelude]
+    return "\n".join(head) + "\n", texts, ind + "    ", (fx.uses, fx.prelude)
 
 
-def _fast_or_none(exprs: list, bits: dict, shared: Shared, root=None):
+def _fast_or_none(exprs: list, bits: Bits, shared: Shared, root=None):
     """`_fast_block`, or None where the fast path has no form (a period index, ir.Within:
     its plain scan would be quadratic; the three-valued path answers from the index)."""
     try:
@@ -138,10 +145,47 @@ def _definition_depth(program: ir.Program) -> int:
     return max(depth.values(), default=0)
 
 
+def _call(r) -> str:
+    """A rule's outcome through its own function (both paths)."""
+    if r.severity is None:
+        return f"regel_{ident(r.id)}(s)"
+    return f"(*regel_{ident(r.id)}(s), alvor_{ident(r.id)}(s))"
+
+
+def _straight_line(rules: list) -> str:
+    """`_alle_kendte(s)`: every rule's outcome for a case whose facts are all complete, in
+    one function: the fast paths one after another, the case's values bound once. A rule
+    whose value turns out unknown anyway (or that has no fast path) runs its own function."""
+    uses = set()
+    for _r, texts in rules:
+        if texts is not None:
+            uses |= texts[1][0]
+    binds = "; ".join(f"{v} = s.{v}" for v in ("f", "dk", "pk", "idag") if v in uses)
+    out = ["\n\ndef _alle_kendte(s):\n",
+           '    """Every rule\'s (gælder, krav) when every fact is complete."""\n',
+           f"    {binds}\n" if binds else "",
+           "    u = []\n    a = u.append\n"]
+    for r, texts in rules:
+        prelude = () if texts is None else texts[1][1]
+        texts = None if texts is None else texts[0]
+        out.append(f"    # {comment(r.id)}\n")
+        if texts is None:
+            out.append(f"    a({_call(r)})\n")
+            continue
+        value = f"(True, {texts[-1]})"
+        if r.applies is not None:
+            value = f"{value} if {texts[0]} else _IKKE"
+        made = "".join(f"        {line}\n" for line in prelude)
+        out.append(f"    try:\n{made}        a({value})\n    except _Ukendt:\n"
+                   f"        a({_call(r)})\n")
+    out.append("    return u\n")
+    return "".join(out)
+
+
 def emit_fast_module(program: ir.Program) -> str:
     shared = Shared(program)
     slow = _SlowExpr(shared)
-    bits = {name: i for i, name in enumerate(program.facts)}
+    bits = Bits(program.facts)
     out: list[str] = []
     w = out.append
     w(generated_header("#", comment(program.source)))
@@ -183,7 +227,7 @@ def emit_fast_module(program: ir.Program) -> str:
         w(docstring(doc, "    ") + "\n")
         block = _fast_or_none([d.expr], bits, shared)
         if block is not None:
-            head, (fast,), bi = block
+            head, (fast,), bi, _uses = block
             w(head)
             w(f"{bi}return {fast}\n")
             w(_catch(bi))
@@ -197,7 +241,7 @@ def emit_fast_module(program: ir.Program) -> str:
         w(f"    \"\"\"Shared value {key}.\"\"\"\n")
         block = _fast_or_none([node], bits, shared, root=node)
         if block is not None:
-            head, (fast,), bi = block
+            head, (fast,), bi, _uses = block
             w(head)
             w(f"{bi}return {fast}\n")
             w(_catch(bi))
@@ -212,6 +256,7 @@ def emit_fast_module(program: ir.Program) -> str:
     for i, (key, _node) in enumerate(shared.nodes):
         w(f"    {key!r}: delt_{i},\n")
     w("}\n")
+    straight: list = []        # (rule, its fast path's texts or None), for _alle_kendte
     w("\n\n# --- rules: (gælder, krav) each ---\n")
     for r in program.rules:
         i = ident(r.id)
@@ -224,8 +269,10 @@ def emit_fast_module(program: ir.Program) -> str:
         w(docstring(doc, "    ") + "\n")
         exprs = ([r.applies] if r.applies is not None else []) + [r.requirement]
         block = _fast_or_none(exprs, bits, shared)
+        straight.append((r, None if block is None or r.severity is not None
+                         else (block[1], block[3])))
         if block is not None:
-            head, texts, bi = block
+            head, texts, bi, _uses = block
             w(head)
             if r.applies is not None:
                 w(f"{bi}if not {texts[0]}:\n")
@@ -252,6 +299,11 @@ def emit_fast_module(program: ir.Program) -> str:
         i = ident(r.id)
         w(f"    (_R_{i}, _M_{i}, _B_{i}),\n")
     w(")\n")
+    w("\n\n# --- JSON of complete facts and known definitions, one function per type ---\n\n")
+    used = {n for r in program.rules for n in r.uses[0]}
+    w(JsonGen().module_text(program.facts, tuple(n for n in program.facts if n in used),
+                            program.defs))
+    w(_straight_line(straight))
     w("\n\ndef evaluate(sag, *, dato=None, forklaring=True):\n")
     w(docstring("Judge a case (JSON-shaped data) by every rule of the pack.\n\n"
                 "`dato` is the date the case is judged on (default: the case's\n"
@@ -260,19 +312,20 @@ def emit_fast_module(program: ir.Program) -> str:
                 "lazy: messages and explanations are made when read; with\n"
                 "`forklaring=False` the rules carry no facts or definitions.", "    ") + "\n")
     w("    f, maske = _valider(sag)\n")
-    w("    s = _Sag(f, maske, beregningsdato(sag, dato))\n")
+    # today: the moment now, a date only if read (_Sag.idag)
+    w("    s = _Sag(f, maske, beregningsdato(sag, dato)\n")
+    w("             if dato is not None or 'beregningsdato' in sag else _tid())\n")
     if _definition_depth(program) > MAX_LAZY_DEPTH:
         # Computed on demand, a chain of definitions recurses once per link and a long
         # one (the limits allow thousands) overflows the stack; in order, none recurses.
         w("    d = s.d\n")
         w("    for navn in _DEFINITIONER:\n")
         w("        d[navn]\n")
+    w("    if not maske:\n")
+    w("        return Rapport(s, _alle_kendte(s), forklaring)\n")
     w("    return Rapport(s, (\n")
     for r in program.rules:
-        if r.severity is None:
-            w(f"        regel_{ident(r.id)}(s),\n")
-        else:
-            w(f"        (*regel_{ident(r.id)}(s), alvor_{ident(r.id)}(s)),\n")
+        w(f"        {_call(r)},\n")
     w("    ), forklaring)\n\n\n")
     w("REGLER = (" + "".join(f"{r.id!r}, " for r in program.rules) + ")\n")
     w("\n__all__ = ['evaluate', 'Rapport', 'Regelresultat', 'SagFejl', 'Ukendt', 'Varighed', "

@@ -17,12 +17,12 @@ from `dk` (known values only) and parameters on the calculation date from
 from __future__ import annotations
 
 from ...ir import nodes as ir
+from .cse import _free
 from .emit import literal, param_var
 
 
 class NoFastPath(Exception):
-    """An expression the fast path does not write (a hinted period search,
-    ir.Within: a plain scan of it would be quadratic); the three-valued path runs."""
+    """An expression the fast path does not write; the three-valued path runs."""
 
 # ops whose result with known operands is never unknown: a plain Python form
 _PLAIN = {
@@ -40,6 +40,20 @@ _CHECKED = {"plus", "minus", "gange", "divider", "beloeb_gange", "beloeb_divider
             "beloeb_forhold", "afrund_kroner", "varighed_gange", "dato_plus", "dato_minus"}
 
 
+# Worth computing once per aggregate rather than once per element: date and money
+# arithmetic, parameters on a date, searches, tables, exceptions.
+_HOIST_OPS = _CHECKED | {"hele_aar", "hele_maaneder", "dage", "min", "max"}
+
+
+def _costly(node) -> bool:
+    cls = node.__class__
+    if cls is ir.Call:
+        return node.op in _HOIST_OPS
+    if cls is ir.Param:
+        return not isinstance(node.date, ir.Today)
+    return cls is ir.Agg or cls is ir.Table or cls is ir.Default
+
+
 # A longer first-hit table is one op_tabel call: a chain of N conditional expressions
 # is N levels deep in CPython's parser.
 MAX_CHAIN = 32
@@ -47,15 +61,28 @@ MAX_CHAIN = 32
 
 class FastExpr:
     """`shared` (cse.Shared or None): a shared value is read from `dk`, not recomputed;
-    `root` is the node being defined, which is computed here even if it is shared."""
+    `root` is the node being defined, which is computed here even if it is shared.
+    `lists`: the facts that are lists of records. A search over one of them needs the
+    list and the fields its items are read for (`lists_read`, `fields`), not the whole
+    fact (`facts`): one missing field elsewhere in an item doesn't stop the fast path."""
 
-    def __init__(self, shared=None, root=None):
+    def __init__(self, shared=None, root=None, lists=frozenset()):
         self.uses: set[str] = set()
         self.facts: set[str] = set()
+        self.lists = lists
+        self.lists_read: set[str] = set()
+        self.fields: set[tuple[str, str]] = set()
+        self.scope: dict[int, str | None] = {}    # a search's depth -> the list fact
+        self.prelude: list[str] = []    # the indexes of hinted searches, made per call
         self.shared = shared
         self.root = root
+        self.hoisted: dict[int, str] = {}     # id(node) -> the local that holds its value
+        self.n_hoisted = 0
 
     def emit(self, node) -> str:
+        name = self.hoisted.get(id(node))
+        if name is not None:
+            return name
         if self.shared is not None and node is not self.root:
             key = self.shared.key_of(node)
             if key is not None:
@@ -76,6 +103,9 @@ class FastExpr:
         return f"dk[{node.name!r}]"
 
     def e_ElemField(self, node):
+        fact = self.scope.get(node.depth)
+        if fact is not None:
+            self.fields.add((fact, node.name))
         return f"e{node.depth}[{node.name!r}]"
 
     def e_Today(self, node):
@@ -107,22 +137,108 @@ class FastExpr:
             return f"_k(op_{op}({', '.join(args)}))"
         raise TypeError(f"no fast Python for op {op}")
 
+    def _invariants(self, node) -> list:
+        """The costly parts of `node.pred` that don't read its element (nor a deeper one):
+        loop invariants, computed once per search instead of once per element. The
+        outermost search claims them first, so each is computed at the outermost level
+        where everything it reads is bound."""
+        out, stack = [], [node.pred]
+        while stack:
+            n = stack.pop()
+            if id(n) in self.hoisted:
+                continue
+            if _costly(n) and (self.shared is None or self.shared.key_of(n) is None) \
+                    and all(d < node.depth for d in _free(n)):
+                out.append(n)
+                continue
+            stack.extend(ir.children(n))
+        return out
+
     def e_Agg(self, node):
-        if node.within is not None:
-            raise NoFastPath(node)
-        seq = self.emit(node.seq)
+        fact = node.seq.name if (node.seq.__class__ is ir.Fact
+                                 and node.seq.name in self.lists) else None
+        if fact is None:
+            seq = self.emit(node.seq)
+        else:       # the list must be there, and the fields read from its items
+            self.uses.add("f")
+            self.lists_read.add(fact)
+            if node.field is not None:
+                self.fields.add((fact, node.field))
+            seq = f"f[{fact!r}]"
+        outer = self.scope.get(node.depth)
+        self.scope[node.depth] = fact
+        try:
+            if node.within is not None:
+                return self._indexed(node, seq, fact)
+            return self._agg(node, seq)
+        finally:
+            self.scope[node.depth] = outer
+
+    def _indexed(self, node, seq: str, fact) -> str:
+        """A hinted search (ir.Window, Keyed, Within): the runtime's index and its op, as
+        the three-valued path calls them, with the fast path's plain predicates. The
+        index is made once per call (the function's prelude), so a search asked once
+        per element of another list stays linear."""
+        w, e = node.within, f"e{node.depth}"
+        name = f"_ix{len(self.prelude) + 1}"
+        kept, self.hoisted = self.hoisted, {}     # the prelude runs before any search
+        try:
+            rest = "None" if w.rest is None else f"lambda {e}: {self.emit(w.rest)}"
+        finally:
+            self.hoisted = kept
+        pred = f"lambda {e}: {self.emit(node.pred)}"
+        op = node.op
+        if isinstance(w, ir.Window):
+            read = (w.field,)
+            self.prelude.append(f"{name} = _Vaerdier({w.field!r}, {rest})")
+            lo = "None" if w.lo is None else self.emit(w.lo)
+            hi = "None" if w.hi is None else self.emit(w.hi)
+            call = (f"op_{op}_vindue({seq}, {pred}, {name}, {lo}, {w.lo_strict!r}, {hi}, "
+                    f"{w.hi_strict!r})")
+        elif isinstance(w, ir.Keyed):
+            read = (w.key,) + ((w.field,) if w.field is not None else ())
+            self.prelude.append(f"{name} = _Grupper({w.key!r}, {w.field!r}, {w.below!r}, "
+                                f"{rest})")
+            bound = "None" if w.bound is None else self.emit(w.bound)
+            call = (f"op_{op}_samme({seq}, {pred}, {name}, {self.emit(w.match)}, {bound}, "
+                    f"{w.strict!r})")
+        else:
+            read = (w.start, w.end)
+            self.prelude.append(f"{name} = _Perioder({w.start!r}, {w.end!r}, {rest})")
+            call = f"op_{op}_inden({seq}, {pred}, {name}, {self.emit(w.point)})"
+        if fact is not None:            # the index reads these fields of every item
+            self.fields.update((fact, f) for f in read)
+        return f"_k({call})"
+
+    def _agg(self, node, seq: str) -> str:
         e = f"e{node.depth}"
+        binds = []
+        if node.pred is not None:
+            for inv in self._invariants(node):
+                # the value first (it may itself hold invariants of its own), then its name
+                text = self.emit(inv)
+                name = self.hoisted[id(inv)] = f"h{self.n_hoisted}"
+                self.n_hoisted += 1
+                binds.append((inv, name, text))
         pred = None if node.pred is None else self.emit(node.pred)
+        for inv, _n, _t in binds:        # the names exist inside this search only
+            del self.hoisted[id(inv)]
+        binds = [(n, t) for _i, n, t in binds]
+        # `for h in (X,)` before the loop: X is computed once, when the search starts
+        hs = "".join(f"for {n} in ({t},) " for n, t in binds)
         op = node.op
         if op == "antal":
-            return f"len({seq})" if pred is None else f"sum(1 for {e} in {seq} if {pred})"
+            return f"len({seq})" if pred is None else f"sum(1 {hs}for {e} in {seq} if {pred})"
         if op == "nogen":
-            return f"(len({seq}) > 0)" if pred is None else f"any({pred} for {e} in {seq})"
+            return f"(len({seq}) > 0)" if pred is None else f"any({pred} {hs}for {e} in {seq})"
         if op == "ingen":
-            return f"(len({seq}) == 0)" if pred is None else f"(not any({pred} for {e} in {seq}))"
+            return (f"(len({seq}) == 0)" if pred is None
+                    else f"(not any({pred} {hs}for {e} in {seq}))")
         if op == "alle":
-            return "True" if pred is None else f"all({pred} for {e} in {seq})"
-        lam = "None" if pred is None else f"lambda {e}: {pred}"
+            return "True" if pred is None else f"all({pred} {hs}for {e} in {seq})"
+        # a lambda's defaults are computed once, when the search starts
+        lam = "None" if pred is None else (
+            f"lambda {e}{''.join(f', {n}={t}' for n, t in binds)}: {pred}")
         return f"_k(op_{op}({seq}, {node.field!r}, {lam}, {literal(node.extra[0])}))"
 
     def e_Table(self, node):

@@ -43,12 +43,42 @@ def _leaf(typ, v: str) -> list[tuple[str, str]]:
                  f"({v}.isascii() or not _SURROGAT.search({v}))", v)]
     if kind == "beløb":
         return [(f"{v}.__class__ is int and -{_BELOEB} < {v} < {_BELOEB}", f"{v} * 100"),
-                (f"{v}.__class__ is str and _BELOEB.fullmatch({v})",
-                 f"int(_CTX.multiply(Decimal({v}), 100))")]
+                (f"{v}.__class__ is str and _BELOEB.fullmatch({v})", f"_oere({v})")]
     if kind == "decimal":
         return [(f"{v}.__class__ is str and _DECIMAL.fullmatch({v})", f"Decimal({v})"),
                 (f"{v}.__class__ is int and -{_HELTAL} < {v} < {_HELTAL}", f"Decimal({v})")]
     return []                   # varighed: rare, the runtime's validator
+
+
+def _records_list(typ) -> bool:
+    return typ[0] == "liste" and typ[1][0] == "post"
+
+
+class Bits:
+    """The mask's layout. Bit i is fact i (in `FAKTA` order): set when the fact, or
+    anything in it, is missing. A list of records has more: a bit set when the list
+    itself is missing (`lists[name]`), and one per field, set when some item lacks
+    that field (`fields[name][field]`), so a rule that reads only an item's `dato`
+    takes its fast path though another field is missing in some item."""
+
+    def __init__(self, facts: dict):
+        self.whole = {name: 1 << i for i, name in enumerate(facts)}
+        self.lists: dict[str, int] = {}
+        self.fields: dict[str, dict[str, int]] = {}
+        nxt = len(facts)
+        for name, typ in facts.items():
+            if _records_list(typ):
+                self.lists[name] = 1 << nxt
+                self.fields[name] = {f: 1 << (nxt + 1 + j) for j, (f, _t) in
+                                     enumerate(typ[1][2])}
+                nxt += 1 + len(typ[1][2])
+
+    def incomplete(self, name: str) -> int:
+        """Every bit of fact `name`: what an incomplete fact of unknown detail sets."""
+        m = self.whole[name] | self.lists.get(name, 0)
+        for b in self.fields.get(name, {}).values():
+            m |= b
+        return m
 
 
 class ValidatorGen:
@@ -69,8 +99,12 @@ class ValidatorGen:
         lines = [f"{ind}if {v} is None:", f"{ind}    {target} = {missing}",
                  f"{ind}    {incomplete}"]
         if typ[0] == "dato":
-            # _DATO lets `2024-02-30` through; the runtime refuses it with its message
-            lines += [f"{ind}elif {v}.__class__ is str and _DATO.fullmatch({v}):",
+            # Ten characters with the dashes in place: date.fromisoformat then accepts
+            # exactly ASCII `ÅÅÅÅ-MM-DD` (no week date has a dash at 7; it checks each
+            # digit), i.e. what _DATO matches, less a day the month lacks; anything it
+            # refuses (`2024-02-30`, `２０２４-…`) gets the runtime's own message
+            lines += [f"{ind}elif {v}.__class__ is str and len({v}) == 10 and "
+                      f"{v}[4] == '-' == {v}[7]:",
                       f"{ind}    try:", f"{ind}        {target} = _fra_iso({v})",
                       f"{ind}    except ValueError:",
                       f"{ind}        {target}, ok = _felt({v}, {typ_expr}, {path})",
@@ -128,6 +162,54 @@ class ValidatorGen:
         self.out.append("\n".join(body) + "\n")
         return name
 
+    def records_list(self, typ) -> str:
+        """A function `(value, path) -> (items, field bits)` for a list of records: each
+        item's fields parsed inline, bit j set when some item lacks field j."""
+        key = ("bits", typ)
+        if key in self.funcs:
+            return self.funcs[key]
+        name = self.funcs[key] = f"_v{len(self.funcs)}"
+        rec = typ[1]
+        every = (1 << len(rec[2])) - 1
+        names = self.const("frozenset(" + literal(tuple(n for n, _ in rec[2])) + ")")
+        body = [f"def {name}(v, dele):",
+                f'    """A list of {rec[1]} records: (the items as a tuple, the bits of the '
+                'fields some item lacks)."""',
+                "    fm = 0", "    out = []", "    for i, x in enumerate(v):",
+                "        if x is None:    # refused with the item's path",
+                f"            y, ok = _felt(v, {self.const(literal(typ))}, dele)",
+                f"            return y, 0 if ok else {every:#x}",
+                f"        if x.__class__ is dict and {names}.issuperset(x):"]
+        fields = []
+        for j, (navn, ftyp) in enumerate(rec[2]):
+            var = f"x{j}"
+            fields.append(f"{navn!r}: {var}")
+            body.append(f"            z = x.get({navn!r})")
+            body += self.slot(ftyp, "z", var, f"(*dele, i, {navn!r})",
+                              f"Ukendt((_rel((*dele, i, {navn!r})),))", f"fm |= {1 << j:#x}",
+                              self.const(literal(ftyp)), "            ")
+        body += ["            y = {" + ", ".join(fields) + "}",
+                 "        else:",
+                 f"            y, ok = _felt(x, {self.const(literal(rec))}, (*dele, i))",
+                 "            if not ok:", f"                fm |= {every:#x}",
+                 "        out.append(y)", "    return tuple(out), fm"]
+        self.out.append("\n".join(body) + "\n")
+        return name
+
+    def records_slot(self, navn: str, typ, bits: Bits) -> list[str]:
+        """`_valider`'s statements for a list-of-records fact: its bits as `Bits` lays out."""
+        whole, lst = bits.whole[navn], bits.lists[navn]
+        base = (min(bits.fields[navn].values()).bit_length() - 1)
+        every = bits.incomplete(navn)
+        fn = self.records_list(typ)
+        return ["    if v is None:", f"        f[{navn!r}] = Ukendt(({navn!r},))",
+                f"        m |= {whole | lst:#x}",
+                "    elif v.__class__ is list and len(v) <= MAX_LISTE:",
+                f"        f[{navn!r}], fm = {fn}(v, ({navn!r},))",
+                "        if fm:", f"            m |= {whole:#x} | fm << {base}",
+                "    else:", f"        f[{navn!r}], ok = _felt(v, FAKTA[{navn!r}], ({navn!r},))",
+                "        if not ok:", f"            m |= {every:#x}"]
+
     def module_text(self, facts: dict) -> str:
         """The validator: constants, record and list functions, then `_valider`."""
         body = ["def _valider(sag):",
@@ -138,12 +220,20 @@ class ValidatorGen:
                 "    if 'beregningsdato' in sag or 'beskrivelse' in sag:",
                 "        _reserverede(sag)   # the runtime's own check, as normaliser makes it",
                 "    f = {}", "    m = 0"]
-        for bit, (navn, typ) in enumerate(facts.items()):
+        bits = Bits(facts)
+        for navn, typ in facts.items():
             body.append(f"    v = sag.get({navn!r})")
+            if navn in bits.lists and bits.fields[navn]:
+                body += self.records_slot(navn, typ, bits)
+                continue
             body += self.slot(typ, "v", f"f[{navn!r}]", f"({navn!r},)",
-                              f"Ukendt(({navn!r},))", f"m |= {1 << bit:#x}",
+                              f"Ukendt(({navn!r},))", f"m |= {bits.incomplete(navn):#x}",
                               f"FAKTA[{navn!r}]", "    ")
         body.append("    return f, m")
+        body.append("")
+        body.append("")
+        # for a case the runtime's own validator normalised (see _maske_af)
+        body.append("_UFULD = (" + "".join(f"{bits.incomplete(n):#x}, " for n in facts) + ")")
         consts = "".join(f"{name} = {text}\n" for text, name in self.consts.items())
         return (consts + "_NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)\n"
 

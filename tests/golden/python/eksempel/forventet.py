@@ -75,20 +75,73 @@ _PARAMETRE = {'grundbeløb': _P_grundbeløb, 'maksimal_varighed': _P_maksimal_va
 
 # --- validation of a case ---
 
-_T0 = ('liste', ('post', 'samtale', (('dato', ('dato',)), ('form', ('enum', 'samtaleform', ('fremmøde', 'telefon', 'digital'))), ('afholdt', ('sandhedsværdi',)))))
-_T1 = ('post', 'samtale', (('dato', ('dato',)), ('form', ('enum', 'samtaleform', ('fremmøde', 'telefon', 'digital'))), ('afholdt', ('sandhedsværdi',))))
+_T0 = frozenset(('dato', 'form', 'afholdt'))
+_T1 = ('liste', ('post', 'samtale', (('dato', ('dato',)), ('form', ('enum', 'samtaleform', ('fremmøde', 'telefon', 'digital'))), ('afholdt', ('sandhedsværdi',)))))
 _T2 = ('dato',)
 _T3 = ('enum', 'samtaleform', ('fremmøde', 'telefon', 'digital'))
 _T4 = frozenset(('fremmøde', 'telefon', 'digital'))
 _T5 = ('sandhedsværdi',)
-_T6 = frozenset(('dato', 'form', 'afholdt'))
-_T7 = ('liste', ('post', 'udbetaling', (('beløb', ('beløb',)), ('periode', ('varighed',)))))
-_T8 = ('post', 'udbetaling', (('beløb', ('beløb',)), ('periode', ('varighed',))))
+_T6 = ('post', 'samtale', (('dato', ('dato',)), ('form', ('enum', 'samtaleform', ('fremmøde', 'telefon', 'digital'))), ('afholdt', ('sandhedsværdi',))))
+_T7 = frozenset(('beløb', 'periode'))
+_T8 = ('liste', ('post', 'udbetaling', (('beløb', ('beløb',)), ('periode', ('varighed',)))))
 _T9 = ('beløb',)
 _T10 = ('varighed',)
-_T11 = frozenset(('beløb', 'periode'))
+_T11 = ('post', 'udbetaling', (('beløb', ('beløb',)), ('periode', ('varighed',))))
 _NOEGLER = frozenset(FAKTA) | frozenset(RESERVEREDE)
 _fra_iso = _dt.date.fromisoformat
+
+
+def _v0(v, dele):
+    """A list of samtale records: (the items as a tuple, the bits of the fields some item lacks)."""
+    fm = 0
+    out = []
+    for i, x in enumerate(v):
+        if x is None:    # refused with the item's path
+            y, ok = _felt(v, _T1, dele)
+            return y, 0 if ok else 0x7
+        if x.__class__ is dict and _T0.issuperset(x):
+            z = x.get('dato')
+            if z is None:
+                x0 = Ukendt((_rel((*dele, i, 'dato')),))
+                fm |= 0x1
+            elif z.__class__ is str and len(z) == 10 and z[4] == '-' == z[7]:
+                try:
+                    x0 = _fra_iso(z)
+                except ValueError:
+                    x0, ok = _felt(z, _T2, (*dele, i, 'dato'))
+                    if not ok:
+                        fm |= 0x1
+            else:
+                x0, ok = _felt(z, _T2, (*dele, i, 'dato'))
+                if not ok:
+                    fm |= 0x1
+            z = x.get('form')
+            if z is None:
+                x1 = Ukendt((_rel((*dele, i, 'form')),))
+                fm |= 0x2
+            elif z.__class__ is str and z in _T4:
+                x1 = z
+            else:
+                x1, ok = _felt(z, _T3, (*dele, i, 'form'))
+                if not ok:
+                    fm |= 0x2
+            z = x.get('afholdt')
+            if z is None:
+                x2 = Ukendt((_rel((*dele, i, 'afholdt')),))
+                fm |= 0x4
+            elif z is True or z is False:
+                x2 = z
+            else:
+                x2, ok = _felt(z, _T5, (*dele, i, 'afholdt'))
+                if not ok:
+                    fm |= 0x4
+            y = {'dato': x0, 'form': x1, 'afholdt': x2}
+        else:
+            y, ok = _felt(x, _T6, (*dele, i))
+            if not ok:
+                fm |= 0x7
+        out.append(y)
+    return tuple(out), fm
 
 
 def _v1(v, dele):
@@ -98,7 +151,7 @@ def _v1(v, dele):
     if x is None:
         x0 = Ukendt((_rel((*dele, 'dato')),))
         fuld = False
-    elif x.__class__ is str and _DATO.fullmatch(x):
+    elif x.__class__ is str and len(x) == 10 and x[4] == '-' == x[7]:
         try:
             x0 = _fra_iso(x)
         except ValueError:
@@ -132,68 +185,42 @@ def _v1(v, dele):
     return {'dato': x0, 'form': x1, 'afholdt': x2}, fuld
 
 
-def _v0(v, dele):
-    """A list: (the items as a tuple, whether every item is whole)."""
-    ok = fuld = True
-    out = []
-    for i, x in enumerate(v):
-        if x is None:    # refused with the item's path
-            return _felt(v, _T0, dele)
-        if x.__class__ is dict and _T6.issuperset(x):
-            y, ok = _v1(x, (*dele, i))
-            if not ok:
-                fuld = False
-        else:
-            y, ok = _felt(x, _T1, (*dele, i))
-            if not ok:
-                fuld = False
-        out.append(y)
-    return tuple(out), fuld
-
-
-def _v3(v, dele):
-    """A udbetaling record: (the record, whether every field is given)."""
-    ok = fuld = True
-    x = v.get('beløb')
-    if x is None:
-        x0 = Ukendt((_rel((*dele, 'beløb')),))
-        fuld = False
-    elif x.__class__ is int and -BELOEB_GRAENSE < x < BELOEB_GRAENSE:
-        x0 = x * 100
-    elif x.__class__ is str and _BELOEB.fullmatch(x):
-        x0 = int(_CTX.multiply(Decimal(x), 100))
-    else:
-        x0, ok = _felt(x, _T9, (*dele, 'beløb'))
-        if not ok:
-            fuld = False
-    x = v.get('periode')
-    if x is None:
-        x1 = Ukendt((_rel((*dele, 'periode')),))
-        fuld = False
-    else:
-        x1, ok = _felt(x, _T10, (*dele, 'periode'))
-        if not ok:
-            fuld = False
-    return {'beløb': x0, 'periode': x1}, fuld
-
-
 def _v2(v, dele):
-    """A list: (the items as a tuple, whether every item is whole)."""
-    ok = fuld = True
+    """A list of udbetaling records: (the items as a tuple, the bits of the fields some item lacks)."""
+    fm = 0
     out = []
     for i, x in enumerate(v):
         if x is None:    # refused with the item's path
-            return _felt(v, _T7, dele)
-        if x.__class__ is dict and _T11.issuperset(x):
-            y, ok = _v3(x, (*dele, i))
-            if not ok:
-                fuld = False
+            y, ok = _felt(v, _T8, dele)
+            return y, 0 if ok else 0x3
+        if x.__class__ is dict and _T7.issuperset(x):
+            z = x.get('beløb')
+            if z is None:
+                x0 = Ukendt((_rel((*dele, i, 'beløb')),))
+                fm |= 0x1
+            elif z.__class__ is int and -BELOEB_GRAENSE < z < BELOEB_GRAENSE:
+                x0 = z * 100
+            elif z.__class__ is str and _BELOEB.fullmatch(z):
+                x0 = _oere(z)
+            else:
+                x0, ok = _felt(z, _T9, (*dele, i, 'beløb'))
+                if not ok:
+                    fm |= 0x1
+            z = x.get('periode')
+            if z is None:
+                x1 = Ukendt((_rel((*dele, i, 'periode')),))
+                fm |= 0x2
+            else:
+                x1, ok = _felt(z, _T10, (*dele, i, 'periode'))
+                if not ok:
+                    fm |= 0x2
+            y = {'beløb': x0, 'periode': x1}
         else:
-            y, ok = _felt(x, _T8, (*dele, i))
+            y, ok = _felt(x, _T11, (*dele, i))
             if not ok:
-                fuld = False
+                fm |= 0x3
         out.append(y)
-    return tuple(out), fuld
+    return tuple(out), fm
 
 
 def _valider(sag):
@@ -219,7 +246,7 @@ def _valider(sag):
     if v is None:
         f['fødselsdato'] = Ukendt(('fødselsdato',))
         m |= 0x2
-    elif v.__class__ is str and _DATO.fullmatch(v):
+    elif v.__class__ is str and len(v) == 10 and v[4] == '-' == v[7]:
         try:
             f['fødselsdato'] = _fra_iso(v)
         except ValueError:
@@ -253,15 +280,15 @@ def _valider(sag):
     v = sag.get('samtaler')
     if v is None:
         f['samtaler'] = Ukendt(('samtaler',))
-        m |= 0x10
+        m |= 0x410
     elif v.__class__ is list and len(v) <= MAX_LISTE:
-        f['samtaler'], ok = _v0(v, ('samtaler',))
-        if not ok:
-            m |= 0x10
+        f['samtaler'], fm = _v0(v, ('samtaler',))
+        if fm:
+            m |= 0x10 | fm << 11
     else:
         f['samtaler'], ok = _felt(v, FAKTA['samtaler'], ('samtaler',))
         if not ok:
-            m |= 0x10
+            m |= 0x3c10
     v = sag.get('sats')
     if v is None:
         f['sats'] = Ukendt(('sats',))
@@ -278,7 +305,7 @@ def _valider(sag):
     if v is None:
         f['seneste_samtale'] = Ukendt(('seneste_samtale',))
         m |= 0x40
-    elif v.__class__ is dict and _T6.issuperset(v):
+    elif v.__class__ is dict and _T0.issuperset(v):
         f['seneste_samtale'], ok = _v1(v, ('seneste_samtale',))
         if not ok:
             m |= 0x40
@@ -290,7 +317,7 @@ def _valider(sag):
     if v is None:
         f['startdato'] = Ukendt(('startdato',))
         m |= 0x80
-    elif v.__class__ is str and _DATO.fullmatch(v):
+    elif v.__class__ is str and len(v) == 10 and v[4] == '-' == v[7]:
         try:
             f['startdato'] = _fra_iso(v)
         except ValueError:
@@ -304,15 +331,15 @@ def _valider(sag):
     v = sag.get('udbetalinger')
     if v is None:
         f['udbetalinger'] = Ukendt(('udbetalinger',))
-        m |= 0x100
+        m |= 0x4100
     elif v.__class__ is list and len(v) <= MAX_LISTE:
-        f['udbetalinger'], ok = _v2(v, ('udbetalinger',))
-        if not ok:
-            m |= 0x100
+        f['udbetalinger'], fm = _v2(v, ('udbetalinger',))
+        if fm:
+            m |= 0x100 | fm << 15
     else:
         f['udbetalinger'], ok = _felt(v, FAKTA['udbetalinger'], ('udbetalinger',))
         if not ok:
-            m |= 0x100
+            m |= 0x1c100
     v = sag.get('ønsker_det')
     if v is None:
         f['ønsker_det'] = Ukendt(('ønsker_det',))
@@ -324,6 +351,9 @@ def _valider(sag):
         if not ok:
             m |= 0x200
     return f, m
+
+
+_UFULD = (0x1, 0x2, 0x4, 0x8, 0x3c10, 0x20, 0x40, 0x80, 0x1c100, 0x200, )
 
 
 # --- definitions (computed when first read) ---
@@ -402,7 +432,7 @@ def definition_forløbsslut(s):
 # tests/packs/eksempel/regler.yaml:63
 def definition_første_samtale(s):
     """første_samtale"""
-    if not s.maske & 0x10:
+    if not s.maske & 0x2c00:
         try:
             f = s.f
             return _k(op_mindste_felt(f['samtaler'], 'dato', lambda e0: e0['afholdt'], 'tidligste dato i samtaler'))
@@ -415,7 +445,7 @@ def definition_første_samtale(s):
 # tests/packs/eksempel/regler.yaml:69
 def definition_mindste_udbetaling(s):
     """mindste_udbetaling"""
-    if not s.maske & 0x100:
+    if not s.maske & 0xc000:
         try:
             f = s.f
             return _k(op_mindste_felt(f['udbetalinger'], 'beløb', None, 'mindste beløb i udbetalinger'))
@@ -502,7 +532,7 @@ def definition_seks_måneders_frist(s):
 # tests/packs/eksempel/regler.yaml:26
 def definition_samtaler_i_tide(s):
     """samtaler_i_tide"""
-    if not s.maske & 0x10:
+    if not s.maske & 0x2c00:
         try:
             f = s.f; dk = s.dk
             return sum(1 for e0 in f['samtaler'] if (e0['afholdt'] and (e0['dato'] <= dk['seks_måneders_frist'])))
@@ -528,7 +558,7 @@ def definition_senere_dato(s):
 # tests/packs/eksempel/regler.yaml:66
 def definition_sidste_samtale(s):
     """sidste_samtale"""
-    if not s.maske & 0x10:
+    if not s.maske & 0xc00:
         try:
             f = s.f
             return _k(op_stoerste_felt(f['samtaler'], 'dato', None, 'seneste dato i samtaler'))
@@ -541,7 +571,7 @@ def definition_sidste_samtale(s):
 # tests/packs/eksempel/regler.yaml:72
 def definition_største_udbetaling(s):
     """største_udbetaling"""
-    if not s.maske & 0x100:
+    if not s.maske & 0xc000:
         try:
             f = s.f
             return _k(op_stoerste_felt(f['udbetalinger'], 'beløb', lambda e0: (not _falsk(e0['beløb'])), 'største beløb i udbetalinger'))
@@ -567,7 +597,7 @@ def definition_tidligere_dato(s):
 # tests/packs/eksempel/regler.yaml:57
 def definition_udbetalt_i_alt(s):
     """udbetalt_i_alt"""
-    if not s.maske & 0x100:
+    if not s.maske & 0xc000:
         try:
             f = s.f
             return _k(op_summen(f['udbetalinger'], 'beløb', None, 0))
@@ -593,7 +623,7 @@ def definition_uge_26_slut(s):
 # tests/packs/eksempel/regler.yaml:60
 def definition_uger_i_alt(s):
     """uger_i_alt"""
-    if not s.maske & 0x100:
+    if not s.maske & 0x1c000:
         try:
             f = s.f
             return _k(op_summen(f['udbetalinger'], 'periode', lambda e0: (e0['beløb'] > 0), Varighed(0, 0)))
@@ -717,7 +747,7 @@ def regel_første_samtale_personlig(s):
 
     Kilder: LAB § 31, stk. 3
     """
-    if not s.maske & 0x10:
+    if not s.maske & 0x3c00:
         try:
             f = s.f; dk = s.dk
             if not any(e0['afholdt'] for e0 in f['samtaler']):
@@ -776,6 +806,98 @@ _REGEL_META = (
 )
 
 
+# --- JSON of complete facts and known definitions, one function per type ---
+
+def _j0(v):
+    return v.isoformat()
+
+
+def _j1(v):
+    return v
+
+
+def _j2(v):
+    return [{'dato': x0['dato'].isoformat(), 'form': x0['form'], 'afholdt': x0['afholdt']} for x0 in v]
+
+
+def _j3(v):
+    return [{'beløb': _beloeb_json(x0['beløb']), 'periode': {'måneder': x0['periode'].maaneder, 'dage': x0['periode'].dage}} for x0 in v]
+
+
+def _j4(v):
+    return _decimal_tekst(v, '.')
+
+
+def _j5(v):
+    return {'måneder': v.maaneder, 'dage': v.dage}
+
+
+def _j6(v):
+    return _beloeb_json(v)
+
+
+_FAKTA_JSON = {
+    'fødselsdato': (0x2, _j0),
+    'har_barn': (0x4, _j1),
+    'samtaler': (0x10, _j2),
+    'startdato': (0x80, _j0),
+    'udbetalinger': (0x100, _j3),
+    'ønsker_det': (0x200, _j1),
+}
+_FORKLAREDE_FAKTA = ('fødselsdato', 'har_barn', 'samtaler', 'startdato', 'udbetalinger', 'ønsker_det', )
+_DEFINITION_JSON = {
+    'alder': _j1,
+    'andel': _j4,
+    'dage_siden_start': _j1,
+    'folkepensionsalder': _j5,
+    'forløbsslut': _j0,
+    'første_samtale': _j0,
+    'mindste_udbetaling': _j6,
+    'må_starte': _j1,
+    'måneder_siden_start': _j1,
+    'navn_er_kendt': _j1,
+    'samtaleform_klasse': _j1,
+    'seks_måneders_frist': _j0,
+    'samtaler_i_tide': _j1,
+    'senere_dato': _j0,
+    'sidste_samtale': _j0,
+    'største_udbetaling': _j6,
+    'tidligere_dato': _j0,
+    'udbetalt_i_alt': _j6,
+    'uge_26_slut': _j0,
+    'uger_i_alt': _j5,
+    'ydelse': _j6,
+}
+
+
+def _alle_kendte(s):
+    """Every rule's (gælder, krav) when every fact is complete."""
+    f = s.f; dk = s.dk; idag = s.idag
+    u = []
+    a = u.append
+    # alder_under_60
+    try:
+        a((True, dk['må_starte']))
+    except _Ukendt:
+        a(regel_alder_under_60(s))
+    # fire_samtaler
+    try:
+        a((True, (dk['samtaler_i_tide'] >= 4)) if (idag > dk['seks_måneders_frist']) else _IKKE)
+    except _Ukendt:
+        a(regel_fire_samtaler(s))
+    # første_samtale_personlig
+    try:
+        a((True, (all((((not e0['afholdt']) or (e0['dato'] > dk['første_samtale'])) or (e0['form'] in ('fremmøde', 'fremmøde', ))) for e0 in f['samtaler']) and (not any(((e0['afholdt'] and (e0['form'] == 'fremmøde')) and (e0['dato'] < dk['første_samtale'])) for e0 in f['samtaler'])))) if any(e0['afholdt'] for e0 in f['samtaler']) else _IKKE)
+    except _Ukendt:
+        a(regel_første_samtale_personlig(s))
+    # varighed_højst
+    try:
+        a((True, _k(op_standard((((idag <= dk['forløbsslut']) and (dk['ydelse'] > 0)) and (dk['udbetalt_i_alt'] >= 0)), (('gammelt_forløb', (f['startdato'] < _dt.date(2022, 1, 1)), _k(op_standard((idag <= _k(op_dato_plus(f['startdato'], Varighed(60, 0)))), (('meget_gammelt', (f['startdato'] < _dt.date(2014, 1, 1)), True), )))), )))) if _sand(f['startdato']) else _IKKE)
+    except _Ukendt:
+        a(regel_varighed_højst(s))
+    return u
+
+
 def evaluate(sag, *, dato=None, forklaring=True):
     """Judge a case (JSON-shaped data) by every rule of the pack.
 
@@ -786,7 +908,10 @@ def evaluate(sag, *, dato=None, forklaring=True):
     `forklaring=False` the rules carry no facts or definitions.
     """
     f, maske = _valider(sag)
-    s = _Sag(f, maske, beregningsdato(sag, dato))
+    s = _Sag(f, maske, beregningsdato(sag, dato)
+             if dato is not None or 'beregningsdato' in sag else _tid())
+    if not maske:
+        return Rapport(s, _alle_kendte(s), forklaring)
     return Rapport(s, (
         regel_alder_under_60(s),
         regel_fire_samtaler(s),

@@ -49,7 +49,7 @@ def _valider(sag):
     if v is None:
         f['evaluate'] = Ukendt(('evaluate',))
         m |= 0x1
-    elif v.__class__ is str and _DATO.fullmatch(v):
+    elif v.__class__ is str and len(v) == 10 and v[4] == '-' == v[7]:
         try:
             f['evaluate'] = _fra_iso(v)
         except ValueError:
@@ -91,6 +91,9 @@ def _valider(sag):
         if not ok:
             m |= 0x8
     return f, m
+
+
+_UFULD = (0x1, 0x2, 0x4, 0x8, )
 
 
 # --- definitions (computed when first read) ---
@@ -141,6 +144,41 @@ _REGEL_META = (
 )
 
 
+# --- JSON of complete facts and known definitions, one function per type ---
+
+def _j0(v):
+    return v.isoformat()
+
+
+def _j1(v):
+    return v
+
+
+_FAKTA_JSON = {
+    'evaluate': (0x1, _j0),
+    'if': (0x2, _j1),
+    'list': (0x4, _j1),
+    'type': (0x8, _j1),
+}
+_FORKLAREDE_FAKTA = ('evaluate', 'if', 'list', 'type', )
+_DEFINITION_JSON = {
+    'return': _j1,
+}
+
+
+def _alle_kendte(s):
+    """Every rule's (gælder, krav) when every fact is complete."""
+    f = s.f; dk = s.dk
+    u = []
+    a = u.append
+    # class
+    try:
+        a((True, ((((dk['return'] > 1) and (f['type'] != '#{}\\\\')) and f['list']) and _sand(f['evaluate']))))
+    except _Ukendt:
+        a(regel_class(s))
+    return u
+
+
 def evaluate(sag, *, dato=None, forklaring=True):
     """Judge a case (JSON-shaped data) by every rule of the pack.
 
@@ -151,7 +189,10 @@ def evaluate(sag, *, dato=None, forklaring=True):
     `forklaring=False` the rules carry no facts or definitions.
     """
     f, maske = _valider(sag)
-    s = _Sag(f, maske, beregningsdato(sag, dato))
+    s = _Sag(f, maske, beregningsdato(sag, dato)
+             if dato is not None or 'beregningsdato' in sag else _tid())
+    if not maske:
+        return Rapport(s, _alle_kendte(s), forklaring)
     return Rapport(s, (
         regel_class(s),
     ), forklaring)
