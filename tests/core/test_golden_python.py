@@ -61,7 +61,7 @@ def test_generated_python_is_deterministic_stdlib_only_and_readable(label, pack,
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
     assert imported <= {"__future__", "calendar", "datetime", "re", "bisect", "decimal",
-                        "difflib"}, imported
+                        "difflib", "time"}, imported    # time: the clock for "today"
     assert "/work/" not in first and str(repo_root) not in first    # no absolute paths
     compiled = compile_checked(pack.relative_to(repo_root))
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}

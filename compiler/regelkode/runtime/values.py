@@ -10,6 +10,7 @@ verbatim into every generated module.
 import calendar as _calendar
 import datetime as _dt
 import re as _re
+import time as _time
 from bisect import bisect_left as _bisect_left
 from bisect import bisect_right as _bisect_right
 from decimal import ROUND_HALF_UP as _HALF_UP

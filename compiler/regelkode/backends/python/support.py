@@ -14,6 +14,7 @@ path would not: with every operand known, each `op_*` is the plain operator.
 """
 
 import datetime as _dt  # the runtime's own `_dt` in the generated module
+import time as _time  # likewise `_time`
 
 from ...runtime import (
     STATUSER,
@@ -70,7 +71,7 @@ def _oere(v):
     return int(kr) * 100 + (int(oere) * (10 if len(oere) == 1 else 1) if oere else 0)
 
 
-_tid = __import__("time").time      # the clock, for a case judged "today"
+_tid = _time.time      # the clock, for a case judged "today"
 
 
 _IKKE = (False, None)     # a rule that doesn't apply: krav not computed
