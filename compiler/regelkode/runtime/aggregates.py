@@ -56,6 +56,20 @@ def op_ingen(seq, pred):
     return op_ikke(op_nogen(seq, pred))
 
 
+def _fordel(seq, rest, kendt):
+    """An index's split of a list: the elements whose other conditions (`rest`) hold
+    and whose indexed fields are known (`kendt`), and the undecided ones, in list
+    order, which are judged by the full condition at every question, as a scan
+    would. Elements whose other conditions are false can never match: dropped."""
+    elementer, uafklarede = [], []
+    for e in seq:
+        r = True if rest is None else rest(e)
+        if r is False:
+            continue
+        (elementer if r is True and kendt(e) else uafklarede).append(e)
+    return elementer, uafklarede
+
+
 class _Perioder:
     """A list's elements as periods [start, slut], for `nogen L hvor (… og start er
     senest X og slut er tidligst X)` asked for many X (passes/periods.py finds these).
@@ -75,17 +89,10 @@ class _Perioder:
 
     def __call__(self, seq):
         if self.seq is not seq:
-            kendte, uafklarede = [], []
-            for e in seq:
-                r = True if self.rest is None else self.rest(e)
-                if r is False:
-                    continue
-                s, t = e[self.start], e[self.slut]
-                if r is True and s.__class__ is not Ukendt and t.__class__ is not Ukendt:
-                    kendte.append((s, t))
-                else:
-                    uafklarede.append(e)
-            kendte.sort(key=lambda p: p[0])
+            start, slut = self.start, self.slut
+            elementer, uafklarede = _fordel(seq, self.rest, lambda e: (
+                e[start].__class__ is not Ukendt and e[slut].__class__ is not Ukendt))
+            kendte = sorted(((e[start], e[slut]) for e in elementer), key=lambda p: p[0])
             self.starts = [p[0] for p in kendte]
             seneste, m = [], None
             for _s, t in kendte:
@@ -127,18 +134,10 @@ class _Vaerdier:
 
     def __call__(self, seq):
         if self.seq is not seq:
-            kendte, uafklarede = [], []
-            for e in seq:
-                r = True if self.rest is None else self.rest(e)
-                if r is False:
-                    continue
-                v = e[self.felt]
-                if r is True and v.__class__ is not Ukendt:
-                    kendte.append(v)
-                else:
-                    uafklarede.append(e)
-            kendte.sort()
-            self.vaerdier = kendte
+            felt = self.felt
+            elementer, uafklarede = _fordel(seq, self.rest,
+                                            lambda e: e[felt].__class__ is not Ukendt)
+            self.vaerdier = sorted(e[felt] for e in elementer)
             self.uafklarede = uafklarede
             self.seq = seq
         return self
@@ -192,18 +191,13 @@ class _Grupper:
 
     def __call__(self, seq):
         if self.seq is not seq:
-            bedste, uafklarede = {}, []
-            felt, under = self.felt, self.under
-            for e in seq:
-                r = True if self.rest is None else self.rest(e)
-                if r is False:
-                    continue
-                k = e[self.noegle]
-                v = True if felt is None else e[felt]
-                if (r is not True or k.__class__ is Ukendt or v.__class__ is Ukendt
-                        or k.__hash__ is None):
-                    uafklarede.append(e)
-                    continue
+            noegle, felt, under = self.noegle, self.felt, self.under
+            elementer, uafklarede = _fordel(seq, self.rest, lambda e: (
+                e[noegle].__class__ is not Ukendt and e[noegle].__hash__ is not None
+                and (felt is None or e[felt].__class__ is not Ukendt)))
+            bedste = {}
+            for e in elementer:
+                k, v = e[noegle], True if felt is None else e[felt]
                 k = (k.__class__ is bool, k)   # sand is not 1: _lige tells them apart
                 b = bedste.get(k)
                 if b is None or (felt is not None and (v < b if under else v > b)):
