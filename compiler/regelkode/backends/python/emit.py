@@ -20,6 +20,25 @@ from ...ir import nodes as ir
 from .. import generated_header
 
 
+def module_constants(program: ir.Program, facts_note: str) -> str:
+    """The pack's name, version and layers, its facts', definitions' and parameters'
+    tables: the same in every Python module (`facts_note`: FAKTA's comment line)."""
+    out = [f"PAKKE = {program.pack!r}\n", f"VERSION = {program.version!r}\n",
+           f"LAG = {literal(program.layers)}\n\n",
+           f"# {facts_note}\n", "FAKTA = {\n"]
+    out += [f"    {name!r}: {literal(desc)},\n" for name, desc in program.facts.items()]
+    out += ["}\n\n", "DEFINITION_TYPER = {\n"]
+    out += [f"    {d.name!r}: {literal(d.desc)},\n" for d in program.defs]
+    out.append("}\n\n")
+    if program.params:
+        out.append("# Parameters: (dates a value applies from, the values), as of the build.\n")
+    for p in program.params.values():
+        out.append(f"# {comment(p.origin)}\n")
+        out.append(f"{param_var(p.name)} = (\n    {literal(p.dates)},\n    "
+                   f"{literal(p.values)},\n)\n")
+    return "".join(out)
+
+
 def runtime_source() -> str:
     """The runtime's parts, each the text between its PART markers, in order."""
     folder = resources.files("regelkode").joinpath("runtime")
@@ -187,23 +206,7 @@ def emit_module(program: ir.Program) -> str:
     w("\n\nfrom __future__ import annotations\n\n")
     w(runtime_source())
     w("\n\n")
-    w(f"PAKKE = {program.pack!r}\n")
-    w(f"VERSION = {program.version!r}\n")
-    w(f"LAG = {literal(program.layers)}\n\n")
-    w("# The case's facts and their types (used to validate a case).\n")
-    w("FAKTA = {\n")
-    for name, desc in program.facts.items():
-        w(f"    {name!r}: {literal(desc)},\n")
-    w("}\n\n")
-    w("DEFINITION_TYPER = {\n")
-    for d in program.defs:
-        w(f"    {d.name!r}: {literal(d.desc)},\n")
-    w("}\n\n")
-    if program.params:
-        w("# Parameters: (dates a value applies from, the values), as of the build.\n")
-    for p in program.params.values():
-        w(f"# {comment(p.origin)}\n")
-        w(f"{param_var(p.name)} = (\n    {literal(p.dates)},\n    {literal(p.values)},\n)\n")
+    w(module_constants(program, "The case's facts and their types (used to validate a case)."))
     w("\n")
     for d in program.defs:
         w(f"\n# {comment(d.origin)}\n")

@@ -28,7 +28,16 @@ from importlib import resources
 from ...ir import nodes as ir
 from .. import generated_header
 from .cse import Shared
-from .emit import _Expr, comment, docstring, ident, literal, param_var, runtime_source
+from .emit import (
+    _Expr,
+    comment,
+    docstring,
+    ident,
+    literal,
+    module_constants,
+    param_var,
+    runtime_source,
+)
 from .fastexpr import FastExpr, NoFastPath
 from .tojson import JsonGen
 from .validator import Bits, ValidatorGen
@@ -199,23 +208,8 @@ def emit_fast_module(program: ir.Program) -> str:
     w("\n\n\n")
     w(support_source())
     w("\n\n\n")
-    w(f"PAKKE = {program.pack!r}\n")
-    w(f"VERSION = {program.version!r}\n")
-    w(f"LAG = {literal(program.layers)}\n\n")
-    w("# The case's facts and their types; a fact's bit in the mask is its place here.\n")
-    w("FAKTA = {\n")
-    for name, desc in program.facts.items():
-        w(f"    {name!r}: {literal(desc)},\n")
-    w("}\n\n")
-    w("DEFINITION_TYPER = {\n")
-    for d in program.defs:
-        w(f"    {d.name!r}: {literal(d.desc)},\n")
-    w("}\n\n")
-    if program.params:
-        w("# Parameters: (dates a value applies from, the values), as of the build.\n")
-    for p in program.params.values():
-        w(f"# {comment(p.origin)}\n")
-        w(f"{param_var(p.name)} = (\n    {literal(p.dates)},\n    {literal(p.values)},\n)\n")
+    w(module_constants(program, "The case's facts and their types; a fact's bit in the mask "
+                                "is its place here."))
     w("_PARAMETRE = {" + "".join(f"{p!r}: {param_var(p)}, " for p in program.params) + "}\n")
     w("\n\n# --- validation of a case ---\n\n")
     w(ValidatorGen().module_text(program.facts))
