@@ -18,6 +18,7 @@ import time as _time  # likewise `_time`
 
 from ...runtime import (
     STATUSER,
+    Rapport,
     Regelresultat,
     Ukendt,
     _norm,
@@ -324,7 +325,7 @@ def _med_alvor(meta, alvor):
     return meta
 
 
-class Rapport:
+class Rapport(Rapport):  # the runtime's report (defined before this part), built lazily
     """The outcome of one case.
 
     Lazy: it holds each rule's (gælder, krav) as computed; the rule results,
@@ -388,16 +389,6 @@ class Rapport:
         if navn not in DEFINITION_TYPER:
             raise KeyError(navn)
         return self._definitioner[navn]
-
-    def regel(self, regel_id):
-        for r in self.regler:
-            if r.id == regel_id:
-                return r
-        raise KeyError(regel_id)
-
-    @property
-    def brud(self):
-        return [r for r in self.regler if r.status == "brud"]
 
     @property
     def fakta(self):
