@@ -291,16 +291,6 @@ class _Regel(Regelresultat):
         j = self._rapport._definition_json
         return {n: j[n] for n in self._brugt[1]}
 
-    def to_dict(self):
-        # Names only; the values are in the report's `fakta` and `definitioner`.
-        brugt = self._brugt or ((), ())
-        return {
-            "id": self.id, "titel": self.titel, "område": self.omraade, "lag": self.lag,
-            "status": self.status, "alvor": self.alvor, "meddelelse": self.meddelelse,
-            "kilder": list(self.kilder), "mangler": list(self.mangler),
-            "grunde": list(self.grunde), "konflikter": list(self.konflikter),
-            "fakta": list(brugt[0]), "definitioner": list(brugt[1]),
-        }
 
 
 _BASER = []      # per rule: its to_dict() keys in order, the constant ones filled in
