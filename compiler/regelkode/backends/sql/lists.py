@@ -3,12 +3,22 @@
 A list is an array of structs; `hvor` predicates are lambdas over its elements
 (`_e0`, with the index `_i0` for the missing-fact paths `samtaler[2].dato`).
 Mixed into `expr.Compiler`.
+
+A search asked once per element of another list (`nogen samtaler hvor (… dato
+er før ydre dato og dato er tidligst ydre dato - interval)`) is quadratic as
+a scan, and in a lambda nothing is shared: the bounds are recomputed for every
+pair. Where passes/periods.py hints it (`ir.Window`), the field's values of
+the elements whose other conditions hold are collected once per case, as a
+column, and each question compares only those values with bounds computed
+once; a case with an undecided element, or an unknown bound, takes the scan,
+so the answer is the scan's (as the runtime's `_Vaerdier` does).
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
+from ...ir import nodes as ir
 from .dialects import sql_type
 from .terms import ElemFieldRef, V, and_, case, is_null, lit, not_, or_, paren
 
@@ -39,6 +49,77 @@ class ListOps:
                 self.scopes.pop()
         return getattr(self, f"agg_{node.op}")(node, seq, var, idx, pred, fv)
 
+    # kinds a window's field may have: compared as plain SQL values
+    _WINDOW_KINDS = ("dato", "heltal", "beløb", "decimal")
+
+    def _window(self, node, seq, val, pred, op):
+        """`val` (the scan) answered from the hinted window index (`ir.Window`) when the
+        bounds are known: the values in the window decide, and only the undecided
+        elements (unknown field or condition) are judged by the predicate, as the
+        runtime's `op_nogen_vindue` / `op_antal_vindue` do."""
+        w = getattr(node, "within", None)
+        if not isinstance(w, ir.Window) or self.binder is None:
+            return val
+        depth = node.depth
+        var, idx = f"_e{depth}", f"_i{depth}"
+        elem = self.desc_of(node.seq)[1]
+        if dict(elem[2])[w.field][0] not in self._WINDOW_KINDS or any(
+                c.name == idx for c in pred.val.find_all(exp.Column)):
+            return val
+        # the index reads only this list's elements (the hint's promise): a column
+        saved = self.scopes
+        self.scopes = [*saved[:depth], (var, idx, lit(""), elem)]
+        try:
+            field = self.expr(ElemFieldRef(depth, w.field)).val
+            rest = None if w.rest is None else self.expr(w.rest).val
+        finally:
+            self.scopes = saved
+        if rest is None:
+            usable, undecided = not_(is_null(field)), is_null(field)
+        else:
+            usable = and_(exp.Is(this=paren(rest), expression=exp.true()), not_(is_null(field)))
+            undecided = or_(is_null(rest), and_(exp.Not(this=exp.Is(
+                this=paren(rest), expression=exp.false())), is_null(field)))
+        values = self.binder.bind(self.d.transform(self.d.filter(
+            seq.val, self.lam(var, idx, usable)), self.lam(var, idx, field)))
+        aside = self.binder.bind(self.d.filter(seq.val, self.lam(var, idx, undecided)))
+        v = exp.column(f"_w{depth}")
+        conds, bounds_known, lets = [], [], []
+        for bound, strict, below in ((w.lo, w.lo_strict, True), (w.hi, w.hi_strict, False)):
+            if bound is None:
+                continue
+            b = self.expr(bound).val
+            bounds_known.append(not_(is_null(b)))
+            name = f"_w{depth}{'lo' if below else 'hi'}"
+            lets.append((name, b))
+            b = exp.column(name)
+            op_cls = exp.LT if strict else exp.LTE      # lo <(=) value <(=) hi
+            conds.append(op_cls(this=b, expression=v) if below else op_cls(this=v, expression=b))
+        n = self.d.size(self.d.filter(values, self.d.lam([v.name], and_(*conds))))
+        for name, b in reversed(lets):
+            n = self._let(name, b, n)
+        zero = exp.Literal.number(0)
+        ready = and_(not_(is_null(seq.val)), *bounds_known)
+        if op == "nogen":
+            best = self.d.list_max(self.d.transform(aside, self.lam(var, idx, self._rank(pred))))
+            whens = [(exp.GT(this=n, expression=zero), exp.true()),
+                     (exp.EQ(this=self.d.size(aside), expression=zero), exp.false()),
+                     (exp.EQ(this=best, expression=exp.Literal.number(2)), exp.true()),
+                     (exp.EQ(this=best, expression=exp.Literal.number(1)), exp.Null())]
+            fast = case(whens, exp.false())
+        else:
+            open_n = self.count_where(V(aside), var, idx, is_null(pred.val))
+            fast = case([(exp.GT(this=open_n, expression=zero), exp.Null())], exp.Add(
+                this=n, expression=self.count_where(V(aside), var, idx, pred.val)))
+        return case([(ready, fast)], val)
+
+    def _let(self, name, value, body):
+        """`body` with `name` bound to `value`, computed once: a lambda over a one-element
+        list. Inside a lambda nothing can be a column, and an expression the inner
+        lambda reads (a window's bound) would be computed again for every element."""
+        return self.d.list_max(self.d.transform(exp.Array(expressions=[value]),
+                                                self.d.lam([name], body)))
+
     def lam(self, var, idx, body):
         return self.d.lam([var, idx], body)
 
@@ -52,15 +133,18 @@ class ListOps:
         body = pred.m if only is None else case([(only, pred.m)], self.empty())
         return self.d.flatten(self.d.transform(seq.val, self.lam(var, idx, body)))
 
+    def _rank(self, pred):
+        """false 0 < unknown 1 < true 2."""
+        return exp.func("COALESCE", exp.Mul(this=paren(exp.cast(paren(pred.val), self.d.type(
+            "INTEGER"))), expression=exp.Literal.number(2)), exp.Literal.number(1))
+
     def _kleene(self, seq, var, idx, pred, fn):
         """The largest (or smallest) element of false 0 < unknown 1 < true 2: one pass
         over the list, the predicate evaluated once per element (a CASE would test it
         twice, and a nested search inside it twice over)."""
-        rank = exp.func("COALESCE", exp.Mul(this=paren(exp.cast(paren(pred.val), self.d.type(
-            "INTEGER"))), expression=exp.Literal.number(2)), exp.Literal.number(1))
-        return self.share(fn(self.d.transform(seq.val, self.lam(var, idx, rank))))
+        return self.share(fn(self.d.transform(seq.val, self.lam(var, idx, self._rank(pred)))))
 
-    def _nogen(self, seq, var, idx, pred):
+    def _nogen(self, node, seq, var, idx, pred):
         if pred is None:
             n = self.d.size(seq.val)
             return V(exp.GT(this=n, expression=exp.Literal.number(0)), seq.m)
@@ -69,6 +153,7 @@ class ListOps:
                     (exp.EQ(this=best, expression=exp.Literal.number(2)), exp.true()),
                     (exp.EQ(this=best, expression=exp.Literal.number(1)), exp.Null())],
                    exp.false())
+        val = self._window(node, seq, val, pred, "nogen")
         return V(val, self.agg_missing(val, seq, var, idx, pred))
 
     def agg_missing(self, val, seq, var, idx, pred, extra=None):
@@ -80,10 +165,10 @@ class ListOps:
                      (is_null(val), self.m_or_empty(inner))], self.empty())
 
     def agg_nogen(self, node, seq, var, idx, pred, fv):
-        return self._nogen(seq, var, idx, pred)
+        return self._nogen(node, seq, var, idx, pred)
 
     def agg_ingen(self, node, seq, var, idx, pred, fv):
-        v = self._nogen(seq, var, idx, pred)
+        v = self._nogen(node, seq, var, idx, pred)
         return V(not_(v.val), v.m)
 
     def agg_alle(self, node, seq, var, idx, pred, fv):
@@ -102,6 +187,7 @@ class ListOps:
         val = case([(is_null(seq.val), exp.Null()),
                     (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
                    true_n)
+        val = self._window(node, seq, val, pred, "antal")
         return V(val, self.agg_missing(val, seq, var, idx, pred))
 
     def _selected(self, seq, var, idx, pred):
