@@ -263,9 +263,9 @@ def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dat
         views = {"resultater": selects[view_name(program.pack, "resultater")],
                  "definitioner": selects[view_name(program.pack, "definitioner")]}
         if fmt == "duckdb":
+            out_db = '"' + engine.output.replace('"', '""') + '"'
             for table, select in views.items():
-                engine.con.execute(f'CREATE TABLE "{table}" AS {select}')
-            engine.con.execute('DROP TABLE "sager"')
+                engine.con.execute(f'CREATE TABLE {out_db}."{table}" AS {select}')
         else:
             options = {"parquet": "FORMAT PARQUET", "jsonl": "FORMAT JSON",
                        "csv": "FORMAT CSV, HEADER"}[fmt]

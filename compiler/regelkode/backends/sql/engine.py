@@ -7,6 +7,8 @@ one query: the views are planned once per batch.
 
 from __future__ import annotations
 
+import itertools
+import os
 import tempfile
 from pathlib import Path
 
@@ -18,12 +20,28 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# DuckDB runs a scan on as many threads as the table has row groups, and its default
+# (122,880 rows) puts a whole caseload of 100,000 in one: one core. A case is costly
+# (a hundred rules, lists), so small groups are cheap and let every core work.
+ROW_GROUP_SIZE = 8192
+_NUMBERS = itertools.count(1)
+
+
 class DuckDBEngine:
+    """`con`'s default catalog is a scratch in-memory database with small row groups
+    (`sager`, the wide table); `output` names the database the connection was opened
+    on (the batch's DuckDB output file, or an unused in-memory one)."""
+
     def __init__(self, program, database: str = ":memory:"):
         import duckdb
 
         self.program = program
         self.con = duckdb.connect(database)
+        self.output = self.con.execute("SELECT current_database()").fetchone()[0]
+        # a name of its own: a named in-memory database may be shared within a process
+        self.con.execute(f"ATTACH ':memory:regelkode_{os.getpid()}_{next(_NUMBERS)}' AS "
+                         f"arbejde (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        self.con.execute("USE arbejde")
         self._created = False
 
     def load_jsonl(self, path: Path, table: str = "sager", append: bool = False) -> None:
@@ -42,7 +60,7 @@ class DuckDBEngine:
             self._created = True
 
     def materialise(self, table: str = "_bred") -> dict:
-        """Compute the wide view once into a temporary table; the long SELECTs over it.
+        """Compute the wide view once into a scratch table; the long SELECTs over it.
 
         Planning the views is the costly part for a small batch, and both long
         outputs read every rule and definition: reading a table saves a second plan
@@ -50,7 +68,7 @@ class DuckDBEngine:
         """
         # the wide SELECT itself, not a view of it: a view is bound once more when created
         wide = build_views(self.program, "duckdb")[0][1].sql(dialect="duckdb")
-        self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" AS {wide}')
+        self.con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {wide}')
         return {name: select.sql(dialect="duckdb")
                 for name, select in long_views(self.program, "duckdb", table).items()}
 
