@@ -206,3 +206,33 @@ def test_typed_parquet_is_checked_in_sql_with_the_runtimes_refusals(tmp_path, pr
     assert outs[0] == outs[1] and errs[0] == errs[1]
     assert len(errs[0]) == len(bad)
     assert len({s for s, *_rest in outs[0]}) == len(cases)
+
+
+def test_a_large_jsonl_is_validated_by_several_processes_with_the_same_result(
+        tmp_path, program, samples, monkeypatch):
+    """Worker processes (validate.py) give the serial path's rows and refusals, in
+    input order, across chunk boundaries; blank and malformed lines included."""
+    from regelkode.backends.sql import validate
+    from regelkode.backends.sql.batch import Progress, Summary, write_rows
+
+    cases = list(samples.values())
+    lines = []
+    for i, case in enumerate(cases * 3):
+        lines.append(json.dumps(case, ensure_ascii=False))
+        if i % 4 == 1:
+            lines += ["", "{ikke json", json.dumps(dict(case, forløb_startdato="2024-02-30"))]
+    src = tmp_path / "sager.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def run(parallel: bool):
+        monkeypatch.setattr(validate, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
+        monkeypatch.setattr(validate, "CHUNK_LINES", 3)
+        monkeypatch.setattr(validate, "workers", lambda: 2)
+        summary = Summary()
+        rows = tmp_path / f"rows_{parallel}.jsonl"
+        n = write_rows(program, src, rows, None, summary, Progress())
+        return n, rows.read_text(encoding="utf-8"), [p.line() for p in summary.problems]
+
+    serial, parallel = run(False), run(True)
+    assert parallel == serial
+    assert serial[0] == len(cases) * 3 and len(serial[2]) > 4

@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ... import runtime as rt
 from .bulk import ROW
 from .bulk import load as load_parquet
-from .cases import UdenforOmraade, case_row, row_line
+from .cases import Problem, jsonl_case, validated
 from .engine import DuckDBEngine
 from .outfiles import _siblings, _sql_text, _tmp_name
 from .program import view_name
+from .validate import parallel_rows
 
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
            ".duckdb": "duckdb", ".db": "duckdb"}
@@ -45,18 +45,6 @@ FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv":
 
 class BatchFejl(Exception):
     """A problem with the batch as a whole (unreadable input, unknown format)."""
-
-
-@dataclass
-class Problem:
-    sag: str
-    sti: str
-    besked: str
-    kind: str = "afvist"        # afvist (malformed) | uden_for_omraade (limits.py)
-
-    def line(self) -> str:
-        what = "afvist" if self.kind == "afvist" else "uden for SQL-backendens talområde"
-        return f"sag {self.sag}: {what}: {self.sti}: {self.besked}"
 
 
 @dataclass
@@ -100,13 +88,9 @@ def read_cases(source: Path) -> Iterator[tuple[str, object, Problem | None]]:
                         "eller en .parquet-fil")
     with source.open("rb") as f:
         for number, raw in enumerate(f, start=1):
-            sag = str(number)
-            if not raw.strip():
-                continue
-            try:
-                yield sag, json.loads(raw), None
-            except (UnicodeDecodeError, ValueError) as exc:
-                yield sag, None, Problem(sag, "$", f"ikke gyldig JSON: {exc}")
+            item = jsonl_case(number, raw)
+            if item is not None:
+                yield item
 
 
 def _parquet_cases(source: Path):
@@ -176,24 +160,19 @@ class Progress:
 def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
                summary: Summary, progress: Progress, cases=None) -> int:
     """Validate every case (or those of `cases`) and write the valid ones as typed
-    JSON lines."""
+    JSON lines. A large JSONL file is validated by several processes (validate.py)."""
     n = 0
     with rows_path.open("w", encoding="utf-8") as out:
-        for i, (sag, case, problem) in enumerate(
-                read_cases(source) if cases is None else cases, start=1):
+        results = parallel_rows(program, source, dato) if cases is None else None
+        if results is None:
+            results = (validated(program, sag, case, dato) if problem is None else (None, problem)
+                       for sag, case, problem in (read_cases(source) if cases is None else cases))
+        for i, (line, problem) in enumerate(results, start=1):
             progress.tick(i, "validerer")
             if problem is not None:
                 summary.problems.append(problem)
                 continue
-            try:
-                row = case_row(program, sag, case, dato)
-            except rt.SagFejl as exc:
-                summary.problems.append(Problem(sag, exc.sti, exc.besked))
-                continue
-            except UdenforOmraade as exc:
-                summary.problems.append(Problem(sag, exc.sti, exc.besked, "uden_for_omraade"))
-                continue
-            out.write(row_line(row))
+            out.write(line)
             out.write("\n")
             n += 1
     return n

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ... import runtime as rt
@@ -61,6 +62,41 @@ def case_row(program, sag_id: str, sag, dato: dt.date | None = None) -> dict:
 
 def row_line(row: dict) -> str:
     return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Problem:
+    """A case the batch refuses, reported with its JSON path; the batch goes on."""
+
+    sag: str
+    sti: str
+    besked: str
+    kind: str = "afvist"        # afvist (malformed) | uden_for_omraade (limits.py)
+
+    def line(self) -> str:
+        what = "afvist" if self.kind == "afvist" else "uden for SQL-backendens talområde"
+        return f"sag {self.sag}: {what}: {self.sti}: {self.besked}"
+
+
+def jsonl_case(number: int, raw: bytes) -> tuple[str, object, Problem | None] | None:
+    """(id, case, problem reading it) of line `number` of a JSONL file; None if blank."""
+    sag = str(number)
+    if not raw.strip():
+        return None
+    try:
+        return sag, json.loads(raw), None
+    except (UnicodeDecodeError, ValueError) as exc:
+        return sag, None, Problem(sag, "$", f"ikke gyldig JSON: {exc}")
+
+
+def validated(program, sag: str, case, dato: dt.date | None) -> tuple[str | None, Problem | None]:
+    """(the case's row as a JSON line, None), or (None, why the case is refused)."""
+    try:
+        return row_line(case_row(program, sag, case, dato)), None
+    except rt.SagFejl as exc:
+        return None, Problem(sag, exc.sti, exc.besked)
+    except UdenforOmraade as exc:
+        return None, Problem(sag, exc.sti, exc.besked, "uden_for_omraade")
 
 
 def duckdb_columns(program) -> str:
