@@ -236,3 +236,39 @@ def test_a_large_jsonl_is_validated_by_several_processes_with_the_same_result(
     serial, parallel = run(False), run(True)
     assert parallel == serial
     assert serial[0] == len(cases) * 3 and len(serial[2]) > 4
+
+
+def test_the_scratch_database_leaves_nothing_behind(tmp_path, program, samples,
+                                                    monkeypatch):
+    """The engine's tables live in a database file with small row groups (so DuckDB
+    judges on every core) in a temporary directory that closing removes; nothing is
+    written where the batch is run."""
+    import glob
+    import tempfile
+
+    from regelkode.backends.sql.engine import DuckDBEngine
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    engine = DuckDBEngine(program)
+    files = glob.glob(str(scratch / "regelkode-sql-*" / "arbejde.duckdb"))
+    assert len(files) == 1
+    engine.con.execute("CREATE TABLE t AS SELECT range AS i FROM range(20000)")
+    groups = engine.con.execute(
+        "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')").fetchone()[0]
+    assert groups == 3            # 8,192 rows a group, not DuckDB's 122,880
+    engine.close()
+    assert list(scratch.iterdir()) == []
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    (work / "in.jsonl").write_text(json.dumps(next(iter(samples.values()))) + "\n",
+                                   encoding="utf-8")
+    assert main(["batch", str(PACK), "in.jsonl", "--out", "ud.duckdb"]) == 0
+    assert sorted(p.name for p in work.iterdir()) == ["in.jsonl", "ud.duckdb"]
+    assert list(scratch.iterdir()) == []
+    tables = duckdb.connect(str(work / "ud.duckdb")).execute(
+        "SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
+    assert tables == [("definitioner",), ("resultater",)]

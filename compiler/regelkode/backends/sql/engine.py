@@ -7,9 +7,9 @@ one query: the views are planned once per batch.
 
 from __future__ import annotations
 
-import itertools
-import os
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 from .cases import duckdb_columns
@@ -24,24 +24,29 @@ def _sql_text(text: str) -> str:
 # (122,880 rows) puts a whole caseload of 100,000 in one: one core. A case is costly
 # (a hundred rules, lists), so small groups are cheap and let every core work.
 ROW_GROUP_SIZE = 8192
-_NUMBERS = itertools.count(1)
 
 
 class DuckDBEngine:
-    """`con`'s default catalog is a scratch in-memory database with small row groups
-    (`sager`, the wide table); `output` names the database the connection was opened
-    on (the batch's DuckDB output file, or an unused in-memory one)."""
+    """`con`'s default catalog is a scratch database with small row groups (`sager`,
+    the wide table) in a temporary directory of its own, removed on `close()` (DuckDB
+    takes a row group size only for a database file); `output` names the database
+    the connection was opened on (the batch's DuckDB output file, or in memory)."""
 
     def __init__(self, program, database: str = ":memory:"):
         import duckdb
 
         self.program = program
-        self.con = duckdb.connect(database)
-        self.output = self.con.execute("SELECT current_database()").fetchone()[0]
-        # a name of its own: a named in-memory database may be shared within a process
-        self.con.execute(f"ATTACH ':memory:regelkode_{os.getpid()}_{next(_NUMBERS)}' AS "
-                         f"arbejde (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-        self.con.execute("USE arbejde")
+        scratch = tempfile.mkdtemp(prefix="regelkode-sql-")
+        self._cleanup = weakref.finalize(self, shutil.rmtree, scratch, True)
+        try:
+            self.con = duckdb.connect(database)
+            self.output = self.con.execute("SELECT current_database()").fetchone()[0]
+            path = _sql_text(str(Path(scratch) / "arbejde.duckdb"))
+            self.con.execute(f"ATTACH {path} AS arbejde (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+            self.con.execute("USE arbejde")
+        except BaseException:
+            self._cleanup()
+            raise
         self._created = False
 
     def load_jsonl(self, path: Path, table: str = "sager", append: bool = False) -> None:
@@ -79,6 +84,7 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
+        self._cleanup()
 
 
 def judge_rows(program, rows: list[dict]) -> dict:
