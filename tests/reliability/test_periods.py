@@ -367,7 +367,7 @@ def _random_lists(rng: random.Random) -> dict:
 @pytest.mark.parametrize("name", [n for n in judging_backends() if n != "python"])
 def test_other_backends_agree_on_hinted_lists(program, name, tmp_path):
     # The harness holds each backend to the interpreter, which the properties above
-    # hold to a scan. JS answers from its own indexes, SQL scans: both must agree.
+    # hold to a scan. JS and SQL answer from their own indexes: both must agree.
     if backend(name).unavailable():
         pytest.skip(backend(name).unavailable())
     rng = random.Random(20261204)
