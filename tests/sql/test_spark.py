@@ -19,6 +19,7 @@ pytest.importorskip("pyspark")
 
 from differential.harness import ROOT, compare, example_cases, sample_cases, variants
 from regelkode import backends
+from regelkode.backends.sql import emit_sql
 from regelkode.checks.analysis import compile_checked
 from regelkode.cli import main
 
@@ -72,3 +73,53 @@ def test_batch_on_spark(tmp_path, compiled, spark_backend):
 
     assert rows("s.jsonl") == rows("d.jsonl")
     assert rows("s.definitioner.jsonl") == rows("d.definitioner.jsonl")
+
+
+def test_spark_answers_window_searches_as_the_interpreter(tmp_path, spark_backend):
+    """A search asked per element of the same list (ir.Window: `nogen`/`antal … hvor
+    dato er før ydre dato og …`) has its own SQL form (lists.py): the values once per
+    case, the bounds once per question. Spark runs it as DuckDB does; random lists
+    with unknown fields take both the index and the fallback to the scan."""
+    import random
+
+    from regelkode.passes.pipeline import compile_pack
+
+    pack = tmp_path / "huller"
+    pack.mkdir()
+    (pack / "pakke.yaml").write_text("id: huller\ntitel: Huller\nversion: 1.0.0\n",
+                                     encoding="utf-8")
+    (pack / "regler.yaml").write_text(
+        "typer:\n  samtale:\n    beskrivelse: En samtale.\n    felter:\n"
+        "      dato: {type: dato, beskrivelse: Dagen.}\n"
+        "      afholdt: {type: sandhedsværdi, beskrivelse: Holdt.}\n"
+        "fakta:\n  samtaler: {type: liste af samtale, beskrivelse: Samtalerne.}\n"
+        "  interval: {type: varighed, beskrivelse: Intervallet.}\n"
+        "regler:\n"
+        "  intet_hul:\n    titel: T\n    område: o\n    alvor: brud\n    meddelelse: m\n"
+        "    krav: alle samtaler hvor (ikke afholdt eller nogen samtaler hvor (afholdt og "
+        "dato er før ydre dato og dato er tidligst ydre dato - interval))\n"
+        "  højst_tre:\n    titel: T\n    område: o\n    alvor: brud\n    meddelelse: m\n"
+        "    krav: alle samtaler hvor ((antal samtaler hvor (afholdt og dato er senest "
+        "ydre dato og dato er efter ydre dato - interval)) er højst 3)\n",
+        encoding="utf-8")
+    c = compile_pack(pack)
+    assert c.ok, [d.message for d in c.diags.sorted()]
+    text = emit_sql(c.program, "spark")
+    assert text.count("_w1") > 4, "the window searches must take their SQL form"
+    rng = random.Random(20261204)
+
+    def talk():
+        out = {}
+        if rng.random() < 0.9:
+            out["dato"] = f"2024-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+        if rng.random() < 0.9:
+            out["afholdt"] = rng.random() < 0.8
+        return out
+
+    intervals = [{"måneder": 0, "dage": 30}, {"måneder": 2, "dage": 0}]
+    cases = [({"samtaler": [talk() for _ in range(rng.randrange(7))],
+               "interval": rng.choice(intervals), "beregningsdato": "2025-01-01"}, None)
+             for _ in range(40)]
+    cases.append(({"samtaler": [talk()], "beregningsdato": "2025-01-01"}, None))
+    assert not compare(c.program, cases, "sql")
+    assert not compare(c.program, cases, spark_backend)
