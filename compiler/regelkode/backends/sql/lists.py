@@ -7,11 +7,13 @@ Mixed into `expr.Compiler`.
 A search asked once per element of another list (`nogen samtaler hvor (… dato
 er før ydre dato og dato er tidligst ydre dato - interval)`) is quadratic as
 a scan, and in a lambda nothing is shared: the bounds are recomputed for every
-pair. Where passes/periods.py hints it (`ir.Window`), the field's values of
-the elements whose other conditions hold are collected once per case, as a
-column, and each question compares only those values with bounds computed
-once; a case with an undecided element, or an unknown bound, takes the scan,
-so the answer is the scan's (as the runtime's `_Vaerdier` does).
+pair. Where passes/periods.py hints it (`ir.Window`, `Within`, `Keyed`), the
+known elements (other conditions true, compared fields known) are collected
+once per case, as a column, and each question compares only their fields with
+values computed once; an undecided element is judged by the whole predicate,
+and a case with an unknown bound takes the scan, so the answer is the scan's
+(as the runtime's indexes do). It stays a scan of the known values per
+question — SQL lists have no binary search — but a cheap one.
 """
 
 from __future__ import annotations
@@ -49,57 +51,80 @@ class ListOps:
                 self.scopes.pop()
         return getattr(self, f"agg_{node.op}")(node, seq, var, idx, pred, fv)
 
-    # kinds a window's field may have: compared as plain SQL values
-    _WINDOW_KINDS = ("dato", "heltal", "beløb", "decimal")
+    # kinds a hinted search compares as plain SQL values
+    _PLAIN = ("dato", "heltal", "beløb", "decimal")
+    _KEYS = (*_PLAIN, "tekst", "enum", "sandhedsværdi")
 
-    def _window(self, node, seq, val, pred, op):
-        """`val` (the scan) answered from the hinted window index (`ir.Window`) when the
-        bounds are known: the values in the window decide, and only the undecided
-        elements (unknown field or condition) are judged by the predicate, as the
-        runtime's `op_nogen_vindue` / `op_antal_vindue` do."""
+    def _hinted(self, node, seq, val, pred, op):
+        """`val` (the scan) answered from the hinted index (passes/periods.py: ir.Window,
+        Within, Keyed) when the search's own values are known: the known elements
+        (their other conditions true, the compared fields known) are collected once
+        per case, as a column; each question compares only those fields with values
+        computed once (`_let`); only the undecided elements are judged by the whole
+        predicate, as the runtime's `op_nogen_vindue`/`_inden`/`_samme` do."""
         w = getattr(node, "within", None)
-        if not isinstance(w, ir.Window) or self.binder is None:
+        if w is None or self.binder is None or any(
+                c.name == f"_i{node.depth}" for c in pred.val.find_all(exp.Column)):
             return val
         depth = node.depth
         var, idx = f"_e{depth}", f"_i{depth}"
         elem = self.desc_of(node.seq)[1]
-        if dict(elem[2])[w.field][0] not in self._WINDOW_KINDS or any(
-                c.name == idx for c in pred.val.find_all(exp.Column)):
+        kinds = dict(elem[2])
+        # (field, operator, the question's value, the value's side) per comparison
+        if isinstance(w, ir.Window):
+            tests = [(w.field, exp.LT if s else exp.LTE, b, side) for b, s, side in
+                     ((w.lo, w.lo_strict, "left"), (w.hi, w.hi_strict, "right"))
+                     if b is not None]
+            allowed = self._PLAIN
+        elif isinstance(w, ir.Within):
+            tests = [(w.start, exp.LTE, w.point, "right"), (w.end, exp.LTE, w.point, "left")]
+            allowed = self._PLAIN
+        else:
+            tests = [(w.key, exp.EQ, w.match, "right")]
+            if w.field is not None:
+                tests.append((w.field, exp.LT if w.strict else exp.LTE, w.bound,
+                              "right" if w.below else "left"))
+            allowed = self._KEYS
+        if op not in ("nogen", "antal") or (op == "antal" and not isinstance(w, ir.Window)) \
+                or any(kinds[f][0] not in allowed for f, *_rest in tests):
             return val
         # the index reads only this list's elements (the hint's promise): a column
         saved = self.scopes
         self.scopes = [*saved[:depth], (var, idx, lit(""), elem)]
         try:
-            field = self.expr(ElemFieldRef(depth, w.field)).val
+            fields = {f: self.expr(ElemFieldRef(depth, f)).val for f, *_rest in tests}
             rest = None if w.rest is None else self.expr(w.rest).val
         finally:
             self.scopes = saved
+        unknown = or_(*(is_null(f) for f in fields.values()))
         if rest is None:
-            usable, undecided = not_(is_null(field)), is_null(field)
+            usable, undecided = not_(paren(unknown)), unknown
         else:
-            usable = and_(exp.Is(this=paren(rest), expression=exp.true()), not_(is_null(field)))
+            usable = and_(exp.Is(this=paren(rest), expression=exp.true()), not_(paren(unknown)))
             undecided = or_(is_null(rest), and_(exp.Not(this=exp.Is(
-                this=paren(rest), expression=exp.false())), is_null(field)))
-        values = self.binder.bind(self.d.transform(self.d.filter(
-            seq.val, self.lam(var, idx, usable)), self.lam(var, idx, field)))
-        aside = self.binder.bind(self.d.filter(seq.val, self.lam(var, idx, undecided)))
+                this=paren(rest), expression=exp.false())), paren(unknown)))
+        known = self.d.filter(seq.val, self.lam(var, idx, usable))
         v = exp.column(f"_w{depth}")
-        conds, bounds_known, lets = [], [], []
-        for bound, strict, below in ((w.lo, w.lo_strict, True), (w.hi, w.hi_strict, False)):
-            if bound is None:
-                continue
-            b = self.expr(bound).val
-            bounds_known.append(not_(is_null(b)))
-            name = f"_w{depth}{'lo' if below else 'hi'}"
-            lets.append((name, b))
-            b = exp.column(name)
-            op_cls = exp.LT if strict else exp.LTE      # lo <(=) value <(=) hi
-            conds.append(op_cls(this=b, expression=v) if below else op_cls(this=v, expression=b))
-        n = self.d.size(self.d.filter(values, self.d.lam([v.name], and_(*conds))))
-        for name, b in reversed(lets):
-            n = self._let(name, b, n)
+        if isinstance(w, ir.Window):        # one field: its values, the cheapest to compare
+            known = self.d.transform(known, self.lam(var, idx, fields[w.field]))
+            at = {w.field: v}
+        else:
+            at = {f: self.d.field(v, f) for f in fields}
+        known = self.binder.bind(known)
+        aside = self.binder.bind(self.d.filter(seq.val, self.lam(var, idx, undecided)))
+        conds, ready, lets = [], [not_(is_null(seq.val))], []
+        for k, (f, cmp, question, side) in enumerate(tests):
+            q = self.expr(question).val
+            ready.append(not_(is_null(q)))
+            name = f"_w{depth}q{k}"
+            lets.append((name, q))
+            q = exp.column(name)
+            conds.append(cmp(this=q, expression=at[f]) if side == "left"
+                         else cmp(this=at[f], expression=q))
+        n = self.d.size(self.d.filter(known, self.d.lam([v.name], and_(*conds))))
+        for name, q in reversed(lets):
+            n = self._let(name, q, n)
         zero = exp.Literal.number(0)
-        ready = and_(not_(is_null(seq.val)), *bounds_known)
         if op == "nogen":
             best = self.d.list_max(self.d.transform(aside, self.lam(var, idx, self._rank(pred))))
             whens = [(exp.GT(this=n, expression=zero), exp.true()),
@@ -111,7 +136,7 @@ class ListOps:
             open_n = self.count_where(V(aside), var, idx, is_null(pred.val))
             fast = case([(exp.GT(this=open_n, expression=zero), exp.Null())], exp.Add(
                 this=n, expression=self.count_where(V(aside), var, idx, pred.val)))
-        return case([(ready, fast)], val)
+        return case([(and_(*ready), fast)], val)
 
     def _let(self, name, value, body):
         """`body` with `name` bound to `value`, computed once: a lambda over a one-element
@@ -153,7 +178,7 @@ class ListOps:
                     (exp.EQ(this=best, expression=exp.Literal.number(2)), exp.true()),
                     (exp.EQ(this=best, expression=exp.Literal.number(1)), exp.Null())],
                    exp.false())
-        val = self._window(node, seq, val, pred, "nogen")
+        val = self._hinted(node, seq, val, pred, "nogen")
         return V(val, self.agg_missing(val, seq, var, idx, pred))
 
     def agg_missing(self, val, seq, var, idx, pred, extra=None):
@@ -187,7 +212,7 @@ class ListOps:
         val = case([(is_null(seq.val), exp.Null()),
                     (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
                    true_n)
-        val = self._window(node, seq, val, pred, "antal")
+        val = self._hinted(node, seq, val, pred, "antal")
         return V(val, self.agg_missing(val, seq, var, idx, pred))
 
     def _selected(self, seq, var, idx, pred):
