@@ -83,12 +83,9 @@ def test_spark_answers_window_searches_as_the_interpreter(tmp_path, spark_backen
     import random
 
     from regelkode.passes.pipeline import compile_pack
+    from reliability.support import write_pack
 
-    pack = tmp_path / "huller"
-    pack.mkdir()
-    (pack / "pakke.yaml").write_text("id: huller\ntitel: Huller\nversion: 1.0.0\n",
-                                     encoding="utf-8")
-    (pack / "regler.yaml").write_text(
+    pack = write_pack(tmp_path, "huller", {"regler.yaml": (
         "typer:\n  samtale:\n    beskrivelse: En samtale.\n    felter:\n"
         "      dato: {type: dato, beskrivelse: Dagen.}\n"
         "      afholdt: {type: sandhedsværdi, beskrivelse: Holdt.}\n"
@@ -100,8 +97,7 @@ def test_spark_answers_window_searches_as_the_interpreter(tmp_path, spark_backen
         "dato er før ydre dato og dato er tidligst ydre dato - interval))\n"
         "  højst_tre:\n    titel: T\n    område: o\n    alvor: brud\n    meddelelse: m\n"
         "    krav: alle samtaler hvor ((antal samtaler hvor (afholdt og dato er senest "
-        "ydre dato og dato er efter ydre dato - interval)) er højst 3)\n",
-        encoding="utf-8")
+        "ydre dato og dato er efter ydre dato - interval)) er højst 3)\n")})
     c = compile_pack(pack)
     assert c.ok, [d.message for d in c.diags.sorted()]
     text = emit_sql(c.program, "spark")
