@@ -20,7 +20,7 @@ from regelkode import backends
 from regelkode.checks.analysis import compile_checked
 
 sys.path.insert(0, str(ROOT))
-from bench.cases import make_case, rates  # noqa: E402
+from bench.cases import make_case, rates
 
 PACKS = ["rules/ressourceforloeb", "rules/frederiksberg", "tests/packs/eksempel",
          "tests/packs/eksempel_lag"]

@@ -134,8 +134,11 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
         wide += [col("d:" + dd.name), col("m:d:" + dd.name)]
     wide += wide_rules
     query = exp.select(*wide, copy=False).from_(last, copy=False)
+    # PostgreSQL inlines a CTE read once, which would repeat every shared column's
+    # expression where it is read (exponential in the layers): computed once instead
+    materialized = True if d.name == "postgres" else None
     for name, cte in ctes:
-        query = query.with_(name, as_=cte, copy=False)
+        query = query.with_(name, as_=cte, materialized=materialized, copy=False)
     bred = view_name(program.pack, "bred")
     return [(bred, query), *long_views(program, dialect, bred).items()]
 
