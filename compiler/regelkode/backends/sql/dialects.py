@@ -4,6 +4,7 @@ The compiler builds sqlglot expressions and sqlglot writes each dialect; a
 few things sqlglot cannot translate by itself (or translates with other
 semantics) are chosen here per dialect: the base of a lambda's element
 index, summing a list, dividing exactly, and the month arithmetic.
+PostgreSQL has no lambdas: its list operations and named types are in pgsql.py.
 
 Months: every supported engine clamps `date + n months` to the last day of
 the target month, as the runtime's `_plus_maaneder` does (2024-01-31 + 1
