@@ -25,7 +25,7 @@ from bench.cases import make_case, rates
 PACKS = ["rules/ressourceforloeb", "rules/frederiksberg", "tests/packs/eksempel",
          "tests/packs/eksempel_lag"]
 VARIANTS_PER_SAMPLE = 25
-RANDOM_CASES = 60
+RANDOM_CASES = 40
 
 
 @pytest.fixture

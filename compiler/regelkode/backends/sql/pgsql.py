@@ -57,11 +57,17 @@ def _null_stays_null(seq, array):
     return exp.Case().when(_is_null(seq), exp.Null(), copy=False).else_(array, copy=False)
 
 
+def _rows(fn: str, args: list, alias: str, column: str) -> exp.Table:
+    """`fn(args) AS alias(column)` in FROM. A plain function, not sqlglot's Unnest,
+    whose PostgreSQL writer infers types and copies the tree (half the writing time)."""
+    return exp.Table(this=exp.Anonymous(this=fn, expressions=args),
+                     alias=exp.TableAlias(this=exp.to_identifier(alias),
+                                          columns=[exp.to_identifier(column)]))
+
+
 def _elements(seq, var: str, idx: str) -> exp.Expression:
     """(SELECT idx, (seq)[idx] AS var FROM generate_subscripts(seq, 1) AS _g(idx)) AS _s"""
-    subs = exp.Table(this=exp.func("GENERATE_SUBSCRIPTS", seq, exp.Literal.number(1)),
-                     alias=exp.TableAlias(this=exp.to_identifier("_g"),
-                                          columns=[exp.to_identifier(idx)]))
+    subs = _rows("GENERATE_SUBSCRIPTS", [seq, exp.Literal.number(1)], "_g", idx)
     elem = exp.alias_(exp.Bracket(this=exp.Paren(this=seq), expressions=[exp.column(idx)]),
                       var, copy=False)
     inner = exp.select(exp.column(idx), elem, copy=False).from_(subs, copy=False)
@@ -90,22 +96,20 @@ def filter_(seq, lam: exp.Lambda):
 
 
 def flat_map(seq, lam: exp.Lambda):
-    """flatten(transform(seq, lam)) for a lam giving a text array: in list order."""
+    """flatten(transform(seq, lam)) for a lam giving a text array, in list order; within
+    an element sorted (the report's `mangler` is sorted in the end anyway)."""
     var, idx = _names(lam)
-    item, pos = "_f" + var, "_j" + var
-    parts = exp.Unnest(expressions=[lam.this], alias=exp.TableAlias(
-        this=exp.to_identifier("_u" + var), columns=[exp.to_identifier(item)]),
-        offset=exp.to_identifier(pos))
+    item = "_f" + var
+    parts = _rows("UNNEST", [lam.this], "_u" + var, item)
     query = (exp.select(exp.column(item), copy=False).from_(_elements(seq, var, idx), copy=False)
              .join(exp.Lateral(this=parts), join_type="CROSS", copy=False)
-             .order_by(exp.column(idx), exp.column(pos), copy=False))
+             .order_by(exp.column(idx), exp.column(item), copy=False))
     return _null_stays_null(seq, exp.func("ARRAY", query))
 
 
 def aggregate(fn: str, values):
     """(SELECT fn(_x) FROM unnest(values) AS _a(_x)): NULL for a NULL or empty list."""
-    rows = exp.Unnest(expressions=[values], alias=exp.TableAlias(
-        this=exp.to_identifier("_a"), columns=[exp.to_identifier("_x")]))
+    rows = _rows("UNNEST", [values], "_a", "_x")
     return exp.select(exp.func(fn, exp.column("_x")), copy=False).from_(
         rows, copy=False).subquery(copy=False)
 
