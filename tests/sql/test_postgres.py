@@ -53,3 +53,15 @@ def test_postgres_agrees_with_the_interpreter(pack, pg_backend):
     assert cases
     bad = compare(compiled.program, cases, pg_backend)
     assert not bad, f"{len(bad)} of {len(cases)} cases differ; the first:\n{bad[0]}"
+
+
+def test_a_missing_server_is_named_not_hidden(monkeypatch):
+    """Without PostgreSQL's binaries the fixture gets a reason to fail with (under
+    `make test`/CI, REQUIRED) or to skip with (elsewhere), never a silent pass."""
+    from . import pgserver
+
+    monkeypatch.setattr(pgserver.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pgserver.glob, "glob", lambda pattern: [])
+    with pytest.raises(pgserver.NoServer, match="apt-get install postgresql"), \
+            pgserver.cluster():
+        pass
