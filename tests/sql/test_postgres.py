@@ -22,8 +22,9 @@ from regelkode.checks.analysis import compile_checked
 sys.path.insert(0, str(ROOT))
 from bench.cases import make_case, rates
 
+# the hostile pack too: its names and texts reach PostgreSQL's identifiers and literals
 PACKS = ["rules/ressourceforloeb", "rules/frederiksberg", "tests/packs/eksempel",
-         "tests/packs/eksempel_lag"]
+         "tests/packs/eksempel_lag", "tests/packs/fjendtlig"]
 VARIANTS_PER_SAMPLE = 25
 RANDOM_CASES = 40
 
