@@ -2,7 +2,8 @@
 #
 #   make build   set up .venv, compile every pack under rules/ into build/ and build the site
 #   make serve   make build, then serve build/site on http://127.0.0.1:$(SERVE_PORT)/
-#   make test    set up .venv, make sure Chromium + ChromeDriver and Node are there, ruff, pytest
+#   make test    set up .venv, make sure Chromium + ChromeDriver, Node and PostgreSQL are there,
+#                ruff, pytest
 #                (about 9 minutes on 2 cores)
 #   make bench   set up .venv, build the packs, then time evaluation, batch, compile and site
 #                (table on stdout, numbers in build/bench.json; see bench/run.py)
@@ -36,7 +37,8 @@ CHROMEDRIVER := /usr/bin/chromedriver
 # apt-get runs as root; prefix sudo when not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo 2>/dev/null)
 
-.PHONY: build serve test bench fuzz-long venv lint pytest chromium nodejs spark clean distclean
+.PHONY: build serve test bench fuzz-long venv lint pytest chromium nodejs spark postgresql \
+	clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -163,20 +165,34 @@ $(SPARK_STAMP): $(VENV_STAMP) requirements-spark.lock
 	"$(VPY)" -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock
 	@touch "$@"
 
+# Debian's postgresql for the SQL backend's PostgreSQL tests (tests/sql/test_postgres.py
+# start a throw-away server from its binaries; no service is started here).
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then \
+	  :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "note: PostgreSQL is missing and apt-get is unavailable; the PostgreSQL tests will fail"; \
+	else \
+	  echo "installing Debian's postgresql"; \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; \
+	fi
+
 RUFF_CHECK = $(VENV)/bin/ruff check compiler tests bench
 # pytest exits 5 when it collected no tests: that is a failure here too.
-RUN_PYTEST = rc=0; "$(VPY)" -m pytest -q || rc=$$?; \
+# The PostgreSQL tests fail rather than skip when no server can start (tests/sql/pgserver.py).
+RUN_PYTEST = rc=0; REGELKODE_REQUIRE_POSTGRES=1 "$(VPY)" -m pytest -q || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$rc
 
-test: $(VENV_STAMP) chromium nodejs spark
+test: $(VENV_STAMP) chromium nodejs spark postgresql
 	$(RUFF_CHECK)
 	@$(RUN_PYTEST)
 
 lint: $(VENV_STAMP)
 	$(RUFF_CHECK)
 
-pytest: $(VENV_STAMP) chromium nodejs spark
+pytest: $(VENV_STAMP) chromium nodejs spark postgresql
 	@$(RUN_PYTEST)
 
 clean:

@@ -92,7 +92,8 @@ def register(sub) -> None:
     p = sub.add_parser("sql", help="skriv pakkens regler som SQL-views over en tabel `sager`")
     p.add_argument("pack", metavar="PACK")
     p.add_argument("--dialect", choices=DIALECTS, default="duckdb",
-                   help="SQL-dialekt (standard: duckdb)")
+                   help="SQL-dialekt: duckdb (standard), spark, postgres (skriver også "
+                   "de navngivne typer og tabellen sager) eller trino")
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("batch", help="bedøm mange sager med SQL (DuckDB eller Spark)")

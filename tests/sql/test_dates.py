@@ -89,3 +89,43 @@ def test_the_leap_day_examples_of_the_design():
     got = con.execute(f"SELECT {one_month.sql('duckdb')}, {one_year.sql('duckdb')}, "
                       f"{age.sql('duckdb')}").fetchone()
     assert got == (dt.date(2024, 2, 29), dt.date(2025, 2, 28), 1)
+
+
+# --- the same on PostgreSQL (a throw-away server, tests/sql/conftest.py) ------------------
+
+P = SqlDialect("postgres", "datoer")
+
+
+def test_postgres_month_arithmetic_like_the_runtime(pg_dsn):
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as con:
+        con.execute("SET jit = off")
+        con.execute('CREATE TEMP TABLE t (a DATE, n BIGINT, k BIGINT)')
+        with con.cursor() as cur:
+            cur.executemany("INSERT INTO t VALUES (%s, %s, %s)",
+                            [(d, n, k) for d in DAYS for n in OFFSETS[::2] for k in (0, -1, 29)])
+        con.execute('CREATE TYPE "datoer:varighed" AS (maaneder BIGINT, dage BIGINT)')
+        v = P.varighed(exp.column("n"), exp.column("k"))
+        plus = P.date_plus(exp.column("a"), v, 1).sql("postgres")
+        minus = P.date_plus(exp.column("a"), v, -1).sql("postgres")
+        rows = con.execute(f"SELECT a, n, k, {plus}, {minus} FROM t").fetchall()
+        assert len(rows) == len(DAYS) * len(OFFSETS[::2]) * 3
+        for a, n, k, got_plus, got_minus in rows:
+            assert got_plus == rt.op_dato_plus(a, rt.Varighed(n, k)), (a, n, k)
+            assert got_minus == rt.op_dato_minus(a, rt.Varighed(n, k)), (a, n, k)
+        births = [dt.date(2000, 2, 29), dt.date(1999, 1, 31), dt.date(2024, 2, 29),
+                  dt.date(2023, 3, 31), dt.date(2025, 12, 31), dt.date(2024, 8, 30)]
+        ends = DAYS[::2]
+        months = P.whole_months(exp.column("a"), exp.column("b"))
+        years = P.floor_div(months, 12)
+        con.execute("CREATE TEMP TABLE w (a DATE, b DATE)")
+        with con.cursor() as cur:
+            cur.executemany("INSERT INTO w VALUES (%s, %s)",
+                            [(a, b) for a in births + ends[:20] for b in ends])
+        got = con.execute(f"SELECT a, b, {months.sql('postgres')}, {years.sql('postgres')}, "
+                          f"{P.days_between(exp.column('a'), exp.column('b')).sql('postgres')} "
+                          "FROM w").fetchall()
+        for a, b, m, y, days in got:
+            assert (m, y, days) == (rt.op_hele_maaneder(a, b), rt.op_hele_aar(a, b),
+                                    rt.op_dage(a, b)), (a, b)

@@ -20,4 +20,6 @@ def test_sql_page_and_downloads():
         c.program, "spark")
     assert "regelkode batch rules/eksempel" in page
     assert 'CREATE TABLE sager (\n  "sag" VARCHAR' in page
-    assert "PostgreSQL: ikke muligt" in page     # the pack counts over lists
+    assert docs.files["genereret/eksempel/eksempel.postgres.sql"].decode() == emit_sql(
+        c.program, "postgres")
+    assert "eksempel.postgres.sql" in page and "navngivne typer" in page

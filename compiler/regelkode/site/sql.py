@@ -17,6 +17,7 @@ from .context import PackContext
 RUN = """\
 regelkode sql {pack} > {pack}.sql                     # DuckDB (standard)
 regelkode sql {pack} --dialect spark > {pack}.spark.sql
+regelkode sql {pack} --dialect postgres | psql -d sagsdb  # typer, tabellen sager og views
 regelkode batch {pack} sager/ --out resultater.parquet  # en mappe med sager (*.json)
 regelkode batch {pack} sager.jsonl --out resultater.duckdb --dato 2025-06-01
 regelkode batch {pack} sager.parquet --out resultater.csv --engine spark"""
@@ -48,9 +49,11 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
     for path in sorted(files):
         name = path.rsplit("/", 1)[1]
         lines.append(f"- {md.link(name, name)}")
-    if not any(p.endswith(".postgres.sql") for p in files):
-        lines.append("- PostgreSQL: ikke muligt for denne pakke — PostgreSQL har ingen "
-                     "lambdafunktioner, og pakken bruger kvantorer over lister.")
+    lines += ["", "PostgreSQL-filen opretter først de navngivne typer, som posterne og "
+              "varighederne skal have dér (fx `\"<pakke>:varighed\"`), og tabellen `sager`, "
+              "og derefter de tre views; kør den i et tomt skema. Den er prøvet mod "
+              "PostgreSQL 15 på de samme sager som de andre dialekter. Trino-filen er "
+              "skrevet, men ikke kørt."]
     lines += ["", "## Sådan køres den", "", md.fenced(RUN.format(pack=f"rules/{pack}"), "sh"),
               "",
               "`batch` validerer hver sag præcis som Python-modulet (en fejlbehæftet sag "

@@ -4,6 +4,7 @@ The compiler builds sqlglot expressions and sqlglot writes each dialect; a
 few things sqlglot cannot translate by itself (or translates with other
 semantics) are chosen here per dialect: the base of a lambda's element
 index, summing a list, dividing exactly, and the month arithmetic.
+PostgreSQL has no lambdas: its list operations and named types are in pgsql.py.
 
 Months: every supported engine clamps `date + n months` to the last day of
 the target month, as the runtime's `_plus_maaneder` does (2024-01-31 + 1
@@ -20,6 +21,8 @@ import functools
 from decimal import Decimal
 
 from sqlglot import exp
+
+from . import pgsql
 
 DIALECTS = ("duckdb", "spark", "postgres", "trino")
 
@@ -71,10 +74,11 @@ def _p(e):
 
 
 class SqlDialect:
-    def __init__(self, name: str):
+    def __init__(self, name: str, pack: str = "regelkode"):
         if name not in DIALECTS:
             raise ValueError(f"unknown dialect {name!r}; choose one of {', '.join(DIALECTS)}")
         self.name = name
+        self.pack = pack        # PostgreSQL's named types are the pack's (pgsql.type_name)
 
     # -- types --
     def type(self, text: str) -> exp.DataType:
@@ -90,25 +94,21 @@ class SqlDialect:
     def lam(self, names, body):
         return exp.Lambda(this=body, expressions=[exp.to_identifier(n) for n in names])
 
-    def _no_lambdas(self):
-        if self.name == "postgres":
-            raise Unsupported(
-                "PostgreSQL har ingen lambdafunktioner, og pakken bruger kvantorer over "
-                "lister (nogen/alle/antal/summen … hvor); skriv til duckdb, spark eller trino")
-
     def _uses(self, lam, name) -> bool:
         return any(c.name == name for c in lam.this.find_all(exp.Column)) or \
             lam.this.name == name
 
     def filter(self, seq, lam):
-        self._no_lambdas()
+        if self.name == "postgres":
+            return pgsql.filter_(seq, lam)
         if self.name == "trino" and len(lam.expressions) > 1 and not self._uses(
                 lam, lam.expressions[1].name):
             lam = self.lam([lam.expressions[0].name], lam.this)   # Trino: one argument
         return exp.ArrayFilter(this=seq, expression=lam)
 
     def transform(self, seq, lam):
-        self._no_lambdas()
+        if self.name == "postgres":
+            return pgsql.transform(seq, lam)
         if self.name == "trino" and len(lam.expressions) > 1:
             if not self._uses(lam, lam.expressions[1].name):
                 return exp.Transform(this=seq, expression=self.lam(
@@ -123,9 +123,18 @@ class SqlDialect:
     def flatten(self, arrays):
         return exp.Flatten(this=arrays)
 
+    def flat_map(self, seq, lam):
+        """flatten(transform(seq, lam)), lam giving a list of texts (PostgreSQL has no
+        ragged arrays to flatten: one subquery there)."""
+        if self.name == "postgres":
+            return pgsql.flat_map(seq, lam)
+        return self.flatten(self.transform(seq, lam))
+
     def size(self, seq):
         if self.name == "duckdb":
             return exp.func("LEN", seq)
+        if self.name == "postgres":     # ARRAY_LENGTH is NULL for an empty array
+            return exp.func("CARDINALITY", seq)
         return exp.ArraySize(this=seq)
 
     def contains(self, seq, x):
@@ -134,6 +143,9 @@ class SqlDialect:
     def sum(self, values, zero, elem_type: str | None = None):
         if self.name == "duckdb":
             return exp.func("COALESCE", exp.func("LIST_SUM", values), zero)
+        if self.name == "postgres":     # SUM(BIGINT) is NUMERIC there: cast back
+            total = exp.func("COALESCE", pgsql.aggregate("SUM", values), zero)
+            return exp.cast(total, self.type(elem_type)) if elem_type else total
         # the accumulator must have the elements' type (Spark refuses INT + BIGINT here)
         step = exp.Add(this=exp.column("_acc"), expression=exp.column("_x"))
         if elem_type is not None:
@@ -152,14 +164,18 @@ class SqlDialect:
         return self.varighed(*parts)
 
     def list_min(self, values):
+        if self.name == "postgres":
+            return pgsql.aggregate("MIN", values)
         return exp.ArrayMin(this=values)
 
     def list_max(self, values):
+        if self.name == "postgres":
+            return pgsql.aggregate("MAX", values)
         return exp.ArrayMax(this=values)
 
     def index0_text(self, idx):
         """An element's 0-based index as text (DuckDB's lambda index counts from 1)."""
-        if self.name in ("duckdb", "trino"):
+        if self.name in ("duckdb", "trino", "postgres"):     # PostgreSQL: subscripts
             idx = exp.Sub(this=idx, expression=_n(1))
         return exp.cast(idx, self.type("VARCHAR"))
 
@@ -189,6 +205,9 @@ class SqlDialect:
 
     # -- durations --
     def varighed(self, months, days):
+        if self.name == "postgres":     # a named composite type: fields by name
+            return exp.Cast(this=exp.func("ROW", months, days),
+                            to=pgsql.udt(pgsql.varighed_type(self.pack)))
         return exp.Struct(expressions=[
             exp.PropertyEQ(this=exp.to_identifier("maaneder"), expression=months),
             exp.PropertyEQ(this=exp.to_identifier("dage"), expression=days)])
@@ -197,6 +216,9 @@ class SqlDialect:
         """(months, days) of a duration expression; literal ints when it is a literal."""
         if isinstance(v, exp.Struct):
             return v.expressions[0].expression, v.expressions[1].expression
+        if isinstance(v, exp.Cast) and isinstance(v.this, exp.Anonymous) and \
+                v.this.name == "ROW":
+            return v.this.expressions[0], v.this.expressions[1]
         return self.field(v, "maaneder"), self.field(v, "dage")
 
     # -- dates --
@@ -209,6 +231,10 @@ class SqlDialect:
         if self.name == "duckdb":
             return exp.cast(exp.Add(this=_p(d), expression=exp.Interval(
                 this=_p(n), unit=exp.var("MONTH"))), self.type("DATE"))
+        if self.name == "postgres":     # date + interval is a timestamp, clamped at month end
+            months = exp.Mul(this=exp.Interval(this=exp.Literal.string("1"),
+                                               unit=exp.var("MONTH")), expression=_p(n))
+            return exp.cast(exp.Add(this=_p(d), expression=_p(months)), self.type("DATE"))
         return exp.AddMonths(this=d, expression=n) if self.name == "spark" else exp.DateAdd(
             this=d, expression=n, unit=exp.var("MONTH"))
 
@@ -229,9 +255,13 @@ class SqlDialect:
         return out
 
     def year(self, d):
+        if self.name == "postgres":     # EXTRACT gives NUMERIC there
+            return exp.cast(exp.Year(this=d), self.type("INTEGER"))
         return exp.Year(this=d)
 
     def month(self, d):
+        if self.name == "postgres":
+            return exp.cast(exp.Month(this=d), self.type("INTEGER"))
         return exp.Month(this=d)
 
     def whole_months(self, a, b):
@@ -244,6 +274,8 @@ class SqlDialect:
         return exp.Sub(this=_p(count), expression=exp.Case().when(over, _n(1)).else_(_n(0)))
 
     def days_between(self, a, b):
+        if self.name == "postgres":     # date - date is the days between, as an integer
+            return exp.Sub(this=_p(b), expression=_p(a))
         return exp.DateDiff(this=b, expression=a, unit=exp.var("DAY"))
 
     def compare_varighed(self, cls, a, b):

@@ -156,7 +156,7 @@ class ListOps:
         if pred is None or pred.m is None:
             return None
         body = pred.m if only is None else case([(only, pred.m)], self.empty())
-        return self.d.flatten(self.d.transform(seq.val, self.lam(var, idx, body)))
+        return self.d.flat_map(seq.val, self.lam(var, idx, body))
 
     def _rank(self, pred):
         """false 0 < unknown 1 < true 2."""
@@ -231,8 +231,8 @@ class ListOps:
         if pred is not None:
             undecided.append(exp.GT(this=self.count_where(seq, var, idx, is_null(pred.val)),
                                     expression=exp.Literal.number(0)))
-        field_m = self.d.flatten(self.d.transform(seq.val, self.lam(
-            var, idx, case([(sel_cond, fv.m)], self.empty()))))
+        field_m = self.d.flat_map(seq.val, self.lam(
+            var, idx, case([(sel_cond, fv.m)], self.empty())))
         values = self.d.transform(self._selected(seq, var, idx, pred),
                                   self.lam(var, idx, fv.val))
         return values, or_(*undecided), field_m

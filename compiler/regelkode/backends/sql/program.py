@@ -93,7 +93,7 @@ def rule_status(d: SqlDialect, applies: V | None, req: V, alvor):
 
 def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list:
     """[(view name, SELECT)] in creation order."""
-    d = SqlDialect(dialect)
+    d = SqlDialect(dialect, program.pack)
     input_columns(program)      # refuses a fact named like the id column
     first = [col("sag"), _alias(exp.func("COALESCE", col("beregningsdato"),
                                          exp.CurrentDate()), ":idag")]
@@ -134,15 +134,18 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
         wide += [col("d:" + dd.name), col("m:d:" + dd.name)]
     wide += wide_rules
     query = exp.select(*wide, copy=False).from_(last, copy=False)
+    # PostgreSQL inlines a CTE read once, which would repeat every shared column's
+    # expression where it is read (exponential in the layers): computed once instead
+    materialized = True if d.name == "postgres" else None
     for name, cte in ctes:
-        query = query.with_(name, as_=cte, copy=False)
+        query = query.with_(name, as_=cte, materialized=materialized, copy=False)
     bred = view_name(program.pack, "bred")
     return [(bred, query), *long_views(program, dialect, bred).items()]
 
 
 def long_views(program, dialect: str, wide: str) -> dict:
     """The long results and definitions as SELECTs over the wide view (or a table of it)."""
-    d = SqlDialect(dialect)
+    d = SqlDialect(dialect, program.pack)
     return {
         view_name(program.pack, "resultater"): _long(d, wide, [
             (r.id, col(rule_status_col(r.id)), col(rule_m_col(r.id))) for r in program.rules],
@@ -238,6 +241,12 @@ def emit_sql(program, dialect: str = "duckdb", *, pretty: bool = True) -> str:
 
 
 def _emit(program, dialect, pretty, out) -> str:
+    if dialect == "postgres":   # records need named types, and a view its table
+        from .pgsql import schema
+
+        input_columns(program)
+        out.append("-- The input table and the named types its records and the views need.")
+        out += [stmt + ";" for stmt in schema(program.pack, program.facts)]
     for name, query in build_views(program, dialect):
         stmt = exp.Create(this=exp.to_table(exp.to_identifier(name, quoted=True)),
                           kind="VIEW", expression=query, replace=True)

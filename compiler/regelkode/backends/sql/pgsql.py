@@ -1,0 +1,157 @@
+"""PostgreSQL's forms of the list operations, and its named types.
+
+PostgreSQL has no lambdas over arrays, so a lambda `(_e0, _i0) -> body` over a
+list becomes a correlated subquery over the array's subscripts, with the
+element bound by subscript (`unnest` would spread a composite element into
+its fields):
+
+    ARRAY(SELECT body FROM (SELECT _i0, (seq)[_i0] AS _e0
+                            FROM generate_subscripts(seq, 1) AS _g(_i0)) AS _s
+          ORDER BY _i0)
+
+and a NULL list stays NULL (DuckDB's list functions give NULL for a NULL list;
+`generate_subscripts` would give no rows). PostgreSQL arrays are not ragged, so
+the flattening of a list of missing-fact arrays is one subquery that unnests
+each element's array in order (`flat_map`).
+
+Records need named composite types in PostgreSQL (an anonymous ROW has no
+field names): each record of a fact, and `varighed`, gets a type named after
+the pack and the fact path, with a colon no rule-language name holds
+(`ressourceforloeb:samtaler`, `ressourceforloeb:varighed`), so no two can
+collide; names over PostgreSQL's 63 bytes are cut and end in a hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlglot import exp
+
+# PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated
+MAX_NAME_BYTES = 63
+
+
+def type_name(pack: str, path: str) -> str:
+    name = f"{pack}:{path}"
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    cut = name.encode("utf-8")[:MAX_NAME_BYTES - 11].decode("utf-8", "ignore")
+    return f"{cut}~{digest}"
+
+
+def udt(name: str) -> exp.DataType:
+    return exp.DataType(this=exp.DataType.Type.USERDEFINED,
+                        kind=exp.to_identifier(name, quoted=True).sql("postgres"))
+
+
+def varighed_type(pack: str) -> str:
+    return type_name(pack, "varighed")
+
+
+def _is_null(e):
+    return exp.Is(this=exp.Paren(this=e), expression=exp.Null())
+
+
+def _null_stays_null(seq, array):
+    return exp.Case().when(_is_null(seq), exp.Null(), copy=False).else_(array, copy=False)
+
+
+def _rows(fn: str, args: list, alias: str, column: str) -> exp.Table:
+    """`fn(args) AS alias(column)` in FROM. A plain function, not sqlglot's Unnest,
+    whose PostgreSQL writer infers types and copies the tree (half the writing time)."""
+    return exp.Table(this=exp.Anonymous(this=fn, expressions=args),
+                     alias=exp.TableAlias(this=exp.to_identifier(alias),
+                                          columns=[exp.to_identifier(column)]))
+
+
+def _elements(seq, var: str, idx: str) -> exp.Expression:
+    """(SELECT idx, (seq)[idx] AS var FROM generate_subscripts(seq, 1) AS _g(idx)) AS _s"""
+    subs = _rows("GENERATE_SUBSCRIPTS", [seq, exp.Literal.number(1)], "_g", idx)
+    elem = exp.alias_(exp.Bracket(this=exp.Paren(this=seq), expressions=[exp.column(idx)]),
+                      var, copy=False)
+    inner = exp.select(exp.column(idx), elem, copy=False).from_(subs, copy=False)
+    return inner.subquery("_s" + var, copy=False)
+
+
+def _names(lam: exp.Lambda) -> tuple[str, str]:
+    names = [e.name for e in lam.expressions]
+    var = names[0]
+    return var, (names[1] if len(names) > 1 else "_i" + var)
+
+
+def transform(seq, lam: exp.Lambda):
+    var, idx = _names(lam)
+    query = (exp.select(lam.this, copy=False).from_(_elements(seq, var, idx), copy=False)
+             .order_by(exp.column(idx), copy=False))
+    return _null_stays_null(seq, exp.func("ARRAY", query))
+
+
+def filter_(seq, lam: exp.Lambda):
+    var, idx = _names(lam)
+    query = (exp.select(exp.column(var), copy=False)
+             .from_(_elements(seq, var, idx), copy=False)
+             .where(lam.this, copy=False).order_by(exp.column(idx), copy=False))
+    return _null_stays_null(seq, exp.func("ARRAY", query))
+
+
+def flat_map(seq, lam: exp.Lambda):
+    """flatten(transform(seq, lam)) for a lam giving a text array, in list order; within
+    an element sorted (the report's `mangler` is sorted in the end anyway)."""
+    var, idx = _names(lam)
+    item = "_f" + var
+    parts = _rows("UNNEST", [lam.this], "_u" + var, item)
+    query = (exp.select(exp.column(item), copy=False).from_(_elements(seq, var, idx), copy=False)
+             .join(exp.Lateral(this=parts), join_type="CROSS", copy=False)
+             .order_by(exp.column(idx), exp.column(item), copy=False))
+    return _null_stays_null(seq, exp.func("ARRAY", query))
+
+
+def aggregate(fn: str, values):
+    """(SELECT fn(_x) FROM unnest(values) AS _a(_x)): NULL for a NULL or empty list."""
+    rows = _rows("UNNEST", [values], "_a", "_x")
+    return exp.select(exp.func(fn, exp.column("_x")), copy=False).from_(
+        rows, copy=False).subquery(copy=False)
+
+
+def _q(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql("postgres")
+
+
+def column_type(pack: str, desc: tuple, path: str, types: dict[str, str]) -> str:
+    """A runtime type descriptor as a PostgreSQL type; `types` collects the
+    `CREATE TYPE` statements it needs (name -> statement), inner ones first."""
+    kind = desc[0]
+    if kind == "sandhedsværdi":
+        return "BOOLEAN"
+    if kind in ("heltal", "beløb"):
+        return "BIGINT"
+    if kind == "decimal":
+        return "NUMERIC(38, 12)"
+    if kind == "dato":
+        return "DATE"
+    if kind in ("tekst", "enum"):
+        return "TEXT"
+    if kind == "liste":
+        return column_type(pack, desc[1], path, types) + "[]"
+    if kind == "varighed":
+        name = varighed_type(pack)
+        types.setdefault(name, f"CREATE TYPE {_q(name)} AS (maaneder BIGINT, dage BIGINT)")
+        return _q(name)
+    if kind == "post":
+        fields = [f"{_q(n)} {column_type(pack, d, f'{path}.{n}', types)}" for n, d in desc[2]]
+        name = type_name(pack, path)
+        types.setdefault(name, f"CREATE TYPE {_q(name)} AS ({', '.join(fields)})")
+        return _q(name)
+    raise TypeError(kind)
+
+
+def schema(pack: str, facts: dict, table: str = "sager") -> list[str]:
+    """The statements that create the input table `sager` and the types it and the
+    views need: `CREATE TYPE …` (inner records first), then `CREATE TABLE`."""
+    types: dict[str, str] = {}
+    varighed = varighed_type(pack)
+    types[varighed] = f"CREATE TYPE {_q(varighed)} AS (maaneder BIGINT, dage BIGINT)"
+    cols = ['"sag" TEXT', '"beregningsdato" DATE']
+    cols += [f"{_q(n)} {column_type(pack, d, n, types)}" for n, d in facts.items()]
+    return [*types.values(), f"CREATE TABLE {_q(table)} ({', '.join(cols)})"]
