@@ -122,6 +122,14 @@ def rows_for(program, cases) -> tuple[list[dict], list]:
     return rows, out
 
 
+def by_case(rows) -> dict:
+    """{case id: {rule id: (status, mangler)}} from an engine's long result rows."""
+    out: dict = {}
+    for sag, regel, status, mangler in rows:
+        out.setdefault(sag, {})[regel] = (status, list(mangler))
+    return out
+
+
 def reports(program, out: list, results: dict) -> list:
     """`out` with each judged case's report: id, status and mangler per rule."""
     for i, item in enumerate(out):

@@ -89,7 +89,7 @@ class DuckDBEngine:
 
 def judge_rows(program, rows: list[dict]) -> dict:
     """{case id: {rule id: (status, mangler)}} for validated rows, by DuckDB."""
-    from .cases import row_line
+    from .cases import by_case, row_line
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sager.jsonl"
@@ -99,9 +99,6 @@ def judge_rows(program, rows: list[dict]) -> dict:
         engine = DuckDBEngine(program)
         try:
             engine.load_jsonl(path)
-            out: dict = {}
-            for sag, regel, status, mangler in engine.results():
-                out.setdefault(sag, {})[regel] = (status, list(mangler))
-            return out
+            return by_case(engine.results())
         finally:
             engine.close()

@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 
+from .cases import by_case
 from .program import emit_sql, view_name
 
 
@@ -68,10 +69,7 @@ def judge_rows_postgres(program, rows: list[dict], dsn: str) -> dict:
     engine = PostgresEngine(program, dsn)
     try:
         engine.load(rows)
-        out: dict = {}
-        for sag, regel, status, mangler in engine.results():
-            out.setdefault(sag, {})[regel] = (status, list(mangler))
-        return out
+        return by_case(engine.results())
     finally:
         engine.close()
 
