@@ -272,3 +272,34 @@ def test_the_scratch_database_leaves_nothing_behind(tmp_path, program, samples,
     tables = duckdb.connect(str(work / "ud.duckdb")).execute(
         "SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
     assert tables == [("definitioner",), ("resultater",)]
+
+
+def test_the_fast_path_keeps_the_files_row_order(tmp_path, program, samples):
+    """Without an ORDER BY, the rows keep the file's order on every thread (DuckDB's
+    insertion order), and a file whose rows all pass is read once, with no rest."""
+    from regelkode.backends.sql.bulk import load, typed_columns
+    from regelkode.backends.sql.engine import DuckDBEngine
+
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n"
+                             for c in samples.values()), encoding="utf-8")
+    parquet = tmp_path / "in.parquet"
+    n = 20_000
+    # ids in no sorted order, over many row groups, so that a scan in parallel would
+    # show if it reordered them
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE c AS SELECT row_number() OVER () - 1 AS k, * FROM read_json("
+                f"'{jsonl}', format='newline_delimited', columns={typed_columns(program)})")
+    con.execute(
+        f"COPY (SELECT CAST((i * 7919) % {n} AS VARCHAR) AS sag, c.* EXCLUDE (k) FROM "
+        f"range({n}) r(i) JOIN c ON c.k = i % {len(samples)} ORDER BY i) "
+        f"TO '{parquet}' (FORMAT PARQUET, ROW_GROUP_SIZE 2048)")
+    engine = DuckDBEngine(program)
+    try:
+        engine.con.execute("SET threads = 4")
+        fast, rest = load(engine.con, program, parquet, None)
+        assert fast == n and list(rest) == []
+        got = [s for (s,) in engine.con.execute("SELECT sag FROM sager").fetchall()]
+        assert got == [str(i * 7919 % n) for i in range(n)]
+    finally:
+        engine.close()

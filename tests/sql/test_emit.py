@@ -95,3 +95,21 @@ def test_deeply_nested_exceptions_are_linear_sql_and_judge_as_the_interpreter(tm
     cases = [({"a": a, "s": s, "beregningsdato": "2024-01-01"}, None)
              for a in (None, -1, 0, 5, 19, 25) for s in (None, True, False)]
     assert not compare(c.program, cases, "sql")
+
+
+def test_the_binder_shares_a_column_only_between_identical_expressions():
+    """Keys are structural: names and text as written, quoting included."""
+    from sqlglot import exp
+
+    from regelkode.backends.sql.bind import Binder
+    from regelkode.backends.sql.names import col
+    from regelkode.backends.sql.terms import lit
+
+    b = Binder(["svar", "Svar"])
+    lower = b.bind(exp.EQ(this=col("svar"), expression=lit("ja")))
+    upper = b.bind(exp.EQ(this=col("Svar"), expression=lit("ja")))
+    again = b.bind(exp.EQ(this=col("svar"), expression=lit("ja")))
+    text = b.bind(exp.EQ(this=col("svar"), expression=lit("JA")))
+    unquoted = b.bind(exp.EQ(this=exp.column("svar"), expression=lit("ja")))
+    assert again.name == lower.name
+    assert len({lower.name, upper.name, text.name, unquoted.name}) == 4

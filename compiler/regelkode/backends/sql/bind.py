@@ -29,22 +29,34 @@ def _trivial(e: exp.Expression) -> bool:
     return isinstance(e, exp.Cast) and isinstance(e.this, exp.Array) and not e.this.expressions
 
 
+def _key(node):
+    """A structural key of an expression: equal exactly for equal trees, and cheaper
+    than writing the SQL (which copies the tree first). Not sqlglot's own equality:
+    that compares 64-bit hashes only, and a collision would merge two values."""
+    if isinstance(node, exp.Expression):
+        return (node.key, *((k, _key(v)) for k, v in sorted(node.args.items())
+                            if v is not None and v is not False and v != []))
+    if isinstance(node, list):
+        return tuple(_key(x) for x in node)
+    return node
+
+
 class Binder:
     def __init__(self, base: list[str]):
         self.level = dict.fromkeys(base, 0)
         self.layers: list[list[tuple[str, exp.Expression]]] = []
-        self.by_text: dict[str, str] = {}
+        self.by_key: dict[tuple, str] = {}
 
     def bind(self, e: exp.Expression | None, name: str | None = None):
         """A column holding `e` (or `e` itself when trivial and no name is asked for)."""
         if e is None or (name is None and (_trivial(e) or e.find(exp.Column) is None)):
             return e        # constants too: the engine folds them, and date_plus reads them
-        text = e.sql()
+        key = _key(e)
         if name is None:
-            found = self.by_text.get(text)
+            found = self.by_key.get(key)
             if found is not None:
                 return col(found)
-            name = f"x:{len(self.by_text) + 1}"
+            name = f"x:{len(self.by_key) + 1}"
         elif name in self.level:
             raise ValueError(f"column {name!r} bound twice")
         lvl = 1 + max((self.level.get(c.name, 0) for c in e.find_all(exp.Column)), default=0)
@@ -52,7 +64,7 @@ class Binder:
             self.layers.append([])
         self.layers[lvl - 1].append((name, e))
         self.level[name] = lvl
-        self.by_text.setdefault(text, name)
+        self.by_key.setdefault(key, name)
         return col(name)
 
     def ctes(self, first: str) -> list[tuple[str, exp.Select]]:
