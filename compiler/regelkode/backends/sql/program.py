@@ -242,7 +242,7 @@ def emit_sql(program, dialect: str = "duckdb", *, pretty: bool = True) -> str:
 
 def _emit(program, dialect, pretty, out) -> str:
     if dialect == "postgres":   # records need named types, and a view its table
-        from .pgsql import schema
+        from .pgschema import schema
 
         input_columns(program)
         out.append("-- The input table and the named types its records and the views need.")
