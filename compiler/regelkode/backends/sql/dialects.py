@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from . import pgsql
+from .terms import cast
 
 DIALECTS = ("duckdb", "spark", "postgres", "trino")
 
@@ -85,7 +86,7 @@ class SqlDialect:
         return _build_type(text)
 
     def empty_paths(self):
-        return exp.cast(exp.Array(expressions=[]), self.type("VARCHAR[]"))
+        return cast(exp.Array(expressions=[]), self.type("VARCHAR[]"))
 
     # -- lists --
     def concat(self, arrays):
@@ -145,12 +146,12 @@ class SqlDialect:
             return exp.func("COALESCE", exp.func("LIST_SUM", values), zero)
         if self.name == "postgres":     # SUM(BIGINT) is NUMERIC there: cast back
             total = exp.func("COALESCE", pgsql.aggregate("SUM", values), zero)
-            return exp.cast(total, self.type(elem_type)) if elem_type else total
+            return cast(total, self.type(elem_type)) if elem_type else total
         # the accumulator must have the elements' type (Spark refuses INT + BIGINT here)
         step = exp.Add(this=exp.column("_acc"), expression=exp.column("_x"))
         if elem_type is not None:
-            zero = exp.cast(zero, self.type(elem_type))
-            step = exp.cast(step, self.type(elem_type))
+            zero = cast(zero, self.type(elem_type))
+            step = cast(step, self.type(elem_type))
         acc = self.lam(["_acc", "_x"], step)
         if self.name == "trino":
             return exp.func("REDUCE", values, zero, acc, self.lam(["_s"], exp.column("_s")))
@@ -177,7 +178,7 @@ class SqlDialect:
         """An element's 0-based index as text (DuckDB's lambda index counts from 1)."""
         if self.name in ("duckdb", "trino", "postgres"):     # PostgreSQL: subscripts
             idx = exp.Sub(this=idx, expression=_n(1))
-        return exp.cast(idx, self.type("VARCHAR"))
+        return cast(idx, self.type("VARCHAR"))
 
     def concat_text(self, parts):
         return exp.Concat(expressions=[p for p in parts])
@@ -189,18 +190,18 @@ class SqlDialect:
     # -- numbers --
     def decimal_literal(self, value: Decimal):
         text = format(value, "f")
-        return exp.cast(exp.Literal.number(text), self.type(DECIMAL_TYPE))
+        return cast(exp.Literal.number(text), self.type(DECIMAL_TYPE))
 
     def divide(self, a, b):
         dec = self.type(DECIMAL_TYPE)
-        q = exp.Div(this=exp.cast(_p(a), dec), expression=exp.cast(_p(b), dec))
-        return exp.cast(q, dec)
+        q = exp.Div(this=cast(_p(a), dec), expression=cast(_p(b), dec))
+        return cast(q, dec)
 
     def round_half_away(self, x):
-        return exp.cast(exp.Round(this=x), self.type("BIGINT"))
+        return cast(exp.Round(this=x), self.type("BIGINT"))
 
     def floor_div(self, x, n: int):
-        return exp.cast(exp.Floor(this=exp.Div(this=exp.cast(_p(x), self.type("DOUBLE")),
+        return cast(exp.Floor(this=exp.Div(this=cast(_p(x), self.type("DOUBLE")),
                                                expression=_n(n))), self.type("BIGINT"))
 
     # -- durations --
@@ -223,25 +224,25 @@ class SqlDialect:
 
     # -- dates --
     def date_literal(self, d: dt.date):
-        return exp.cast(exp.Literal.string(d.isoformat()), self.type("DATE"))
+        return cast(exp.Literal.string(d.isoformat()), self.type("DATE"))
 
     def add_months(self, d, n):
         if self.name != "duckdb":
-            n = exp.cast(n, self.type("INTEGER"))    # Spark's ADD_MONTHS takes an INT
+            n = cast(n, self.type("INTEGER"))    # Spark's ADD_MONTHS takes an INT
         if self.name == "duckdb":
-            return exp.cast(exp.Add(this=_p(d), expression=exp.Interval(
+            return cast(exp.Add(this=_p(d), expression=exp.Interval(
                 this=_p(n), unit=exp.var("MONTH"))), self.type("DATE"))
         if self.name == "postgres":     # date + interval is a timestamp, clamped at month end
             months = exp.Mul(this=exp.Interval(this=exp.Literal.string("1"),
                                                unit=exp.var("MONTH")), expression=_p(n))
-            return exp.cast(exp.Add(this=_p(d), expression=_p(months)), self.type("DATE"))
+            return cast(exp.Add(this=_p(d), expression=_p(months)), self.type("DATE"))
         return exp.AddMonths(this=d, expression=n) if self.name == "spark" else exp.DateAdd(
             this=d, expression=n, unit=exp.var("MONTH"))
 
     def add_days(self, d, n):
         if self.name in ("duckdb", "postgres"):
-            return exp.Add(this=_p(d), expression=exp.cast(_p(n), self.type("INTEGER")))
-        return exp.DateAdd(this=d, expression=exp.cast(n, self.type("INTEGER")),
+            return exp.Add(this=_p(d), expression=cast(_p(n), self.type("INTEGER")))
+        return exp.DateAdd(this=d, expression=cast(n, self.type("INTEGER")),
                            unit=exp.var("DAY"))
 
     def date_plus(self, d, v, sign: int):
@@ -256,12 +257,12 @@ class SqlDialect:
 
     def year(self, d):
         if self.name == "postgres":     # EXTRACT gives NUMERIC there
-            return exp.cast(exp.Year(this=d), self.type("INTEGER"))
+            return cast(exp.Year(this=d), self.type("INTEGER"))
         return exp.Year(this=d)
 
     def month(self, d):
         if self.name == "postgres":
-            return exp.cast(exp.Month(this=d), self.type("INTEGER"))
+            return cast(exp.Month(this=d), self.type("INTEGER"))
         return exp.Month(this=d)
 
     def whole_months(self, a, b):

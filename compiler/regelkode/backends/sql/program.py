@@ -24,6 +24,7 @@ from .bind import Binder
 from .dialects import SqlDialect, sql_type
 from .expr import KONFLIKT, Compiler, Unsupported, V, case, is_null, lit
 from .names import checked, col, fact_col, fact_m_col, ident, rule_m_col, rule_status_col, view_name
+from .terms import cast
 
 
 def input_columns(program) -> list[tuple[str, str]]:
@@ -165,13 +166,13 @@ def value_text(d: SqlDialect, value, desc):
     text = d.type("VARCHAR")
     if kind == "beløb":
         magnitude = exp.Abs(this=value)
-        kroner = exp.cast(exp.IntDiv(this=magnitude, expression=exp.Literal.number(100)), text)
-        oere = exp.func("LPAD", exp.cast(exp.Mod(this=magnitude, expression=exp.Literal.number(
+        kroner = cast(exp.IntDiv(this=magnitude, expression=exp.Literal.number(100)), text)
+        oere = exp.func("LPAD", cast(exp.Mod(this=magnitude, expression=exp.Literal.number(
             100)), text), exp.Literal.number(2), lit("0"))
         sign = case([(exp.LT(this=value, expression=exp.Literal.number(0)), lit("-"))], lit(""))
         return exp.Concat(expressions=[sign, kroner, lit("."), oere])
     if kind == "decimal":
-        plain = exp.cast(value, text)
+        plain = cast(value, text)
         trimmed = exp.Trim(this=exp.Trim(this=plain, expression=lit("0"), position="TRAILING"),
                            expression=lit("."), position="TRAILING")
         return case([(exp.Like(this=plain, expression=lit("%.%")), trimmed)], plain)
@@ -180,11 +181,11 @@ def value_text(d: SqlDialect, value, desc):
     if kind == "varighed":
         m, days = d.varighed_parts(value)
         return case([(exp.Not(this=is_null(value)), exp.Concat(expressions=[
-            lit('{"måneder": '), exp.cast(m, text), lit(', "dage": '), exp.cast(days, text),
+            lit('{"måneder": '), cast(m, text), lit(', "dage": '), cast(days, text),
             lit("}")]))])
     if kind in ("liste", "post"):
-        return exp.cast(exp.func("TO_JSON", value), text)
-    return exp.cast(value, text)
+        return cast(exp.func("TO_JSON", value), text)
+    return cast(value, text)
 
 
 def _long(d: SqlDialect, wide: str, items, names):
@@ -193,8 +194,8 @@ def _long(d: SqlDialect, wide: str, items, names):
     source = exp.to_identifier(wide, quoted=True)
     if not items:       # a pack without definitions: the columns, no rows
         text = d.type("VARCHAR")
-        return exp.select(col("sag"), exp.alias_(exp.cast(exp.Null(), text), key),
-                          exp.alias_(exp.cast(exp.Null(), text), val_name),
+        return exp.select(col("sag"), exp.alias_(cast(exp.Null(), text), key),
+                          exp.alias_(cast(exp.Null(), text), val_name),
                           exp.alias_(d.empty_paths(), m_name), copy=False).from_(
             source, copy=False).where(exp.false(), copy=False)
     out_cols = [exp.column(n, table="u") for n in names]
@@ -250,5 +251,5 @@ def _emit(program, dialect, pretty, out) -> str:
     for name, query in build_views(program, dialect):
         stmt = exp.Create(this=exp.to_table(exp.to_identifier(name, quoted=True)),
                           kind="VIEW", expression=query, replace=True)
-        out.append(stmt.sql(dialect=dialect, pretty=pretty) + ";")
+        out.append(stmt.sql(dialect=dialect, pretty=pretty, copy=False) + ";")   # a new tree
     return "\n\n".join(out) + "\n"

@@ -30,6 +30,11 @@ def lit(value: str) -> exp.Expression:
     return exp.Literal.string(value)
 
 
+def cast(e, to: exp.DataType) -> exp.Cast:
+    """CAST(e AS to), sharing `e` (sqlglot's builder would copy the whole subtree)."""
+    return exp.cast(e, to, copy=False)
+
+
 def is_null(e):
     if not isinstance(e, (exp.Column, exp.Paren, exp.Dot)):
         e = exp.Paren(this=e)
