@@ -77,6 +77,67 @@ def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys)
     assert judged == {"1", "5"}          # ids are line numbers; the blank line 4 is no case
 
 
+def test_a_jsonl_line_may_carry_its_own_id(tmp_path, program, samples, capsys):
+    """`id` (a text or a whole number) names the case instead of its line number; a
+    bad id is refused at `$.id`, a repeated one too (the first case keeps it), and a
+    pack with a fact called `id` keeps line numbers: there it is a fact."""
+    from regelkode.backends.sql.cases import jsonl_case
+
+    cases = list(samples.values())[:3]
+    lines = [dict(cases[0], id="KBH-17"), dict(cases[1], id=4711), cases[2],
+             dict(cases[0], id=""), dict(cases[0], id=1.5), dict(cases[0], id=True),
+             dict(cases[1], id="KBH-17")]
+    src = tmp_path / "sager.jsonl"
+    src.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in lines),
+                   encoding="utf-8")
+    out = tmp_path / "ud.parquet"
+    assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    for n in (4, 5, 6):
+        assert f"sag {n}: afvist: $.id: sagens id skal være" in err
+    assert "sag KBH-17: afvist: $.id: id'et 'KBH-17' er allerede brugt" in err
+    assert {row[0] for row in _rows(out, "parquet")} == {"KBH-17", "4711", "3"}
+    # the first KBH-17 is the one judged: its rows equal a batch of that case alone
+    alone = tmp_path / "alene.jsonl"
+    alone.write_text(json.dumps(cases[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["batch", str(PACK), str(alone), "--out", str(tmp_path / "a.parquet")]) == 0
+    first = sorted(r[1:] for r in _rows(out, "parquet") if r[0] == "KBH-17")
+    assert first == sorted(r[1:] for r in _rows(tmp_path / "a.parquet", "parquet"))
+    assert jsonl_case(1, b'{"id": "x"}', {"id": ("tekst",)}) == ("1", {"id": "x"}, None)
+
+
+def test_a_parquet_id_used_twice_or_missing_is_refused(tmp_path, program, samples, capsys):
+    """A typed file whose `sag` column repeats an id leaves the fast path: the rows are
+    read in file order, the first case with the id is judged and the second refused;
+    a row with no id is refused, not named "None"."""
+    from regelkode.backends.sql.bulk import load, typed_columns
+    from regelkode.backends.sql.engine import DuckDBEngine
+
+    cases = list(samples.values())[:2]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n"
+                             for c in (cases[0], cases[1], cases[1], cases[0])),
+                     encoding="utf-8")
+    parquet = tmp_path / "in.parquet"
+    duckdb.connect().execute(
+        f"COPY (SELECT CASE row_number() OVER () WHEN 1 THEN 'a' WHEN 2 THEN 'b' "
+        f"WHEN 3 THEN 'a' END AS sag, * FROM read_json('{jsonl}', format='newline_delimited', "
+        f"columns={typed_columns(program)})) TO '{parquet}' (FORMAT PARQUET)")
+    engine = DuckDBEngine(program)
+    assert load(engine.con, program, parquet, None) is None, "a repeated id: the Python path"
+    engine.close()
+    out = tmp_path / "ud.parquet"
+    assert main(["batch", str(PACK), str(parquet), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "sag a: afvist: $.sag: id'et 'a' er allerede brugt" in err
+    assert "sag 4: afvist: $.sag: sagens id mangler" in err
+    rows = _rows(out, "parquet")
+    assert {r[0] for r in rows} == {"a", "b"}
+    # "a" is the first row's case (cases[0]), not the third's (cases[1])
+    assert sorted(r[1:] for r in rows if r[0] == "a") != sorted(r[1:] for r in rows
+                                                                if r[0] == "b")
+
+
 def test_csv_and_duckdb_outputs_and_a_fixed_date(tmp_path, samples):
     src = tmp_path / "sager.jsonl"
     src.write_text(json.dumps(next(iter(samples.values())), ensure_ascii=False) + "\n",
@@ -218,7 +279,9 @@ def test_a_large_jsonl_is_validated_by_several_processes_with_the_same_result(
     cases = list(samples.values())
     lines = []
     for i, case in enumerate(cases * 3):
-        lines.append(json.dumps(case, ensure_ascii=False))
+        # some lines carry their own id, and one id comes twice: refused the second time
+        lines.append(json.dumps(dict(case, id=f"k{i % 7}") if i % 3 == 0 else case,
+                                ensure_ascii=False))
         if i % 4 == 1:
             lines += ["", "{ikke json", json.dumps(dict(case, forløb_startdato="2024-02-30"))]
     src = tmp_path / "sager.jsonl"
@@ -235,7 +298,11 @@ def test_a_large_jsonl_is_validated_by_several_processes_with_the_same_result(
 
     serial, parallel = run(False), run(True)
     assert parallel == serial
-    assert serial[0] == len(cases) * 3 and len(serial[2]) > 4
+    with_id = [i for i in range(len(cases) * 3) if i % 3 == 0]
+    repeats = len(with_id) - len({i % 7 for i in with_id})
+    assert repeats > 0
+    assert serial[0] == len(cases) * 3 - repeats and len(serial[2]) > 4
+    assert sum("er allerede brugt" in line for line in serial[2]) == repeats
 
 
 def test_the_scratch_database_leaves_nothing_behind(tmp_path, program, samples,

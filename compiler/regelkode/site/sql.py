@@ -59,6 +59,10 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
               "`batch` validerer hver sag præcis som Python-modulet (en fejlbehæftet sag "
               "afvises med sin JSON-sti, og resten bedømmes) og skriver to tabeller: "
               "resultater og definitioner.", "",
+              "Sagens id er filens navn uden `.json` (en mappe), linjens felt `id` — en "
+              "tekst eller et heltal — eller ellers linjens nummer (JSONL; har pakken et "
+              "faktum, der hedder `id`, er feltet det faktum), og kolonnen `sag` eller "
+              "ellers rækkens nummer (Parquet). Får to sager samme id, afvises den anden.", "",
               "En Parquet-fil med typede kolonner (datoer som DATE, beløb som "
               "DECIMAL(18, 2) kroner, lister som lister af structs, én kolonne pr. faktum "
               "som i sagens JSON) valideres i DuckDB i stedet for i Python: kun de rækker, "

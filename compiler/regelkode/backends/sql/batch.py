@@ -1,9 +1,11 @@
 """`regelkode batch`: a whole caseload through the SQL views.
 
 Input: a folder of case files (`*.json`, id = file name without `.json`), a
-JSONL file (id = line number from 1) or a Parquet file (one row per case,
-a column per fact as in a case's JSON; id = the column `sag` if there is
-one, else the row number from 1). Every case is validated by the runtime,
+JSONL file (id = the line's `id` field, a text or a whole number, unless the
+pack has a fact of that name; else the line number from 1) or a Parquet file
+(one row per case, a column per fact as in a case's JSON; id = the column
+`sag` if there is one, else the row number from 1). A second case with an id
+already seen is refused. Every case is validated by the runtime,
 exactly as the Python module validates it; a malformed case is reported
 with its JSON path and the batch goes on. The valid ones are written as
 typed rows and judged by one query in DuckDB (or on a local Spark). A
@@ -65,8 +67,9 @@ def out_format(out: Path) -> str:
 
 # --- reading cases --------------------------------------------------------------------
 
-def read_cases(source: Path) -> Iterator[tuple[str, object, Problem | None]]:
-    """(id, case data, problem reading it) per case, in input order."""
+def read_cases(source: Path, facts) -> Iterator[tuple[str, object, Problem | None]]:
+    """(id, case, problem reading it) per case, in input order (`facts`: the pack's,
+    which decide whether a JSONL line's `id` field is its id, cases.jsonl_case)."""
     if source.is_dir():
         for path in sorted(source.glob("*.json")):
             if not path.is_file():
@@ -88,7 +91,7 @@ def read_cases(source: Path) -> Iterator[tuple[str, object, Problem | None]]:
                         "eller en .parquet-fil")
     with source.open("rb") as f:
         for number, raw in enumerate(f, start=1):
-            item = jsonl_case(number, raw)
+            item = jsonl_case(number, raw, facts)
             if item is not None:
                 yield item
 
@@ -118,14 +121,21 @@ def _parquet_cases(source: Path):
 
 
 def parquet_case(number: int, text: str, drop: str | None = None):
-    """(id, case, None) of a Parquet row read as JSON: the id is the column `sag` if
-    there is one, else the row number."""
+    """(id, case, problem) of a Parquet row read as JSON: the id is the column `sag` if
+    there is one (a row without one is refused), else the row number."""
     # DECIMAL columns (money, decimals) arrive as JSON numbers: read them
     # exactly, as the runtime accepts a Decimal where a case has text
     case = json.loads(text, parse_float=Decimal)
     if drop is not None:
         case.pop(drop, None)
-    sag = str(case.pop("sag")) if "sag" in case else str(number)
+    if "sag" in case:
+        sag = case.pop("sag")
+        if sag is None:
+            return str(number), None, Problem(str(number), "$.sag", "sagens id mangler: "
+                                              "kolonnen sag er tom i denne række")
+        sag = str(sag)
+    else:
+        sag = str(number)
     # a null column is a missing fact, as in a case's JSON
     return sag, {k: v for k, v in case.items() if v is not None}, None
 
@@ -162,16 +172,24 @@ def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
     """Validate every case (or those of `cases`) and write the valid ones as typed
     JSON lines. A large JSONL file is validated by several processes (validate.py)."""
     n = 0
+    seen: set[str] = set()
+    id_path = "$.sag" if source.suffix.lower() == ".parquet" else "$.id"
     with rows_path.open("w", encoding="utf-8") as out:
         results = parallel_rows(program, source, dato) if cases is None else None
         if results is None:
-            results = (validated(program, sag, case, dato) if problem is None else (None, problem)
-                       for sag, case, problem in (read_cases(source) if cases is None else cases))
-        for i, (line, problem) in enumerate(results, start=1):
+            results = ((sag, *validated(program, sag, case, dato)) if problem is None
+                       else (sag, None, problem)
+                       for sag, case, problem in (read_cases(source, program.facts)
+                                                  if cases is None else cases))
+        for i, (sag, line, problem) in enumerate(results, start=1):
             progress.tick(i, "validerer")
+            if problem is None and sag in seen:    # two cases, one id: the first is judged
+                problem = Problem(sag, id_path, f"id'et {sag!r} er allerede brugt af en "
+                                  "tidligere sag; hver sag skal have sit eget id")
             if problem is not None:
                 summary.problems.append(problem)
                 continue
+            seen.add(sag)
             out.write(line)
             out.write("\n")
             n += 1

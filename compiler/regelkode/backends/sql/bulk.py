@@ -204,6 +204,10 @@ def load(con, program, source, dato: dt.date | None, table: str = "sager"):
                                       dato, dt.date.today())
     except NoFastPath:
         return None
+    if "sag" in rel.columns and con.execute(
+            f"SELECT count(sag) > count(DISTINCT sag) FROM read_parquet({path})"
+    ).fetchone()[0]:
+        return None     # an id used twice: the Python path refuses the second, in file order
     scan = exp.Table(this=exp.func("READ_PARQUET", exp.Literal.string(str(source)), exp.EQ(
         this=exp.column(ROW), expression=exp.true())), alias=exp.TableAlias(
         this=exp.to_identifier("t")))

@@ -78,15 +78,28 @@ class Problem:
         return f"sag {self.sag}: {what}: {self.sti}: {self.besked}"
 
 
-def jsonl_case(number: int, raw: bytes) -> tuple[str, object, Problem | None] | None:
-    """(id, case, problem reading it) of line `number` of a JSONL file; None if blank."""
+ID = "id"       # a JSONL line's own case id, unless the pack has a fact of that name
+
+
+def jsonl_case(number: int, raw: bytes, facts) -> tuple[str, object, Problem | None] | None:
+    """(id, case, problem reading it) of line `number` of a JSONL file; None if blank.
+    The id is the line's `id` field (a text or a whole number) when the pack has no
+    fact called `id`, else the line number."""
     sag = str(number)
     if not raw.strip():
         return None
     try:
-        return sag, json.loads(raw), None
+        case = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as exc:
         return sag, None, Problem(sag, "$", f"ikke gyldig JSON: {exc}")
+    if case.__class__ is dict and ID in case and ID not in facts:
+        value = case.pop(ID)
+        if value.__class__ is int or (value.__class__ is str and 0 < len(value) <= rt.MAX_TEKST
+                                       and value.isprintable()):
+            return str(value), case, None
+        return sag, None, Problem(sag, "$.id", "sagens id skal være en ikke-tom tekst uden "
+                                  "kontroltegn eller et heltal")
+    return sag, case, None
 
 
 def validated(program, sag: str, case, dato: dt.date | None) -> tuple[str | None, Problem | None]:

@@ -4,8 +4,8 @@ The runtime's validation of a case (`normaliser`, the SQL limits, the row as
 JSON) costs about 0.45 ms in Python: more than DuckDB then spends judging it,
 and one process does it on one core. A JSONL file larger than PARALLEL_BYTES
 is cut into chunks of lines that worker processes validate exactly as the
-serial path does (cases.validated); the parent gets (row, problem) per case in
-input order, holding at most a few chunks per worker in memory. Workers are
+serial path does (cases.validated); the parent gets (id, row, problem) per case
+in input order, holding at most a few chunks per worker in memory. Workers are
 spawned, not forked: the parent already runs DuckDB's threads, and a fork
 copies none of them but all of their locks.
 """
@@ -43,16 +43,16 @@ def _start(blob: bytes, dato: dt.date | None) -> None:
     _worker["dato"] = dato
 
 
-def _validate(chunk: list[tuple[int, bytes]]) -> list[tuple[str | None, Problem | None]]:
+def _validate(chunk: list[tuple[int, bytes]]) -> list[tuple[str, str | None, Problem | None]]:
     program, dato = _worker["program"], _worker["dato"]
     out = []
     for number, raw in chunk:
-        item = jsonl_case(number, raw)
+        item = jsonl_case(number, raw, program.facts)
         if item is None:
             continue
         sag, case, problem = item
-        out.append((None, problem) if problem is not None else validated(program, sag, case,
-                                                                          dato))
+        out.append((sag, None, problem) if problem is not None
+                   else (sag, *validated(program, sag, case, dato)))
     return out
 
 
@@ -69,7 +69,7 @@ def _chunks(source: Path) -> Iterator[list[tuple[int, bytes]]]:
 
 
 def parallel_rows(program, source: Path, dato: dt.date | None):
-    """(row line, problem) per case of a large JSONL file, validated by worker
+    """(id, row line, problem) per case of a large JSONL file, validated by worker
     processes; None when the input is not a large JSONL file or there is one core."""
     n = workers()
     if (n < 2 or not source.is_file() or source.suffix.lower() not in (".jsonl", ".ndjson")
