@@ -12,11 +12,9 @@ Python module.
 
 from __future__ import annotations
 
+from .cases import COMPARES
 from .dialects import DIALECTS
 from .program import emit_sql
-
-# What the SQL backend answers per rule; the differential harness compares these.
-COMPARES = ("id", "status", "mangler")
 
 
 class SqlBackend:
@@ -53,11 +51,10 @@ class _Runner:
         self.program = program
 
     def judge(self, cases):
-        from .cases import reports, rows_for
+        from .cases import judged
         from .engine import judge_rows
 
-        rows, out = rows_for(self.program, cases)
-        return reports(self.program, out, judge_rows(self.program, rows) if rows else {})
+        return judged(self.program, cases, judge_rows)
 
     def close(self) -> None:
         pass

@@ -135,6 +135,17 @@ def rows_for(program, cases) -> tuple[list[dict], list]:
     return rows, out
 
 
+# What the SQL backend answers per rule; the differential harness compares these.
+COMPARES = ("id", "status", "mangler")
+
+
+def judged(program, cases, judge_rows) -> list:
+    """The harness's answer for `cases` ((case, date) pairs): a refused case's refusal,
+    a valid one's report from `judge_rows(program, rows)` — one engine or another."""
+    rows, out = rows_for(program, cases)
+    return reports(program, out, judge_rows(program, rows) if rows else {})
+
+
 def by_case(rows) -> dict:
     """{case id: {rule id: (status, mangler)}} from an engine's long result rows."""
     out: dict = {}

@@ -7,14 +7,8 @@ in PostgreSQL's words; a record or a `varighed` gets a named composite type
 
 from __future__ import annotations
 
-from sqlglot import exp
-
 from .dialects import _build_type, sql_type
-from .pgsql import type_name, varighed_type
-
-
-def _q(name: str) -> str:
-    return exp.to_identifier(name, quoted=True).sql("postgres")
+from .pgsql import quoted, type_name, varighed_type
 
 
 def column_type(pack: str, desc: tuple, path: str, types: dict[str, str]) -> str:
@@ -27,13 +21,13 @@ def column_type(pack: str, desc: tuple, path: str, types: dict[str, str]) -> str
         return column_type(pack, desc[1], path, types) + "[]"
     if kind == "varighed":
         name = varighed_type(pack)
-        types.setdefault(name, f"CREATE TYPE {_q(name)} AS (maaneder BIGINT, dage BIGINT)")
-        return _q(name)
+        types.setdefault(name, f"CREATE TYPE {quoted(name)} AS (maaneder BIGINT, dage BIGINT)")
+        return quoted(name)
     if kind == "post":
-        fields = [f"{_q(n)} {column_type(pack, d, f'{path}.{n}', types)}" for n, d in desc[2]]
+        fields = [f"{quoted(n)} {column_type(pack, d, f'{path}.{n}', types)}" for n, d in desc[2]]
         name = type_name(pack, path)
-        types.setdefault(name, f"CREATE TYPE {_q(name)} AS ({', '.join(fields)})")
-        return _q(name)
+        types.setdefault(name, f"CREATE TYPE {quoted(name)} AS ({', '.join(fields)})")
+        return quoted(name)
     raise TypeError(kind)
 
 
@@ -43,5 +37,5 @@ def schema(pack: str, facts: dict, table: str = "sager") -> list[str]:
     types: dict[str, str] = {}
     column_type(pack, ("varighed",), "", types)     # the views need it, fact or not
     cols = ['"sag" TEXT', '"beregningsdato" DATE']
-    cols += [f"{_q(n)} {column_type(pack, d, n, types)}" for n, d in facts.items()]
-    return [*types.values(), f"CREATE TABLE {_q(table)} ({', '.join(cols)})"]
+    cols += [f"{quoted(n)} {column_type(pack, d, n, types)}" for n, d in facts.items()]
+    return [*types.values(), f"CREATE TABLE {quoted(table)} ({', '.join(cols)})"]

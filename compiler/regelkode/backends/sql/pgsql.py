@@ -40,9 +40,13 @@ def type_name(pack: str, path: str) -> str:
     return f"{cut}~{digest}"
 
 
+def quoted(name: str) -> str:
+    """A name as a quoted PostgreSQL identifier."""
+    return exp.to_identifier(name, quoted=True).sql("postgres")
+
+
 def udt(name: str) -> exp.DataType:
-    return exp.DataType(this=exp.DataType.Type.USERDEFINED,
-                        kind=exp.to_identifier(name, quoted=True).sql("postgres"))
+    return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=quoted(name))
 
 
 def varighed_type(pack: str) -> str:

@@ -14,7 +14,7 @@ import itertools
 import json
 import os
 
-from .cases import by_case
+from .cases import COMPARES, by_case, judged
 from .program import emit_sql, view_name
 
 
@@ -81,7 +81,7 @@ class PostgresSqlBackend:
 
     name = "sql-postgres"
     judges = True
-    compares = ("id", "status", "mangler")
+    compares = COMPARES
 
     def __init__(self, dsn: str):
         self.dsn = dsn
@@ -102,11 +102,8 @@ class _PostgresRunner:
         self.dsn = dsn
 
     def judge(self, cases):
-        from .cases import reports, rows_for
-
-        rows, out = rows_for(self.program, cases)
-        results = judge_rows_postgres(self.program, rows, self.dsn) if rows else {}
-        return reports(self.program, out, results)
+        return judged(self.program, cases,
+                      lambda program, rows: judge_rows_postgres(program, rows, self.dsn))
 
     def close(self) -> None:
         pass

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .cases import COMPARES, by_case, judged, row_line
 from .dialects import SqlDialect
 from .program import build_views, input_columns, long_views, view_name
 
@@ -85,11 +86,9 @@ def _layered(spark, query):
 def judge_rows_spark(program, rows_path: Path) -> dict:
     """{case id: {rule id: (status, mangler)}}, like engine.judge_rows."""
     spark = spark_views(program, rows_path)
-    out: dict = {}
     view = view_name(program.pack, "resultater")
-    for row in spark.table(view).collect():
-        out.setdefault(row["sag"], {})[row["regel"]] = (row["status"], list(row["mangler"]))
-    return out
+    return by_case((row["sag"], row["regel"], row["status"], row["mangler"])
+                   for row in spark.table(view).collect())
 
 
 def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
@@ -162,7 +161,7 @@ class SparkSqlBackend:
 
     name = "sql-spark"
     judges = True
-    compares = ("id", "status", "mangler")
+    compares = COMPARES
 
     def emit(self, program) -> dict[str, str]:
         return {}
@@ -174,19 +173,20 @@ class SparkSqlBackend:
         return _SparkRunner(program)
 
 
+def _judge_rows_spark(program, rows: list[dict]) -> dict:
+    """judge_rows_spark for rows in memory: Spark reads them from a JSONL file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sager.jsonl"
+        path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
+        return judge_rows_spark(program, path)
+
+
 class _SparkRunner:
     def __init__(self, program):
         self.program = program
 
     def judge(self, cases):
-        from .cases import reports, row_line, rows_for
-
-        rows, out = rows_for(self.program, cases)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "sager.jsonl"
-            path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
-            results = judge_rows_spark(self.program, path) if rows else {}
-        return reports(self.program, out, results)
+        return judged(self.program, cases, _judge_rows_spark)
 
     def close(self) -> None:
         pass
