@@ -155,6 +155,42 @@ def test_csv_and_duckdb_outputs_and_a_fixed_date(tmp_path, samples):
     assert not list(tmp_path.glob(".*tmp-*")), "no temporary file is left behind"
 
 
+def test_every_output_format_holds_the_same_text_rows(tmp_path, samples):
+    """The file outputs write rule ids, statuses and definition names from ENUMs
+    (engine.materialise(labels=True)); each file's columns are text all the same,
+    and hold what the DuckDB table (no labels) holds."""
+    src = tmp_path / "sager.jsonl"
+    src.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n"
+                           for c in list(samples.values())[:3]), encoding="utf-8")
+    db = tmp_path / "ud.duckdb"
+    assert main(["batch", str(PACK), str(src), "--out", str(db)]) == 0
+    for fmt in ("parquet", "jsonl", "csv"):
+        assert main(["batch", str(PACK), str(src), "--out", str(tmp_path / f"ud.{fmt}")]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    for table, key in (("resultater", "regel"), ("definitioner", "definition")):
+        expected = con.execute(f"SELECT * FROM {table}").fetchall()
+        assert expected
+        types = dict(con.execute(f"SELECT column_name, data_type FROM "
+                                 f"information_schema.columns WHERE table_name = '{table}'"
+                                 ).fetchall())
+        assert types[key] == "VARCHAR" and types["mangler"] == "VARCHAR[]"
+        for fmt in ("parquet", "jsonl", "csv"):
+            out = tmp_path / f"ud.{fmt}"
+            path = out if table == "resultater" else out.with_name(f"ud.definitioner.{fmt}")
+            if fmt == "csv":        # the missing facts as one text, `;` between
+                got = [(*r[:3], r[3].split(";") if r[3] else []) for r in duckdb.connect(
+                    ).execute(f"SELECT * FROM read_csv('{path}', all_varchar = true)")
+                    .fetchall()]
+            else:
+                got = _rows(path, fmt)
+            assert [(*r[:3], list(r[3])) for r in got] == \
+                [(*r[:3], list(r[3])) for r in expected], (table, fmt)
+        name = "ud.parquet" if table == "resultater" else "ud.definitioner.parquet"
+        schema = duckdb.connect().execute(
+            f"SELECT name, converted_type FROM parquet_schema('{tmp_path / name}')").fetchall()
+        assert dict(schema)[key] == "UTF8"
+
+
 def test_parquet_input_with_an_id_column(tmp_path, program, samples):
     name, case = next(iter(samples.items()))
     src = tmp_path / "in.jsonl"

@@ -256,7 +256,7 @@ def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dat
     try:
         engine.con.execute(f"SET enable_progress_bar = {'true' if interactive else 'false'}")
         _load(engine, program, source, rows_path, dato, summary, progress)
-        selects = engine.materialise()
+        selects = engine.materialise(labels=fmt != "duckdb")
         views = {"resultater": selects[view_name(program.pack, "resultater")],
                  "definitioner": selects[view_name(program.pack, "definitioner")]}
         if fmt == "duckdb":

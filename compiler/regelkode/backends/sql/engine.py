@@ -12,6 +12,7 @@ import tempfile
 import weakref
 from pathlib import Path
 
+from ...runtime import STATUSER
 from .cases import duckdb_columns
 from .program import build_views, emit_sql, long_views, view_name
 
@@ -50,6 +51,7 @@ class DuckDBEngine:
             self._cleanup()
             raise
         self._created = False
+        self._labels = None
 
     def load_jsonl(self, path: Path, table: str = "sager", append: bool = False) -> None:
         """Rows written by cases.row_line, read with the pack's column types."""
@@ -66,12 +68,14 @@ class DuckDBEngine:
             self.con.execute(emit_sql(self.program, "duckdb", pretty=False))
             self._created = True
 
-    def materialise(self, table: str = "_bred") -> dict:
+    def materialise(self, table: str = "_bred", labels: bool = False) -> dict:
         """Compute the wide view once into a scratch table; the long SELECTs over it.
 
         Planning the views is the costly part for a small batch, and both long
         outputs read every rule and definition: reading a table saves a second plan
-        and a second evaluation.
+        and a second evaluation. With `labels`, rule ids, statuses and definition
+        names come out as ENUMs of the scratch database (program.long_views): for a
+        file the engine writes, not for a table in another database.
         """
         # the wide SELECT itself, not a view of it: a view is bound once more when created.
         # copy=False: the tree is ours and thrown away, and copying it costs more than
@@ -86,8 +90,22 @@ class DuckDBEngine:
             self.con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {wide}')
         finally:
             self.con.execute("SET disabled_optimizers = ''")
+        types = self._label_types() if labels else None
         return {name: select.sql(dialect="duckdb", copy=False)
-                for name, select in long_views(self.program, "duckdb", table).items()}
+                for name, select in long_views(self.program, "duckdb", table, types).items()}
+
+    def _label_types(self) -> dict:
+        if self._labels is None:
+            self._labels = {}
+            for column, values in (("regel", [r.id for r in self.program.rules]),
+                                   ("status", list(STATUSER)),
+                                   ("definition", [d.name for d in self.program.defs])):
+                if values:      # DuckDB has no empty ENUM; no items, no labels to write
+                    name = f"_{column}"
+                    members = ", ".join(_sql_text(v) for v in values)
+                    self.con.execute(f'CREATE TYPE "{name}" AS ENUM ({members})')
+                    self._labels[column] = name
+        return self._labels
 
     def results(self):
         """(sag, regel, status, mangler) rows, in case and rule order."""
