@@ -106,6 +106,22 @@ def test_a_jsonl_line_may_carry_its_own_id(tmp_path, program, samples, capsys):
     assert jsonl_case(1, b'{"id": "x"}', {"id": ("tekst",)}) == ("1", {"id": "x"}, None)
 
 
+def test_a_line_number_taken_by_an_earlier_id_is_refused_at_the_line(tmp_path, samples,
+                                                                      capsys):
+    """Line 1 names itself "2"; line 2 has no `id`, so its id is its number, 2: it is
+    refused at the line (`$`), which has no `id` field to point at."""
+    cases = list(samples.values())[:2]
+    src = tmp_path / "sager.jsonl"
+    src.write_text(json.dumps(dict(cases[0], id=2), ensure_ascii=False) + "\n"
+                   + json.dumps(cases[1], ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "ud.parquet"
+    assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "sag 2: afvist: $: linjenummeret 2 er allerede brugt som id" in err
+    assert "$.id" not in err
+    assert {row[0] for row in _rows(out, "parquet")} == {"2"}
+
+
 def test_a_parquet_id_used_twice_or_missing_is_refused(tmp_path, program, samples, capsys):
     """A typed file whose `sag` column repeats an id leaves the fast path: the rows are
     read in file order, the first case with the id is judged and the second refused;

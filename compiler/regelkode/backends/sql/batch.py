@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .bulk import ROW
 from .bulk import load as load_parquet
-from .cases import Problem, jsonl_case, validated
+from .cases import LineId, Problem, jsonl_case, validated
 from .engine import DuckDBEngine
 from .outfiles import _siblings, _sql_text, _tmp_name
 from .program import view_name
@@ -184,8 +184,11 @@ def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
         for i, (sag, line, problem) in enumerate(results, start=1):
             progress.tick(i, "validerer")
             if problem is None and sag in seen:    # two cases, one id: the first is judged
-                problem = Problem(sag, id_path, f"id'et {sag!r} er allerede brugt af en "
-                                  "tidligere sag; hver sag skal have sit eget id")
+                problem = (Problem(sag, "$", f"linjenummeret {sag} er allerede brugt som id "
+                                   "af en tidligere sag; giv linjen sit eget `id`")
+                           if isinstance(sag, LineId) else
+                           Problem(sag, id_path, f"id'et {sag!r} er allerede brugt af en "
+                                   "tidligere sag; hver sag skal have sit eget id"))
             if problem is not None:
                 summary.problems.append(problem)
                 continue

@@ -81,11 +81,20 @@ class Problem:
 ID = "id"       # a JSONL line's own case id, unless the pack has a fact of that name
 
 
+class LineId(str):
+    """A case id that is the line's number, not a field of the case: when an earlier
+    line's `id` field took it, the refusal points at the line (`$`), not at an `id`
+    field the line does not have. (A text subclass: it pickles to the workers and
+    back, and is a plain text everywhere else.)"""
+
+    __slots__ = ()
+
+
 def jsonl_case(number: int, raw: bytes, facts) -> tuple[str, object, Problem | None] | None:
     """(id, case, problem reading it) of line `number` of a JSONL file; None if blank.
     The id is the line's `id` field (a text or a whole number) when the pack has no
-    fact called `id`, else the line number."""
-    sag = str(number)
+    fact called `id`, else the line number (a LineId)."""
+    sag = LineId(number)
     if not raw.strip():
         return None
     try:
