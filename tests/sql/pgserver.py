@@ -87,3 +87,13 @@ def cluster() -> Iterator[str]:
                             "-w", "stop"], capture_output=True, timeout=60)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":      # `make test` asks here whether to install PostgreSQL
+    import sys
+
+    try:
+        print(bindir())
+    except NoServer as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
