@@ -204,9 +204,10 @@ def load(con, program, source, dato: dt.date | None, table: str = "sager"):
                                       dato, dt.date.today())
     except NoFastPath:
         return None
-    if "sag" in rel.columns and con.execute(
-            f"SELECT count(sag) > count(DISTINCT sag) FROM read_parquet({path})"
-    ).fetchone()[0]:
+    repeated = "count(sag) > count(DISTINCT sag)" if "sag" in rel.columns else "false"
+    total, twice = con.execute(f"SELECT count(*), {repeated} FROM read_parquet({path})"
+                               ).fetchone()
+    if twice:
         return None     # an id used twice: the Python path refuses the second, in file order
     scan = exp.Table(this=exp.func("READ_PARQUET", exp.Literal.string(str(source)), exp.EQ(
         this=exp.column(ROW), expression=exp.true())), alias=exp.TableAlias(
@@ -218,7 +219,7 @@ def load(con, program, source, dato: dt.date | None, table: str = "sager"):
     good = exp.select(*cols).from_(scan).where(cond)
     con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {good.sql(dialect="duckdb")}')
     loaded = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-    if loaded == con.execute(f"SELECT count(*) FROM read_parquet({path})").fetchone()[0]:
+    if loaded == total:
         return loaded, iter(())     # every row passed: no second scan for the others
     bad = (exp.select(exp.column(ROW), exp.func("TO_JSON", exp.column("t")))
            .from_(scan)
