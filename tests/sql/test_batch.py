@@ -239,6 +239,15 @@ def test_a_value_beyond_the_engines_range_is_named_not_misjudged(program, sample
     out = runner.judge([(case, None)])
     assert out == [OutOfRange("$.antal_børn_med_bidragspligt",
                               "SQL-backenden regner kun med heltal under 1.000.000.000")]
+    # inside a list of records: the element's field, and the first value in fact order
+    case = next(c for c in samples.values() if len(c.get("samtaler") or []) >= 2)
+    samtaler = [dict(s) for s in case["samtaler"]]
+    samtaler[1]["dato"] = "9500-01-01"
+    late = dict(case, samtaler=samtaler, beregningsdato="9600-01-01")
+    assert runner.judge([(late, None)]) == [OutOfRange(
+        "$.samtaler[1].dato", "SQL-backenden regner kun med årene 1000-8999")]
+    assert runner.judge([(dict(case, beregningsdato="9600-01-01"), None)]) == [OutOfRange(
+        "beregningsdato", "SQL-backenden regner kun med årene 1000-8999")]
 
 
 def test_no_pack_case_is_beyond_the_range(program, samples):

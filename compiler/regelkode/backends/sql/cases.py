@@ -12,29 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 
 from ... import runtime as rt
 from .. import OutOfRange, Refusal
-from .limits import case_problem
+from .limits import OutsideRange, row_converter
 from .program import input_columns
-
-
-def _plain(value):
-    cls = value.__class__
-    if cls is rt.Ukendt:
-        return None
-    if cls is dt.date:
-        return value.isoformat()
-    if cls is Decimal:
-        return format(value, "f")
-    if cls is rt.Varighed:
-        return {"maaneder": value.maaneder, "dage": value.dage}
-    if cls is tuple or cls is list:
-        return [_plain(v) for v in value]
-    if cls is dict:
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 class UdenforOmraade(Exception):
@@ -46,18 +28,23 @@ class UdenforOmraade(Exception):
         self.besked = besked
 
 
+_converter: tuple = (None, None)     # (the pack's facts, limits.row_converter of them)
+
+
 def case_row(program, sag_id: str, sag, dato: dt.date | None = None) -> dict:
     """The row of one case; raises the runtime's SagFejl for a malformed case and
     UdenforOmraade for one the SQL engines cannot compute exactly."""
-    facts = rt.normaliser(sag, program.facts)
+    global _converter
+    facts, convert = _converter
+    if facts is not program.facts:      # one pack per batch: keep the last one's
+        facts, convert = _converter = (program.facts, row_converter(program.facts))
+    values = rt.normaliser(sag, facts)
     day = rt.beregningsdato(sag, dato)
-    problem = case_problem(program, facts, day)
-    if problem:
-        raise UdenforOmraade(*problem)
-    row = {"sag": sag_id, "beregningsdato": day.isoformat()}
-    for name, value in facts.items():
-        row[name] = _plain(value)
-    return row
+    try:
+        row = convert(values, day)
+    except OutsideRange as exc:
+        raise UdenforOmraade(exc.path, exc.msg) from None
+    return {"sag": sag_id, "beregningsdato": day.isoformat(), **row}
 
 
 def row_line(row: dict) -> str:

@@ -41,45 +41,125 @@ def date_problem(d: dt.date) -> str | None:
     return None
 
 
-def value_problem(value, desc, parts) -> tuple[str, str] | None:
-    if value.__class__ is rt.Ukendt:
-        return None
+class OutsideRange(Exception):
+    """A value outside the range: `parts` is its path from the fact inwards, collected
+    while the exception passes up (no path is built for a value inside it)."""
+
+    def __init__(self, msg: str):
+        super().__init__(msg)
+        self.msg = msg
+        self.parts: list = []
+
+
+def _decimal_problem(value) -> str | None:
+    _sign, digits, exponent = Decimal(value).as_tuple()
+    decimals = max(0, -exponent)
+    whole = len(digits) - decimals if exponent < 0 else len(digits) + exponent
+    if value and (whole > MAX_HELE_CIFRE or decimals > MAX_DECIMALER):
+        return (f"SQL-backenden regner kun med decimaltal med højst {MAX_HELE_CIFRE} cifre "
+                f"før og {MAX_DECIMALER} efter kommaet")
+    return None
+
+
+_HELTAL = f"SQL-backenden regner kun med heltal under {MAX_HELTAL:,}".replace(",", ".")
+_BELOEB = "SQL-backenden regner kun med beløb under 100.000.000.000 kr."
+_VARIGHED = f"SQL-backenden regner kun med varigheder under {MAX_VARIGHED:,}".replace(",", ".")
+
+
+def _converter(desc):
+    """A function from a fact's runtime value (runtime.normaliser's) to its plain JSON
+    value in the `sager` row (money in øre, dates ISO, decimals as text, unknown None),
+    raising OutsideRange for a value outside the range: one walk for both, built once
+    per type, as the runtime builds its own validation."""
     kind = desc[0]
-    msg = None
-    if kind == "heltal" and abs(value) >= MAX_HELTAL:
-        msg = f"SQL-backenden regner kun med heltal under {MAX_HELTAL:,}".replace(",", ".")
-    elif kind == "beløb" and abs(value) >= MAX_OERE:
-        msg = "SQL-backenden regner kun med beløb under 100.000.000.000 kr."
-    elif kind == "decimal":
-        _sign, digits, exponent = Decimal(value).as_tuple()
-        decimals = max(0, -exponent)
-        whole = len(digits) - decimals if exponent < 0 else len(digits) + exponent
-        if value and (whole > MAX_HELE_CIFRE or decimals > MAX_DECIMALER):
-            msg = (f"SQL-backenden regner kun med decimaltal med højst {MAX_HELE_CIFRE} cifre "
-                   f"før og {MAX_DECIMALER} efter kommaet")
-    elif kind == "dato":
-        msg = date_problem(value)
-    elif kind == "varighed" and (abs(value.maaneder) >= MAX_VARIGHED
-                                 or abs(value.dage) >= MAX_VARIGHED):
-        msg = f"SQL-backenden regner kun med varigheder under {MAX_VARIGHED:,}".replace(",", ".")
-    elif kind == "liste":
-        for i, item in enumerate(value):
-            found = value_problem(item, desc[1], (*parts, i))
-            if found:
-                return found
-    elif kind == "post":
-        for name, fdesc in desc[2]:
-            found = value_problem(value[name], fdesc, (*parts, name))
-            if found:
-                return found
-    return (_path(parts), msg) if msg else None
+    unknown = rt.Ukendt
+    if kind == "heltal" or kind == "beløb":
+        bound, msg = (MAX_HELTAL, _HELTAL) if kind == "heltal" else (MAX_OERE, _BELOEB)
+
+        def number(v):
+            if v.__class__ is unknown:
+                return None
+            if abs(v) >= bound:
+                raise OutsideRange(msg)
+            return v
+        return number
+    if kind == "decimal":
+        def decimal(v):
+            if v.__class__ is unknown:
+                return None
+            msg = _decimal_problem(v)
+            if msg:
+                raise OutsideRange(msg)
+            return format(v, "f")
+        return decimal
+    if kind == "dato":
+        def date(v):
+            if v.__class__ is unknown:
+                return None
+            if not FOERSTE_AAR <= v.year <= SIDSTE_AAR:
+                raise OutsideRange(date_problem(v))
+            return v.isoformat()
+        return date
+    if kind == "varighed":
+        def duration(v):
+            if v.__class__ is unknown:
+                return None
+            if abs(v.maaneder) >= MAX_VARIGHED or abs(v.dage) >= MAX_VARIGHED:
+                raise OutsideRange(_VARIGHED)
+            return {"maaneder": v.maaneder, "dage": v.dage}
+        return duration
+    if kind == "liste":
+        item = _converter(desc[1])
+
+        def items(v):
+            if v.__class__ is unknown:
+                return None
+            out = []
+            for i, x in enumerate(v):
+                try:
+                    out.append(item(x))
+                except OutsideRange as exc:
+                    exc.parts.append(i)
+                    raise
+            return out
+        return items
+    if kind == "post":
+        fields = [(name, _converter(fdesc)) for name, fdesc in desc[2]]
+
+        def record(v):
+            if v.__class__ is unknown:
+                return None
+            out = {}
+            for name, field in fields:
+                try:
+                    out[name] = field(v[name])
+                except OutsideRange as exc:
+                    exc.parts.append(name)
+                    raise
+            return out
+        return record
+
+    def plain(v):           # sandhedsværdi, tekst, enum: as they are
+        return None if v.__class__ is unknown else v
+    return plain
 
 
-def case_problem(program, facts: dict, day: dt.date) -> tuple[str, str] | None:
-    """(JSON path, message) of the first value outside the range, or None."""
-    for name, desc in program.facts.items():
-        found = value_problem(facts[name], desc, (name,))
-        if found:
-            return found
-    msg = date_problem(day)
-    return ("beregningsdato", msg) if msg else None
+def row_converter(facts: dict):
+    """`convert(values, day)`: the `sager` row's fact values (a dict, in the pack's fact
+    order) of a case's normalised facts; raises OutsideRange with the JSON path of the
+    first value outside the range (facts in order, then the judging date)."""
+    record = _converter(("post", None, tuple(facts.items())))     # the facts as one record
+
+    def convert(values: dict, day: dt.date) -> dict:
+        try:
+            out = record(values)
+        except OutsideRange as exc:
+            exc.path = _path(reversed(exc.parts))
+            raise
+        msg = date_problem(day)
+        if msg:
+            exc = OutsideRange(msg)
+            exc.path = "beregningsdato"
+            raise exc
+        return out
+    return convert

@@ -1,7 +1,7 @@
 """Validating a large JSONL caseload on every core.
 
 The runtime's validation of a case (`normaliser`, the SQL limits, the row as
-JSON) costs about 0.45 ms in Python: more than DuckDB then spends judging it,
+JSON) costs about 0.3 ms in Python: more than DuckDB then spends judging it,
 and one process does it on one core. A JSONL file larger than PARALLEL_BYTES
 is cut into chunks of lines that worker processes validate exactly as the
 serial path does (cases.validated); the parent gets (id, row, problem) per case
