@@ -37,7 +37,8 @@ from .bulk import ROW
 from .bulk import load as load_parquet
 from .cases import LineId, Problem, jsonl_case, validated
 from .engine import DuckDBEngine
-from .outfiles import _siblings, _sql_text, _tmp_name
+from .names import sql_text
+from .outfiles import _siblings, _tmp_name
 from .program import view_name
 from .validate import parallel_rows
 
@@ -277,7 +278,7 @@ def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dat
                 if fmt == "csv":    # CSV has no lists: the missing facts as one text
                     select = (f"SELECT * REPLACE (array_to_string(mangler, ';') AS mangler) "
                               f"FROM ({query})")
-                engine.con.execute(f"COPY ({select}) TO {_sql_text(str(tmp))} ({options})")
+                engine.con.execute(f"COPY ({select}) TO {sql_text(str(tmp))} ({options})")
                 staged.append((tmp, targets[what]))
             for tmp, target in staged:
                 os.replace(tmp, target)

@@ -37,7 +37,7 @@ from .limits import (
     SIDSTE_AAR,
     date_problem,
 )
-from .names import ident
+from .names import columns_arg, ident, sql_text
 
 INTEGERS = frozenset({"tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint",
                       "usmallint", "uinteger", "ubigint"})
@@ -189,15 +189,11 @@ def plan(program, types: dict, dato: dt.date | None, today: dt.date):
     return sag, day, values, _and(*conds) or exp.true()
 
 
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def load(con, program, source, dato: dt.date | None, table: str = "sager"):
     """Create `table` from the Parquet rows that pass the SQL checks. None if the file's
     types do not allow it, else (rows in `table`, an iterator of the other rows as
     (row number from 1, the row as a case's JSON text) in file order)."""
-    path = _text(str(source))
+    path = sql_text(str(source))
     rel = con.sql(f"SELECT * FROM read_parquet({path})")
     try:
         sag, day, values, cond = plan(program, dict(zip(rel.columns, rel.types, strict=True)),
@@ -259,4 +255,4 @@ def typed_columns(program) -> str:
     `COPY (SELECT * FROM read_json(…, columns=…)) TO '….parquet'`."""
     parts = [("beregningsdato", "DATE")] + [(n, parquet_type(d))
                                             for n, d in program.facts.items()]
-    return "{" + ", ".join(f"{_text(n)}: {_text(t)}" for n, t in parts) + "}"
+    return columns_arg(parts)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ... import runtime as rt
 from .. import OutOfRange, Refusal
 from .limits import OutsideRange, row_converter
+from .names import columns_arg
 from .program import input_columns
 
 
@@ -110,11 +111,7 @@ def validated(program, sag: str, case, dato: dt.date | None) -> tuple[str | None
 
 def duckdb_columns(program) -> str:
     """`read_json`'s `columns` argument: every column with its type."""
-    parts = []
-    for name, typ in input_columns(program):
-        key = name.replace("'", "''")
-        parts.append(f"'{key}': '{typ.replace(chr(39), chr(39) * 2)}'")
-    return "{" + ", ".join(parts) + "}"
+    return columns_arg(input_columns(program))
 
 
 def rows_for(program, cases) -> tuple[list[dict], list]:

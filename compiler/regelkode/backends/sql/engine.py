@@ -14,12 +14,8 @@ from pathlib import Path
 
 from ...runtime import STATUSER
 from .cases import duckdb_columns
+from .names import sql_text
 from .program import build_views, emit_sql, long_views, view_name
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
 
 # DuckDB runs a scan on as many threads as the table has row groups, and its default
 # (122,880 rows) puts a whole caseload of 100,000 in one: one core. A case is costly
@@ -44,7 +40,7 @@ class DuckDBEngine:
         try:
             self.con = duckdb.connect(database)
             self.output = self.con.execute("SELECT current_database()").fetchone()[0]
-            path = _sql_text(str(Path(scratch) / "arbejde.duckdb"))
+            path = sql_text(str(Path(scratch) / "arbejde.duckdb"))
             self.con.execute(f"ATTACH {path} AS arbejde (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
             self.con.execute("USE arbejde")
         except BaseException:
@@ -60,7 +56,7 @@ class DuckDBEngine:
         verb = f'INSERT INTO "{table}"' if append else f'CREATE OR REPLACE TABLE "{table}" AS'
         self.con.execute(
             f"{verb} SELECT * FROM read_json("
-            f"{_sql_text(str(path))}, format='newline_delimited', "
+            f"{sql_text(str(path))}, format='newline_delimited', "
             f"columns={duckdb_columns(self.program)})")
 
     def create_views(self) -> None:
@@ -102,7 +98,7 @@ class DuckDBEngine:
                                    ("definition", [d.name for d in self.program.defs])):
                 if values:      # DuckDB has no empty ENUM; no items, no labels to write
                     name = f"_{column}"
-                    members = ", ".join(_sql_text(v) for v in values)
+                    members = ", ".join(sql_text(v) for v in values)
                     self.con.execute(f'CREATE TYPE "{name}" AS ENUM ({members})')
                     self._labels[column] = name
         return self._labels

@@ -54,3 +54,14 @@ def rule_m_col(rid):
 
 def view_name(pack: str, what: str) -> str:
     return f"{checked(pack)}_{what}"
+
+
+def sql_text(text: str) -> str:
+    """A text as an SQL string literal, for the statements the engines are given as
+    text (file paths, ENUM members)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def columns_arg(columns) -> str:
+    """`read_json`'s `columns` argument for (name, DuckDB type) pairs."""
+    return "{" + ", ".join(f"{sql_text(n)}: {sql_text(t)}" for n, t in columns) + "}"

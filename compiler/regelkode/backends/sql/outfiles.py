@@ -6,10 +6,6 @@ import os
 from pathlib import Path
 
 
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _siblings(out: Path) -> dict[str, Path]:
     return {"resultater": out,
             "definitioner": out.with_name(out.stem + ".definitioner" + out.suffix)}

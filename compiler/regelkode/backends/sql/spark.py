@@ -95,7 +95,8 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
     """Judge on Spark, then write the two outputs as the DuckDB engine does."""
     import json
 
-    from .outfiles import _siblings, _sql_text, _tmp_name
+    from .names import sql_text
+    from .outfiles import _siblings, _tmp_name
 
     spark = spark_views(program, rows_path)
     wide = view_name(program.pack, "bred")
@@ -112,7 +113,7 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
             with path.open("w", encoding="utf-8") as f:
                 for row in spark.sql(select.sql(dialect="spark")).toLocalIterator():
                     f.write(json.dumps(row.asDict(), ensure_ascii=False) + "\n")
-            con.execute(f"CREATE TABLE {what} AS SELECT * FROM read_json({_sql_text(str(path))}, "
+            con.execute(f"CREATE TABLE {what} AS SELECT * FROM read_json({sql_text(str(path))}, "
                         "format='newline_delimited', columns={'sag': 'VARCHAR', "
                         f"'{_key(what)}': 'VARCHAR', '{_value(what)}': 'VARCHAR', "
                         "'mangler': 'VARCHAR[]'})")
@@ -120,7 +121,7 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
         if fmt == "duckdb":
             target = _tmp_name(out)
             target.unlink(missing_ok=True)
-            con.execute(f"ATTACH {_sql_text(str(target))} AS ud")
+            con.execute(f"ATTACH {sql_text(str(target))} AS ud")
             for what in tables:
                 con.execute(f"CREATE TABLE ud.{what} AS SELECT * FROM {what}")
             con.execute("DETACH ud")
@@ -136,7 +137,7 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
             if fmt == "csv":
                 select = f"SELECT * REPLACE (array_to_string(mangler, ';') AS mangler) FROM {what}"
             tmp_out = _tmp_name(targets[what])
-            con.execute(f"COPY ({select}) TO {_sql_text(str(tmp_out))} ({options})")
+            con.execute(f"COPY ({select}) TO {sql_text(str(tmp_out))} ({options})")
             staged.append((tmp_out, targets[what]))
         con.close()
         for tmp_out, target in staged:
