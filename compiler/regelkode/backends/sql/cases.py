@@ -29,17 +29,20 @@ class UdenforOmraade(Exception):
         self.besked = besked
 
 
-_converter: tuple = (None, None)     # (the pack's facts, limits.row_converter of them)
+def _converter(program):
+    """limits.row_converter of the pack's facts, made once per program (and again if
+    its facts change), cached on it as the interpreter caches its closures."""
+    cached = program.__dict__.get("_sql_row")
+    if cached is None or cached[0] is not program.facts:
+        cached = program.__dict__["_sql_row"] = (program.facts, row_converter(program.facts))
+    return cached[1]
 
 
 def case_row(program, sag_id: str, sag, dato: dt.date | None = None) -> dict:
     """The row of one case; raises the runtime's SagFejl for a malformed case and
     UdenforOmraade for one the SQL engines cannot compute exactly."""
-    global _converter
-    facts, convert = _converter
-    if facts is not program.facts:      # one pack per batch: keep the last one's
-        facts, convert = _converter = (program.facts, row_converter(program.facts))
-    values = rt.normaliser(sag, facts)
+    convert = _converter(program)
+    values = rt.normaliser(sag, program.facts)
     day = rt.beregningsdato(sag, dato)
     try:
         row = convert(values, day)

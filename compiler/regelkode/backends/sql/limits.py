@@ -96,8 +96,9 @@ def _converter(desc):
         def date(v):
             if v.__class__ is unknown:
                 return None
-            if not FOERSTE_AAR <= v.year <= SIDSTE_AAR:
-                raise OutsideRange(date_problem(v))
+            msg = date_problem(v)
+            if msg:
+                raise OutsideRange(msg)
             return v.isoformat()
         return date
     if kind == "varighed":
