@@ -83,24 +83,18 @@ def _converter(desc):
                 raise OutsideRange(msg)
             return v
         return number
-    if kind == "decimal":
-        def decimal(v):
+    if kind == "decimal" or kind == "dato":
+        problem, plain = ((_decimal_problem, lambda v: format(v, "f")) if kind == "decimal"
+                          else (date_problem, dt.date.isoformat))
+
+        def checked(v):
             if v.__class__ is unknown:
                 return None
-            msg = _decimal_problem(v)
+            msg = problem(v)
             if msg:
                 raise OutsideRange(msg)
-            return format(v, "f")
-        return decimal
-    if kind == "dato":
-        def date(v):
-            if v.__class__ is unknown:
-                return None
-            msg = date_problem(v)
-            if msg:
-                raise OutsideRange(msg)
-            return v.isoformat()
-        return date
+            return plain(v)
+        return checked
     if kind == "varighed":
         def duration(v):
             if v.__class__ is unknown:
