@@ -27,6 +27,8 @@ import hashlib
 
 from sqlglot import exp
 
+from .terms import is_null
+
 # PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated
 MAX_NAME_BYTES = 63
 
@@ -53,12 +55,8 @@ def varighed_type(pack: str) -> str:
     return type_name(pack, "varighed")
 
 
-def _is_null(e):
-    return exp.Is(this=exp.Paren(this=e), expression=exp.Null())
-
-
 def _null_stays_null(seq, array):
-    return exp.Case().when(_is_null(seq), exp.Null(), copy=False).else_(array, copy=False)
+    return exp.Case().when(is_null(seq), exp.Null(), copy=False).else_(array, copy=False)
 
 
 def _rows(fn: str, args: list, alias: str, column: str) -> exp.Table:
