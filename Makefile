@@ -4,7 +4,7 @@
 #   make serve   make build, then serve build/site on http://127.0.0.1:$(SERVE_PORT)/
 #   make test    set up .venv, make sure Chromium + ChromeDriver, Node and PostgreSQL are there,
 #                ruff, pytest
-#                (about 11 minutes on 2 cores)
+#                (about 9 minutes on 2 cores)
 #   make bench   set up .venv, build the packs, then time evaluation, batch, compile and site
 #                (table on stdout, numbers in build/bench.json; see bench/run.py)
 #   make fuzz-long   the reliability property tests with 10,000 examples each, one

@@ -149,7 +149,7 @@ def test_the_readme_tells_a_new_user_what_they_need():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert ".venv/bin/regelkode" in readme and "PATH" in readme
     assert "PACK` is always a pack **folder**" in readme
-    assert "about 11 minutes" in readme
+    assert "about 9 minutes" in readme
     assert "make serve" in readme
     assert "--fejl-ved-brud" in readme
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
