@@ -86,7 +86,8 @@ def test_a_jsonl_line_may_carry_its_own_id(tmp_path, program, samples, capsys):
     cases = list(samples.values())[:3]
     lines = [dict(cases[0], id="KBH-17"), dict(cases[1], id=4711), cases[2],
              dict(cases[0], id=""), dict(cases[0], id=1.5), dict(cases[0], id=True),
-             dict(cases[1], id="KBH-17")]
+             dict(cases[1], id="KBH-17"), dict(cases[2], id="KBH-99",
+                                               forløb_startdato="2024-02-30")]
     src = tmp_path / "sager.jsonl"
     src.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in lines),
                    encoding="utf-8")
@@ -95,7 +96,11 @@ def test_a_jsonl_line_may_carry_its_own_id(tmp_path, program, samples, capsys):
     err = capsys.readouterr().err
     for n in (4, 5, 6):
         assert f"sag {n}: afvist: $.id: sagens id skal være" in err
-    assert "sag KBH-17: afvist: $.id: id'et 'KBH-17' er allerede brugt" in err
+    # a case with an id of its own is refused with its line too, and a repeated id
+    # names the line that has it first
+    assert ("sag KBH-17 (linje 7): afvist: $.id: id'et 'KBH-17' er allerede brugt af "
+            "linje 1;") in err
+    assert "sag KBH-99 (linje 8): afvist: $.forløb_startdato: 2024-02-30" in err
     assert {row[0] for row in _rows(out, "parquet")} == {"KBH-17", "4711", "3"}
     # the first KBH-17 is the one judged: its rows equal a batch of that case alone
     alone = tmp_path / "alene.jsonl"
@@ -117,7 +122,7 @@ def test_a_line_number_taken_by_an_earlier_id_is_refused_at_the_line(tmp_path, s
     out = tmp_path / "ud.parquet"
     assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "sag 2: afvist: $: linjenummeret 2 er allerede brugt som id" in err
+    assert "sag 2: afvist: $: linjenummeret 2 er allerede brugt som id af linje 1;" in err
     assert "$.id" not in err
     assert {row[0] for row in _rows(out, "parquet")} == {"2"}
 
@@ -145,7 +150,7 @@ def test_a_parquet_id_used_twice_or_missing_is_refused(tmp_path, program, sample
     out = tmp_path / "ud.parquet"
     assert main(["batch", str(PACK), str(parquet), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "sag a: afvist: $.sag: id'et 'a' er allerede brugt" in err
+    assert "sag a (række 3): afvist: $.sag: id'et 'a' er allerede brugt af række 1;" in err
     assert "sag 4: afvist: $.sag: sagens id mangler" in err
     rows = _rows(out, "parquet")
     assert {r[0] for r in rows} == {"a", "b"}

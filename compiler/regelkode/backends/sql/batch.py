@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .bulk import ROW
 from .bulk import load as load_parquet
-from .cases import LineId, Problem, jsonl_case, validated
+from .cases import CaseId, Problem, jsonl_case, validated
 from .engine import DuckDBEngine
 from .names import sql_text
 from .outfiles import _siblings, _tmp_name
@@ -104,7 +104,7 @@ def _parquet_cases(source: Path):
 
     con = duckdb.connect()
     try:
-        path = "'" + str(source).replace("'", "''") + "'"
+        path = sql_text(str(source))
         try:
             cursor = con.execute(f"SELECT to_json(t) FROM read_parquet({path}) AS t")
         except duckdb.Error as exc:
@@ -129,14 +129,16 @@ def parquet_case(number: int, text: str, drop: str | None = None):
     case = json.loads(text, parse_float=Decimal)
     if drop is not None:
         case.pop(drop, None)
+    where = f"række {number}"
     if "sag" in case:
         sag = case.pop("sag")
         if sag is None:
-            return str(number), None, Problem(str(number), "$.sag", "sagens id mangler: "
-                                              "kolonnen sag er tom i denne række")
-        sag = str(sag)
+            sag = CaseId(str(number), where)
+            return sag, None, Problem(sag, "$.sag", "sagens id mangler: kolonnen sag er "
+                                      "tom i denne række")
+        sag = CaseId(str(sag), where, "$.sag")
     else:
-        sag = str(number)
+        sag = CaseId(str(number), where)
     # a null column is a missing fact, as in a case's JSON
     return sag, {k: v for k, v in case.items() if v is not None}, None
 
@@ -173,8 +175,7 @@ def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
     """Validate every case (or those of `cases`) and write the valid ones as typed
     JSON lines. A large JSONL file is validated by several processes (validate.py)."""
     n = 0
-    seen: set[str] = set()
-    id_path = "$.sag" if source.suffix.lower() == ".parquet" else "$.id"
+    seen: dict[str, str] = {}
     with rows_path.open("w", encoding="utf-8") as out:
         results = parallel_rows(program, source, dato) if cases is None else None
         if results is None:
@@ -185,19 +186,26 @@ def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
         for i, (sag, line, problem) in enumerate(results, start=1):
             progress.tick(i, "validerer")
             if problem is None and sag in seen:    # two cases, one id: the first is judged
-                problem = (Problem(sag, "$", f"linjenummeret {sag} er allerede brugt som id "
-                                   "af en tidligere sag; giv linjen sit eget `id`")
-                           if isinstance(sag, LineId) else
-                           Problem(sag, id_path, f"id'et {sag!r} er allerede brugt af en "
-                                   "tidligere sag; hver sag skal have sit eget id"))
+                problem = repeated(sag, seen[sag])
             if problem is not None:
                 summary.problems.append(problem)
                 continue
-            seen.add(sag)
+            seen[sag] = sag
             out.write(line)
             out.write("\n")
             n += 1
     return n
+
+
+def repeated(sag: str, first: str) -> Problem:
+    """The refusal of a case whose id an earlier case has: the first one is judged.
+    Where the id is the line's number, the line has no id field to point at."""
+    there = getattr(first, "where", "en tidligere sag")
+    if getattr(sag, "field", "$") is None:
+        return Problem(sag, "$", f"linjenummeret {sag} er allerede brugt som id af "
+                       f"{there}; giv linjen sit eget `id`")
+    return Problem(sag, getattr(sag, "field", "$"), f"id'et {sag!r} er allerede brugt af "
+                   f"{there}; hver sag skal have sit eget id")
 
 
 def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,

@@ -225,13 +225,12 @@ def load(con, program, source, dato: dt.date | None, table: str = "sager"):
     cursor.execute(bad.sql(dialect="duckdb"))
 
     def rest():
-        while True:
-            chunk = cursor.fetchmany(10_000)
-            if not chunk:
-                return
-            for number, text in chunk:
-                yield number + 1, text
-        cursor.close()
+        try:
+            while chunk := cursor.fetchmany(10_000):
+                for number, text in chunk:
+                    yield number + 1, text
+        finally:
+            cursor.close()
     return loaded, rest()
 
 

@@ -66,26 +66,38 @@ class Problem:
 
     def line(self) -> str:
         what = "afvist" if self.kind == "afvist" else "uden for SQL-backendens talområde"
-        return f"sag {self.sag}: {what}: {self.sti}: {self.besked}"
+        # an id of the case's own is no line number: say where the case stands too
+        where = f" ({self.sag.where})" if getattr(self.sag, "field", None) else ""
+        return f"sag {self.sag}{where}: {what}: {self.sti}: {self.besked}"
 
 
 ID = "id"       # a JSONL line's own case id, unless the pack has a fact of that name
 
 
-class LineId(str):
-    """A case id that is the line's number, not a field of the case: when an earlier
-    line's `id` field took it, the refusal points at the line (`$`), not at an `id`
-    field the line does not have. (A text subclass: it pickles to the workers and
-    back, and is a plain text everywhere else.)"""
+class CaseId(str):
+    """A case's id, and where the input has it: `where` names the line or row
+    ("linje 7"), `field` the path of the id's own field ("$.id", "$.sag"), or is None
+    where the id is the line's or row's number. A refusal of a repeated id names both
+    places, and points at the field only where the case has one. (A text subclass:
+    it pickles to the validating workers and back, and is a plain text everywhere
+    else.)"""
 
-    __slots__ = ()
+    def __new__(cls, text: str, where: str, field: str | None = None):
+        self = super().__new__(cls, text)
+        self.where = where
+        self.field = field
+        return self
+
+    def __reduce__(self):
+        return CaseId, (str(self), self.where, self.field)
 
 
 def jsonl_case(number: int, raw: bytes, facts) -> tuple[str, object, Problem | None] | None:
     """(id, case, problem reading it) of line `number` of a JSONL file; None if blank.
     The id is the line's `id` field (a text or a whole number) when the pack has no
-    fact called `id`, else the line number (a LineId)."""
-    sag = LineId(number)
+    fact called `id`, else the line number."""
+    where = f"linje {number}"
+    sag = CaseId(str(number), where)
     if not raw.strip():
         return None
     try:
@@ -96,7 +108,7 @@ def jsonl_case(number: int, raw: bytes, facts) -> tuple[str, object, Problem | N
         value = case.pop(ID)
         if value.__class__ is int or (value.__class__ is str and 0 < len(value) <= rt.MAX_TEKST
                                        and value.isprintable()):
-            return str(value), case, None
+            return CaseId(str(value), where, "$.id"), case, None
         return sag, None, Problem(sag, "$.id", "sagens id skal være en ikke-tom tekst uden "
                                   "kontroltegn eller et heltal")
     return sag, case, None
