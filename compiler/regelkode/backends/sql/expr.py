@@ -27,7 +27,20 @@ from .dialects import SqlDialect, Unsupported
 from .lists import ListOps
 from .names import col, def_col, def_m_col, fact_col, fact_m_col
 from .tables import TableOps
-from .terms import KONFLIKT, ElemFieldRef, V, case, is_null, lit, not_, not_null, or_, paren
+from .terms import (
+    KONFLIKT,
+    ElemFieldRef,
+    V,
+    and_,
+    case,
+    is_null,
+    lit,
+    not_,
+    not_null,
+    operand,
+    or_,
+    paren,
+)
 
 
 class Compiler(ListOps, TableOps):
@@ -163,18 +176,18 @@ class Compiler(ListOps, TableOps):
         return method(*(self.expr(a) for a in node.args), node=node)
 
     def op_og(self, a, b, node=None):
-        val = paren(exp.And(this=paren(a.val), expression=paren(b.val)))
+        val = and_(a.val, b.val)
         return V(val, self.when_unknown(val, a.m, b.m))
 
     def op_eller(self, a, b, node=None):
-        val = paren(exp.Or(this=paren(a.val), expression=paren(b.val)))
+        val = or_(a.val, b.val)
         return V(val, self.when_unknown(val, a.m, b.m))
 
     def op_ikke(self, a, node=None):
         return V(not_(a.val), a.m)
 
     def op_hvis(self, c, a, b, node=None):
-        same = exp.EQ(this=paren(a.val), expression=paren(b.val))
+        same = exp.EQ(this=operand(a.val, exp.EQ), expression=operand(b.val, exp.EQ))
         val = case([(c.val, a.val), (not_(c.val), b.val), (same, a.val)])
         m = case([(c.val, self.m_or_empty(a.m)),
                   (not_(c.val), self.m_or_empty(b.m)),
@@ -192,7 +205,7 @@ class Compiler(ListOps, TableOps):
     def _compare(self, cls, a, b):
         if a.dur or b.dur:
             return self.strict(self.d.compare_varighed(cls, a.val, b.val), a, b)
-        return self.strict(cls(this=paren(a.val), expression=paren(b.val)), a, b)
+        return self.strict(cls(this=operand(a.val, cls), expression=operand(b.val, cls)), a, b)
 
     def op_lig(self, a, b, node=None):
         return self._compare(exp.EQ, a, b)
@@ -227,7 +240,7 @@ class Compiler(ListOps, TableOps):
         if not items:
             return V(case([(is_null(x.val), exp.Null())], exp.false()), x.m)
         val = case([(is_null(x.val), exp.Null())],
-                   or_(*(exp.EQ(this=paren(x.val), expression=paren(i.val))
+                   or_(*(exp.EQ(this=operand(x.val, exp.EQ), expression=operand(i.val, exp.EQ))
                          for i in items)))
         item_m = self.cat(*(i.m for i in items))
         m = case([(is_null(x.val), self.m_or_empty(x.m)),
@@ -258,7 +271,7 @@ class Compiler(ListOps, TableOps):
     def op_neg(self, a, node=None):
         if a.dur:
             return V(self.d.varighed_neg(a.val), a.m, dur=True)
-        return V(exp.Neg(this=paren(a.val)), a.m)
+        return V(exp.Neg(this=exp.Paren(this=a.val)), a.m)
 
     def op_gange(self, a, b, node=None):
         return self.strict(exp.Mul(this=paren(a.val), expression=paren(b.val)), a, b)

@@ -24,7 +24,7 @@ from .bind import Binder
 from .dialects import SqlDialect, sql_type
 from .expr import KONFLIKT, Compiler, Unsupported, V, case, is_null, lit
 from .names import checked, col, fact_col, fact_m_col, ident, rule_m_col, rule_status_col, view_name
-from .terms import cast
+from .terms import cast, not_
 
 
 def input_columns(program) -> list[tuple[str, str]]:
@@ -182,7 +182,7 @@ def value_text(d: SqlDialect, value, desc):
                            expression=lit("."), position="TRAILING")
         return case([(exp.Like(this=plain, expression=lit("%.%")), trimmed)], plain)
     if kind == "sandhedsværdi":
-        return case([(value, lit("true")), (exp.Not(this=value), lit("false"))])
+        return case([(value, lit("true")), (not_(value), lit("false"))])
     if kind == "varighed":
         m, days = d.varighed_parts(value)
         return case([(exp.Not(this=is_null(value)), exp.Concat(expressions=[
