@@ -93,20 +93,18 @@ def _values_sql():
     return ", ".join("(" + ", ".join(lit(r[k]) for k in BOOLS + NUMBERS) + ")" for r in ROWS)
 
 
-def _answers(run, dialect, chunk):
-    """Every expression's value on every row, from the engine, `chunk` columns a query."""
-    out = []
+def _misread(run, dialect: str, chunk: int = 500) -> list[str]:
+    """The texts whose value from the engine (`run` a query, get its rows) differs from
+    the tree's own, over every row; `chunk` expressions a query."""
+    names = ", ".join(BOOLS + NUMBERS)
+    got = []
     for start in range(0, len(EXPRESSIONS), chunk):
         part = EXPRESSIONS[start:start + chunk]
         cols = ", ".join(e.sql(dialect=dialect) for e in part)
-        names = ", ".join(BOOLS + NUMBERS)
         rows = run(f"SELECT {cols} FROM (VALUES {_values_sql()}) AS t({names})")
-        out += [[row[i] for row in rows] for i in range(len(part))]
-    return out
-
-
-def _expected():
-    return [[_kleene(e, row) for row in ROWS] for e in EXPRESSIONS]
+        got += [[row[i] for row in rows] for i in range(len(part))]
+    return [e.sql(dialect=dialect) for e, values in zip(EXPRESSIONS, got, strict=True)
+            if values != [_kleene(e, row) for row in ROWS]]
 
 
 def test_the_expressions_nest_every_way():
@@ -123,10 +121,7 @@ def test_the_expressions_nest_every_way():
 
 def test_duckdb_reads_each_grouping_as_built():
     con = duckdb.connect()
-    got = _answers(lambda q: con.execute(q).fetchall(), "duckdb", 500)
-    expected = _expected()
-    wrong = [EXPRESSIONS[i].sql(dialect="duckdb") for i in range(len(EXPRESSIONS))
-             if got[i] != expected[i]]
+    wrong = _misread(lambda q: con.execute(q).fetchall(), "duckdb")
     assert not wrong, wrong[:5]
 
 
@@ -134,10 +129,7 @@ def test_postgres_reads_each_grouping_as_built(pg_dsn):
     import psycopg
 
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        got = _answers(lambda q: conn.execute(q).fetchall(), "postgres", 500)
-    expected = _expected()
-    wrong = [EXPRESSIONS[i].sql(dialect="postgres") for i in range(len(EXPRESSIONS))
-             if got[i] != expected[i]]
+        wrong = _misread(lambda q: conn.execute(q).fetchall(), "postgres")
     assert not wrong, wrong[:5]
 
 
