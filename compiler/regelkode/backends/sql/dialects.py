@@ -23,7 +23,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from . import pgsql
-from .terms import cast
+from .terms import call, case, cast
 
 DIALECTS = ("duckdb", "spark", "postgres", "trino")
 
@@ -116,9 +116,9 @@ class SqlDialect:
                     [lam.expressions[0].name], lam.this))
             # Trino's transform has no index: zip the list with 1..n+1 (never an empty,
             # descending sequence) and cut the padding element off again
-            n = exp.func("CARDINALITY", seq)
-            ones = exp.func("SEQUENCE", _n(1), exp.Add(this=n, expression=_n(1)))
-            return exp.func("SLICE", exp.func("ZIP_WITH", seq, ones, lam), _n(1), n)
+            n = call("CARDINALITY", seq)
+            ones = call("SEQUENCE", _n(1), exp.Add(this=n, expression=_n(1)))
+            return call("SLICE", exp.func("ZIP_WITH", seq, ones, lam), _n(1), n)
         return exp.Transform(this=seq, expression=lam)
 
     def flatten(self, arrays):
@@ -133,9 +133,9 @@ class SqlDialect:
 
     def size(self, seq):
         if self.name == "duckdb":
-            return exp.func("LEN", seq)
+            return call("LEN", seq)
         if self.name == "postgres":     # ARRAY_LENGTH is NULL for an empty array
-            return exp.func("CARDINALITY", seq)
+            return call("CARDINALITY", seq)
         return exp.ArraySize(this=seq)
 
     def contains(self, seq, x):
@@ -143,9 +143,9 @@ class SqlDialect:
 
     def sum(self, values, zero, elem_type: str | None = None):
         if self.name == "duckdb":
-            return exp.func("COALESCE", exp.func("LIST_SUM", values), zero)
+            return call("COALESCE", exp.func("LIST_SUM", values), zero)
         if self.name == "postgres":     # SUM(BIGINT) is NUMERIC there: cast back
-            total = exp.func("COALESCE", pgsql.aggregate("SUM", values), zero)
+            total = call("COALESCE", pgsql.aggregate("SUM", values), zero)
             return cast(total, self.type(elem_type)) if elem_type else total
         # the accumulator must have the elements' type (Spark refuses INT + BIGINT here)
         step = exp.Add(this=exp.column("_acc"), expression=exp.column("_x"))
@@ -154,8 +154,8 @@ class SqlDialect:
             step = cast(step, self.type(elem_type))
         acc = self.lam(["_acc", "_x"], step)
         if self.name == "trino":
-            return exp.func("REDUCE", values, zero, acc, self.lam(["_s"], exp.column("_s")))
-        return exp.func("AGGREGATE", values, zero, acc)
+            return call("REDUCE", values, zero, acc, self.lam(["_s"], exp.column("_s")))
+        return call("AGGREGATE", values, zero, acc)
 
     def varighed_sum(self, values):
         parts = []
@@ -207,7 +207,7 @@ class SqlDialect:
     # -- durations --
     def varighed(self, months, days):
         if self.name == "postgres":     # a named composite type: fields by name
-            return exp.Cast(this=exp.func("ROW", months, days),
+            return exp.Cast(this=call("ROW", months, days),
                             to=pgsql.udt(pgsql.varighed_type(self.pack)))
         return exp.Struct(expressions=[
             exp.PropertyEQ(this=exp.to_identifier("maaneder"), expression=months),
@@ -272,7 +272,7 @@ class SqlDialect:
                          expression=_n(12)),
             expression=_p(exp.Sub(this=self.month(b), expression=self.month(a))))
         over = exp.GT(this=self.add_months(a, _p(count)), expression=b)
-        return exp.Sub(this=_p(count), expression=exp.Case().when(over, _n(1)).else_(_n(0)))
+        return exp.Sub(this=_p(count), expression=case([(over, _n(1))], _n(0)))
 
     def days_between(self, a, b):
         if self.name == "postgres":     # date - date is the days between, as an integer

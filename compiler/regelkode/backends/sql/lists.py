@@ -22,7 +22,7 @@ from sqlglot import exp
 
 from ...ir import nodes as ir
 from .dialects import sql_type
-from .terms import ElemFieldRef, V, and_, case, cast, is_null, lit, not_, or_, paren
+from .terms import ElemFieldRef, V, and_, call, case, cast, is_null, lit, not_, or_, paren
 
 
 class ListOps:
@@ -160,7 +160,7 @@ class ListOps:
 
     def _rank(self, pred):
         """false 0 < unknown 1 < true 2."""
-        return exp.func("COALESCE", exp.Mul(this=paren(cast(paren(pred.val), self.d.type(
+        return call("COALESCE", exp.Mul(this=paren(cast(paren(pred.val), self.d.type(
             "INTEGER"))), expression=exp.Literal.number(2)), exp.Literal.number(1))
 
     def _kleene(self, seq, var, idx, pred, fn):

@@ -27,7 +27,7 @@ import hashlib
 
 from sqlglot import exp
 
-from .terms import is_null
+from .terms import call, is_null
 
 # PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated
 MAX_NAME_BYTES = 63
@@ -86,7 +86,7 @@ def transform(seq, lam: exp.Lambda):
     var, idx = _names(lam)
     query = (exp.select(lam.this, copy=False).from_(_elements(seq, var, idx), copy=False)
              .order_by(exp.column(idx), copy=False))
-    return _null_stays_null(seq, exp.func("ARRAY", query))
+    return _null_stays_null(seq, call("ARRAY", query))
 
 
 def filter_(seq, lam: exp.Lambda):
@@ -94,7 +94,7 @@ def filter_(seq, lam: exp.Lambda):
     query = (exp.select(exp.column(var), copy=False)
              .from_(_elements(seq, var, idx), copy=False)
              .where(lam.this, copy=False).order_by(exp.column(idx), copy=False))
-    return _null_stays_null(seq, exp.func("ARRAY", query))
+    return _null_stays_null(seq, call("ARRAY", query))
 
 
 def flat_map(seq, lam: exp.Lambda):
@@ -106,11 +106,11 @@ def flat_map(seq, lam: exp.Lambda):
     query = (exp.select(exp.column(item), copy=False).from_(_elements(seq, var, idx), copy=False)
              .join(exp.Lateral(this=parts), join_type="CROSS", copy=False)
              .order_by(exp.column(idx), exp.column(item), copy=False))
-    return _null_stays_null(seq, exp.func("ARRAY", query))
+    return _null_stays_null(seq, call("ARRAY", query))
 
 
 def aggregate(fn: str, values):
     """(SELECT fn(_x) FROM unnest(values) AS _a(_x)): NULL for a NULL or empty list."""
     rows = _rows("UNNEST", [values], "_a", "_x")
-    return exp.select(exp.func(fn, exp.column("_x")), copy=False).from_(
+    return exp.select(call(fn, exp.column("_x")), copy=False).from_(
         rows, copy=False).subquery(copy=False)

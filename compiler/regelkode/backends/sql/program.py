@@ -24,7 +24,7 @@ from .bind import Binder
 from .dialects import SqlDialect, sql_type
 from .expr import KONFLIKT, Compiler, Unsupported, V, case, is_null, lit
 from .names import checked, col, fact_col, fact_m_col, ident, rule_m_col, rule_status_col, view_name
-from .terms import cast, not_
+from .terms import call, cast, not_
 
 
 def input_columns(program) -> list[tuple[str, str]]:
@@ -59,7 +59,7 @@ def _paths_out(d: SqlDialect, m: exp.Expression | None) -> exp.Expression:
                  .from_(rows, copy=False)
                  .where(exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)), copy=False)
                  .order_by(exp.column("_p"), copy=False))
-        return exp.func("ARRAY", query)
+        return call("ARRAY", query)
     lam = d.lam(["_p"], exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)))
     return exp.ArraySort(this=exp.ArrayDistinct(this=d.filter(m, lam)))
 
@@ -96,7 +96,7 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
     """[(view name, SELECT)] in creation order."""
     d = SqlDialect(dialect, program.pack)
     input_columns(program)      # refuses a fact named like the id column
-    first = [col("sag"), _alias(exp.func("COALESCE", col("beregningsdato"),
+    first = [col("sag"), _alias(call("COALESCE", col("beregningsdato"),
                                          exp.CurrentDate()), ":idag")]
     base = ["sag", ":idag"]
     for name in program.facts:
@@ -124,7 +124,7 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
         if getattr(r, "severity", None) is not None:
             # an exception that decides the case may set its own severity; undecided:
             # the rule's (as the interpreter swaps the meta tuple only for a known one)
-            alvor = binder.bind(exp.func("COALESCE", c.expr(r.severity).val, alvor),
+            alvor = binder.bind(call("COALESCE", c.expr(r.severity).val, alvor),
                                 "alvor:" + rid)
         status, missing = rule_status(d, applies, req, alvor)
         wide_rules += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
@@ -172,7 +172,7 @@ def value_text(d: SqlDialect, value, desc):
     if kind == "beløb":
         magnitude = exp.Abs(this=value)
         kroner = cast(exp.IntDiv(this=magnitude, expression=exp.Literal.number(100)), text)
-        oere = exp.func("LPAD", cast(exp.Mod(this=magnitude, expression=exp.Literal.number(
+        oere = call("LPAD", cast(exp.Mod(this=magnitude, expression=exp.Literal.number(
             100)), text), exp.Literal.number(2), lit("0"))
         sign = case([(exp.LT(this=value, expression=exp.Literal.number(0)), lit("-"))], lit(""))
         return exp.Concat(expressions=[sign, kroner, lit("."), oere])
@@ -189,7 +189,7 @@ def value_text(d: SqlDialect, value, desc):
             lit('{"måneder": '), cast(m, text), lit(', "dage": '), cast(days, text),
             lit("}")]))])
     if kind in ("liste", "post"):
-        return cast(exp.func("TO_JSON", value), text)
+        return cast(call("TO_JSON", value), text)
     return cast(value, text)
 
 

@@ -13,6 +13,7 @@ from .terms import (
     MAX_EXCEPTION_DEPTH,
     V,
     and_,
+    call,
     case,
     is_null,
     lit,
@@ -80,7 +81,7 @@ class TableOps:
         unknown = or_(*(is_null(w.val) for _u, w, _v in excs))
         # undecided exceptions don't matter when every outcome is the base's known value
         same = and_(no_hits, not_null(base.val), *(
-            or_(not_null(w.val), exp.func("COALESCE", exp.EQ(this=paren(v.val),
+            or_(not_null(w.val), call("COALESCE", exp.EQ(this=paren(v.val),
                                                              expression=paren(base.val)),
                                           exp.false()))
             for _u, w, v in excs))

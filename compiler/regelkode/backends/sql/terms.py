@@ -35,6 +35,11 @@ def cast(e, to: exp.DataType) -> exp.Cast:
     return exp.cast(e, to, copy=False)
 
 
+def call(name: str, *args) -> exp.Func:
+    """The function `name` over `args`, sharing them (sqlglot's `func` copies each)."""
+    return exp.func(name, *args, copy=False)
+
+
 def is_null(e):
     return exp.Is(this=paren(e), expression=exp.Null())
 
