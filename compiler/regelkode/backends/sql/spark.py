@@ -40,6 +40,11 @@ def session():
 
         _SESSION = (SparkSession.builder.master("local[2]").appName("regelkode")
                     .config("spark.ui.enabled", "false")
+                    # stderr is the batch's report: no stage bars, no start-up chatter
+                    .config("spark.ui.showConsoleProgress", "false")
+                    .config("spark.log.level", "ERROR")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.sql.session.timeZone", "UTC")
                     # compiling the full pack's layers needs more than the default 1 GB
