@@ -119,3 +119,16 @@ def test_spark_answers_window_searches_as_the_interpreter(tmp_path, spark_backen
     cases.append(({"samtaler": [talk()], "beregningsdato": "2025-01-01"}, None))
     assert not compare(c.program, cases, "sql")
     assert not compare(c.program, cases, spark_backend)
+
+
+def test_the_local_session_keeps_stderr_for_the_batch(spark_backend):
+    """No stage bars and no start-up notices from Spark between the batch's own lines:
+    the session reads regelkode's log configuration (errors only) and shows no
+    console progress."""
+    from regelkode.backends.sql import spark
+
+    session = spark.session()
+    log4j = session.sparkContext._jvm.org.apache.logging.log4j
+    source = log4j.LogManager.getContext(False).getConfiguration().getConfigurationSource()
+    assert str(source.getLocation()).endswith("spark-log4j2.properties")
+    assert session.sparkContext.getConf().get("spark.ui.showConsoleProgress") == "false"

@@ -38,11 +38,13 @@ def session():
     if _SESSION is None:
         from pyspark.sql import SparkSession
 
+        log_config = Path(__file__).with_name("spark-log4j2.properties")
         _SESSION = (SparkSession.builder.master("local[2]").appName("regelkode")
                     .config("spark.ui.enabled", "false")
                     # stderr is the batch's report: no stage bars, no start-up chatter
                     .config("spark.ui.showConsoleProgress", "false")
-                    .config("spark.log.level", "ERROR")
+                    .config("spark.driver.extraJavaOptions",
+                            f"-Dlog4j2.configurationFile={log_config.as_uri()}")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "2")
