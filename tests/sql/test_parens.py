@@ -18,16 +18,12 @@ import sqlglot
 from sqlglot import exp
 
 from regelkode.backends.sql.dialects import DIALECTS
-from regelkode.backends.sql.terms import and_, is_null, not_, operand, or_, paren
+from regelkode.backends.sql.terms import and_, compare, is_null, not_, or_, paren
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul)
 BOOLS = ("a", "b", "c")
 NUMBERS = ("x", "y", "z")
-
-
-def _compare(cls, left, right):
-    return cls(this=operand(left, cls), expression=operand(right, cls))
 
 
 def _numbers():
@@ -41,18 +37,18 @@ def _numbers():
 
 def _booleans():
     leaves = [exp.column(n) for n in BOOLS]
-    two = [f(p, q) for f in (and_, or_, lambda p, q: _compare(exp.EQ, p, q))
+    two = [f(p, q) for f in (and_, or_, lambda p, q: compare(exp.EQ, p, q))
            for p in leaves for q in leaves]
     two += [not_(p) for p in leaves] + [is_null(p) for p in leaves]
     numbers = _numbers()
-    two += [_compare(cls, p, q) for cls in COMPARISONS
+    two += [compare(cls, p, q) for cls in COMPARISONS
             for p, q in zip(numbers[::3], numbers[1::2], strict=False)]
     # three of each kind of two-level expression, each against each
     kinds: dict[type, list] = {}
     for e in two:
         kinds.setdefault(type(e), []).append(e)
     picked = [e for group in kinds.values() for e in group[::max(1, len(group) // 3)][:3]]
-    three = [f(p, q) for f in (and_, or_, lambda p, q: _compare(exp.EQ, p, q))
+    three = [f(p, q) for f in (and_, or_, lambda p, q: compare(exp.EQ, p, q))
              for p, q in itertools.product(picked, picked)]
     three += [not_(p) for p in two] + [is_null(p) for p in two]
     return two + three

@@ -33,11 +33,11 @@ from .terms import (
     V,
     and_,
     case,
+    compare,
     is_null,
     lit,
     not_,
     not_null,
-    operand,
     or_,
     paren,
 )
@@ -187,7 +187,7 @@ class Compiler(ListOps, TableOps):
         return V(not_(a.val), a.m)
 
     def op_hvis(self, c, a, b, node=None):
-        same = exp.EQ(this=operand(a.val, exp.EQ), expression=operand(b.val, exp.EQ))
+        same = compare(exp.EQ, a.val, b.val)
         val = case([(c.val, a.val), (not_(c.val), b.val), (same, a.val)])
         m = case([(c.val, self.m_or_empty(a.m)),
                   (not_(c.val), self.m_or_empty(b.m)),
@@ -205,7 +205,7 @@ class Compiler(ListOps, TableOps):
     def _compare(self, cls, a, b):
         if a.dur or b.dur:
             return self.strict(self.d.compare_varighed(cls, a.val, b.val), a, b)
-        return self.strict(cls(this=operand(a.val, cls), expression=operand(b.val, cls)), a, b)
+        return self.strict(compare(cls, a.val, b.val), a, b)
 
     def op_lig(self, a, b, node=None):
         return self._compare(exp.EQ, a, b)
@@ -240,7 +240,7 @@ class Compiler(ListOps, TableOps):
         if not items:
             return V(case([(is_null(x.val), exp.Null())], exp.false()), x.m)
         val = case([(is_null(x.val), exp.Null())],
-                   or_(*(exp.EQ(this=operand(x.val, exp.EQ), expression=operand(i.val, exp.EQ))
+                   or_(*(compare(exp.EQ, x.val, i.val)
                          for i in items)))
         item_m = self.cat(*(i.m for i in items))
         m = case([(is_null(x.val), self.m_or_empty(x.m)),
@@ -277,7 +277,7 @@ class Compiler(ListOps, TableOps):
         return self.strict(exp.Mul(this=paren(a.val), expression=paren(b.val)), a, b)
 
     def op_divider(self, a, b, node=None):
-        zero = exp.EQ(this=paren(b.val), expression=exp.Literal.number(0))
+        zero = compare(exp.EQ, b.val, exp.Literal.number(0))
         return self.strict(case([(zero, exp.Null())], self.d.divide(a.val, b.val)), a, b)
 
     def op_beloeb_forhold(self, a, b, node=None):
@@ -288,7 +288,7 @@ class Compiler(ListOps, TableOps):
             exp.Mul(this=paren(oere.val), expression=paren(tal.val))), oere, tal)
 
     def op_beloeb_divider(self, oere, tal, node=None):
-        zero = exp.EQ(this=paren(tal.val), expression=exp.Literal.number(0))
+        zero = compare(exp.EQ, tal.val, exp.Literal.number(0))
         return self.strict(case([(zero, exp.Null())],
                                 self.d.round_half_away(self.d.divide(oere.val, tal.val))),
                            oere, tal)

@@ -15,12 +15,12 @@ from .terms import (
     and_,
     call,
     case,
+    compare,
     is_null,
     lit,
     not_,
     not_null,
     or_,
-    paren,
 )
 
 
@@ -41,7 +41,7 @@ class TableOps:
         for c in conds:
             hits = exp.Add(this=hits, expression=case([(c.val, exp.Literal.number(1))],
                                                       exp.Literal.number(0)))
-        many = exp.GT(this=paren(hits), expression=exp.Literal.number(1))
+        many = compare(exp.GT, hits, exp.Literal.number(1))
         unknown = or_(*(is_null(c.val) for c in conds))
         pick_v = [(c.val, r.val) for c, r in zip(conds, results, strict=True)]
         pick_m = [(c.val, self.m_or_empty(r.m)) for c, r in zip(conds, results,
@@ -76,13 +76,12 @@ class TableOps:
         for _uid, w, _v in excs:
             hits = exp.Add(this=hits, expression=case([(w.val, exp.Literal.number(1))],
                                                       exp.Literal.number(0)))
-        many = exp.GT(this=paren(hits), expression=exp.Literal.number(1))
-        no_hits = exp.EQ(this=paren(hits), expression=exp.Literal.number(0))
+        many = compare(exp.GT, hits, exp.Literal.number(1))
+        no_hits = compare(exp.EQ, hits, exp.Literal.number(0))
         unknown = or_(*(is_null(w.val) for _u, w, _v in excs))
         # undecided exceptions don't matter when every outcome is the base's known value
         same = and_(no_hits, not_null(base.val), *(
-            or_(not_null(w.val), call("COALESCE", exp.EQ(this=paren(v.val),
-                                                             expression=paren(base.val)),
+            or_(not_null(w.val), call("COALESCE", compare(exp.EQ, v.val, base.val),
                                           exp.false()))
             for _u, w, v in excs))
         chosen_v = case([(w.val, v.val) for _u, w, v in excs], base.val)

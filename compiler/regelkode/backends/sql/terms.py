@@ -88,6 +88,11 @@ def operand(e, op: type[exp.Expression]):
     return e if isinstance(e, _BARE_IN[op]) else paren(e)
 
 
+def compare(cls: type[exp.Expression], a, b):
+    """`a` compared with `b` by `cls` (exp.EQ, exp.LT, …), each grouped only where needed."""
+    return cls(this=operand(a, cls), expression=operand(b, cls))
+
+
 def and_(*es):
     out = es[0]
     for e in es[1:]:
