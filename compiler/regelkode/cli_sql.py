@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from . import files
 from .backends.sql.dialects import DIALECTS
 
 EXIT_OK, EXIT_FAIL = 0, 1
@@ -74,6 +75,9 @@ def cmd_batch(args) -> int:
                             engine=args.engine)
     except (BatchFejl, Unsupported) as exc:
         print(f"regelkode: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except files.FileRefused as exc:
+        print(f"regelkode: {args.input}: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except OSError as exc:
         print(f"regelkode: {exc}", file=sys.stderr)

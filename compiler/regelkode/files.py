@@ -41,12 +41,10 @@ def inside(path: Path, root: Path) -> bool:
     return p is not None and r is not None and p.is_relative_to(r)
 
 
-def read_bytes(path: Path, limit: int) -> bytes:
-    """The whole of a regular file of at most `limit` bytes, or FileRefused.
-
-    The file is opened without blocking (a FIFO swapped in after the check
-    cannot hang the open) and read only up to `limit + 1` bytes.
-    """
+def open_regular(path: Path):
+    """A regular file opened for reading bytes, or FileRefused. The open does not
+    block (a FIFO swapped in after a check cannot hang it), and anything but a
+    regular file is refused before a byte is read."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
@@ -54,15 +52,19 @@ def read_bytes(path: Path, limit: int) -> bytes:
             raise FileRefused("symlink-loop",
                               "filen er en symlink, der peger på sig selv (en løkke)") from None
         raise FileRefused("file-read", f"kan ikke læse filen: {exc.strerror or exc}") from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise FileRefused("file-kind", "filen er ikke en almindelig fil (fx en mappe, en FIFO "
                           "eller en enhed) og læses ikke")
-    if info.st_size > limit:
-        os.close(fd)
-        raise FileRefused("file-size", f"filen er over {limit} bytes")
-    with os.fdopen(fd, "rb") as fh:
+    return os.fdopen(fd, "rb")
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The whole of a regular file of at most `limit` bytes, or FileRefused
+    (read only up to `limit + 1` bytes)."""
+    with open_regular(path) as fh:
+        if os.fstat(fh.fileno()).st_size > limit:
+            raise FileRefused("file-size", f"filen er over {limit} bytes")
         try:
             data = fh.read(limit + 1)       # bounded even if the file grows meanwhile
         except OSError as exc:
@@ -70,6 +72,20 @@ def read_bytes(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileRefused("file-size", f"filen er over {limit} bytes")
     return data
+
+
+def lines(fh, limit: int):
+    """(number from 1, line) for each line of a binary file, the line None where it is
+    over `limit` bytes: such a line is skipped in pieces, never held whole."""
+    number = 0
+    while raw := fh.readline(limit + 1):
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = fh.readline(1 << 20)
+            yield number, None
+        else:
+            yield number, raw
 
 
 def read_prefix(path: Path, limit: int) -> bytes:

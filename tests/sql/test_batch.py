@@ -8,6 +8,7 @@ the range limit.
 from __future__ import annotations
 
 import json
+import os
 
 import duckdb
 import pytest
@@ -75,6 +76,38 @@ def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys)
     assert "sag 3: afvist: $.forløb_startdato: 2024-02-30 er ikke en gyldig dato" in err
     judged = {row[0] for row in _rows(out, "jsonl")}
     assert judged == {"1", "5"}          # ids are line numbers; the blank line 4 is no case
+
+
+def test_a_case_too_large_or_not_a_file_is_refused_not_read(tmp_path, samples, capsys,
+                                                            monkeypatch):
+    """Cases are read as every case file is (files.py): a FIFO or a directory named
+    `*.json` is refused before it is opened for reading, a file or a JSONL line longer
+    than a case may be is refused without being held whole, and the batch goes on."""
+    from regelkode import files
+
+    good = json.dumps(next(iter(samples.values())), ensure_ascii=False)
+    limit = len(good.encode("utf-8")) + 10
+    monkeypatch.setattr(files, "MAX_CASE_BYTES", limit)
+    folder = tmp_path / "sager"
+    folder.mkdir()
+    (folder / "a.json").write_text(good, encoding="utf-8")
+    (folder / "b.json").write_text(good + " " * 20, encoding="utf-8")
+    os.mkfifo(folder / "c.json")
+    (folder / "d.json").mkdir()
+    out = tmp_path / "ud.jsonl"
+    assert main(["batch", str(PACK), str(folder), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"sag b: afvist: $: filen er over {limit} bytes" in err
+    assert "sag c: afvist: $: filen er ikke en almindelig fil" in err
+    assert "sag d: afvist: $: filen er ikke en almindelig fil" in err
+    assert {row[0] for row in _rows(out, "jsonl")} == {"a"}
+
+    src = tmp_path / "sager.jsonl"
+    src.write_text("\n".join([good, good + " " * 5000, good]) + "\n", encoding="utf-8")
+    assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"sag 2: afvist: $: linjen er over {limit} bytes og læses ikke" in err
+    assert {row[0] for row in _rows(out, "jsonl")} == {"1", "3"}
 
 
 def test_a_jsonl_line_may_carry_its_own_id(tmp_path, program, samples, capsys):

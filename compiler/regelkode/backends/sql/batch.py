@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ... import files
 from .bulk import ROW
 from .bulk import load as load_parquet
-from .cases import CaseId, Problem, jsonl_case, validated
+from .cases import CaseId, Problem, jsonl_case, jsonl_lines, validated
 from .engine import DuckDBEngine
 from .names import sql_text
 from .outfiles import _siblings, _tmp_name
@@ -73,12 +74,14 @@ def read_cases(source: Path, facts) -> Iterator[tuple[str, object, Problem | Non
     which decide whether a JSONL line's `id` field is its id, cases.jsonl_case)."""
     if source.is_dir():
         for path in sorted(source.glob("*.json")):
-            if not path.is_file():
-                yield path.stem, None, Problem(path.stem, "$", "ikke en almindelig fil")
+            try:
+                data = files.read_bytes(path, files.MAX_CASE_BYTES)
+            except files.FileRefused as exc:
+                yield path.stem, None, Problem(path.stem, "$", str(exc))
                 continue
             try:
-                yield path.stem, json.loads(path.read_text(encoding="utf-8")), None
-            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                yield path.stem, json.loads(data.decode("utf-8")), None
+            except (UnicodeDecodeError, ValueError) as exc:
                 yield path.stem, None, Problem(path.stem, "$", f"ikke gyldig JSON: {exc}")
         return
     if not source.is_file():
@@ -90,11 +93,10 @@ def read_cases(source: Path, facts) -> Iterator[tuple[str, object, Problem | Non
     if suffix not in (".jsonl", ".ndjson"):
         raise BatchFejl(f"{source}: inputtet skal være en mappe med .json-filer, en .jsonl- "
                         "eller en .parquet-fil")
-    with source.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            item = jsonl_case(number, raw, facts)
-            if item is not None:
-                yield item
+    for number, raw in jsonl_lines(source):
+        item = jsonl_case(number, raw, facts)
+        if item is not None:
+            yield item
 
 
 def _parquet_cases(source: Path):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
+from ... import files
 from ... import runtime as rt
 from .. import OutOfRange, Refusal
 from .limits import OutsideRange, row_converter
@@ -92,12 +94,23 @@ class CaseId(str):
         return CaseId, (str(self), self.where, self.field)
 
 
-def jsonl_case(number: int, raw: bytes, facts) -> tuple[str, object, Problem | None] | None:
+def jsonl_lines(source: Path):
+    """(line number, the line) of a JSONL file, the line None where it is longer than a
+    case may be (files.MAX_CASE_BYTES): such a line is refused, not read whole."""
+    with files.open_regular(source) as fh:
+        yield from files.lines(fh, files.MAX_CASE_BYTES)
+
+
+def jsonl_case(number: int, raw: bytes | None, facts
+               ) -> tuple[str, object, Problem | None] | None:
     """(id, case, problem reading it) of line `number` of a JSONL file; None if blank.
     The id is the line's `id` field (a text or a whole number) when the pack has no
     fact called `id`, else the line number."""
     where = f"linje {number}"
     sag = CaseId(str(number), where)
+    if raw is None:
+        return sag, None, Problem(sag, "$", f"linjen er over {files.MAX_CASE_BYTES} bytes "
+                                  "og læses ikke")
     if not raw.strip():
         return None
     try:

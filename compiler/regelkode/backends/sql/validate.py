@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
-from .cases import Problem, jsonl_case, validated
+from .cases import Problem, jsonl_case, jsonl_lines, validated
 
 PARALLEL_BYTES = 16 * 1024 * 1024      # below this (about 2,000 cases) one process is quicker
 CHUNK_LINES = 500
@@ -56,14 +56,13 @@ def _validate(chunk: list[tuple[int, bytes]]) -> list[tuple[str, str | None, Pro
     return out
 
 
-def _chunks(source: Path) -> Iterator[list[tuple[int, bytes]]]:
+def _chunks(source: Path) -> Iterator[list[tuple[int, bytes | None]]]:
     chunk = []
-    with source.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            chunk.append((number, raw))
-            if len(chunk) == CHUNK_LINES:
-                yield chunk
-                chunk = []
+    for number, raw in jsonl_lines(source):
+        chunk.append((number, raw))
+        if len(chunk) == CHUNK_LINES:
+            yield chunk
+            chunk = []
     if chunk:
         yield chunk
 
