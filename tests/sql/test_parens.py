@@ -1,6 +1,7 @@
 """The SQL builders group an operand only where a dialect needs it (terms.paren,
-terms.operand): every nesting of AND, OR, NOT, IS NULL, comparisons and
-arithmetic up to three levels means in each engine what the tree means.
+terms.operand, terms.compare): 3,285 nestings of AND, OR, NOT, IS NULL,
+comparisons and arithmetic, up to three levels, each of every kind against every
+kind, mean in each engine what the tree means.
 
 Each expression is evaluated by a Kleene evaluator of the tree itself, and by
 DuckDB and PostgreSQL from the text, over every combination of true, false,
