@@ -102,7 +102,7 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
     """Judge on Spark, then write the two outputs as the DuckDB engine does."""
     import json
 
-    from .names import sql_text
+    from .names import columns_arg, sql_text
     from .outfiles import _siblings, _tmp_name
 
     spark = spark_views(program, rows_path)
@@ -120,10 +120,10 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
             with path.open("w", encoding="utf-8") as f:
                 for row in spark.sql(select.sql(dialect="spark")).toLocalIterator():
                     f.write(json.dumps(row.asDict(), ensure_ascii=False) + "\n")
+            columns = columns_arg([("sag", "VARCHAR"), (_key(what), "VARCHAR"),
+                                   (_value(what), "VARCHAR"), ("mangler", "VARCHAR[]")])
             con.execute(f"CREATE TABLE {what} AS SELECT * FROM read_json({sql_text(str(path))}, "
-                        "format='newline_delimited', columns={'sag': 'VARCHAR', "
-                        f"'{_key(what)}': 'VARCHAR', '{_value(what)}': 'VARCHAR', "
-                        "'mangler': 'VARCHAR[]'})")
+                        f"format='newline_delimited', columns={columns})")
             tables[what] = what
         if fmt == "duckdb":
             target = _tmp_name(out)
