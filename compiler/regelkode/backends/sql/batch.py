@@ -203,11 +203,12 @@ def repeated(sag: str, first: str) -> Problem:
     """The refusal of a case whose id an earlier case has: the first one is judged.
     Where the id is the line's number, the line has no id field to point at."""
     there = getattr(first, "where", "en tidligere sag")
-    if getattr(sag, "field", "$") is None:
+    field = getattr(sag, "field", "$")     # a plain text id (a caller's cases): the case
+    if field is None:
         return Problem(sag, "$", f"linjenummeret {sag} er allerede brugt som id af "
                        f"{there}; giv linjen sit eget `id`")
-    return Problem(sag, getattr(sag, "field", "$"), f"id'et {sag!r} er allerede brugt af "
-                   f"{there}; hver sag skal have sit eget id")
+    return Problem(sag, field, f"id'et {sag!r} er allerede brugt af {there}; hver sag skal "
+                   "have sit eget id")
 
 
 def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,

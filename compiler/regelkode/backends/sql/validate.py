@@ -43,7 +43,8 @@ def _start(blob: bytes, dato: dt.date | None) -> None:
     _worker["dato"] = dato
 
 
-def _validate(chunk: list[tuple[int, bytes]]) -> list[tuple[str, str | None, Problem | None]]:
+def _validate(chunk: list[tuple[int, bytes | None]]
+              ) -> list[tuple[str, str | None, Problem | None]]:
     program, dato = _worker["program"], _worker["dato"]
     out = []
     for number, raw in chunk:
