@@ -66,3 +66,41 @@ def test_a_missing_server_is_named_not_hidden(monkeypatch):
     with pytest.raises(pgserver.NoServer, match="apt-get install postgresql"), \
             pgserver.cluster():
         pass
+
+
+def test_the_printed_script_runs_again_and_keeps_the_cases(pg_dsn):
+    """A municipality re-runs the script for each new version of a pack (a new
+    year's rates): the table `sager` keeps its rows, the views are made anew even
+    where their columns changed, and a view of the user's on top of them stops the
+    script rather than being dropped with them."""
+    import psycopg
+
+    from regelkode.backends.sql.cases import rows_for
+    from regelkode.backends.sql.postgres import PostgresEngine
+    from regelkode.backends.sql.program import emit_sql, view_name
+
+    compiled = compile_checked(ROOT / "tests/packs/eksempel")
+    program = compiled.program
+    rows, refused = rows_for(program, sample_cases(compiled.path))
+    assert rows and not any(refused)
+    script = emit_sql(program, "postgres", pretty=False)
+    engine = PostgresEngine(program, pg_dsn)       # has run the script once
+    try:
+        engine.load(rows)
+        first = sorted(engine.results())
+        assert len(first) == len(rows) * len(program.rules)
+        engine.con.execute(script)
+        assert sorted(engine.results()) == first
+        # the wide view as an older pack left it, with other columns
+        bred, resultater = view_name(program.pack, "bred"), view_name(program.pack, "resultater")
+        engine.con.execute('DROP VIEW "{}", "{}", "{}"'.format(
+            view_name(program.pack, "definitioner"), resultater, bred))
+        engine.con.execute(f'CREATE VIEW "{bred}" AS SELECT 1 AS gammel')
+        engine.con.execute(script)
+        assert sorted(engine.results()) == first
+        engine.con.execute(f'CREATE VIEW "mine" AS SELECT * FROM "{resultater}"')
+        with pytest.raises(psycopg.errors.DependentObjectsStillExist):
+            engine.con.execute(script)
+        assert sorted(engine.results()) == first
+    finally:
+        engine.close()

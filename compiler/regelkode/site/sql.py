@@ -51,9 +51,14 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
         lines.append(f"- {md.link(name, name)}")
     lines += ["", "PostgreSQL-filen opretter først de navngivne typer, som posterne og "
               "varighederne skal have dér (fx `\"<pakke>:varighed\"`), og tabellen `sager`, "
-              "og derefter de tre views; kør den i et tomt skema. Den er prøvet mod "
-              "PostgreSQL 15 på de samme sager som de andre dialekter. Trino-filen er "
-              "skrevet, men ikke kørt."]
+              "hvor de mangler, og derefter de tre views på ny. Den kan derfor køres igen i "
+              "samme database, fx når pakken får nye satser, og sagerne i tabellen bliver "
+              "stående. En type eller tabel, der findes, ændres ikke: får pakken nye fakta "
+              "eller felter, tilføjes de med `ALTER TABLE` eller `ALTER TYPE`. Rettigheder "
+              "til de tre views gives igen efter en kørsel, for de er nye; har I selv lagt "
+              "et view oven på dem, stopper kørslen i stedet for at slette det. Filen er "
+              "prøvet mod PostgreSQL 15 på de samme sager som de andre dialekter. "
+              "Trino-filen er skrevet, men ikke kørt."]
     lines += ["", "## Sådan køres den", "", md.fenced(RUN.format(pack=f"rules/{pack}"), "sh"),
               "",
               "`batch` validerer hver sag præcis som Python-modulet (en fejlbehæftet sag "

@@ -259,14 +259,27 @@ def emit_sql(program, dialect: str = "duckdb", *, pretty: bool = True) -> str:
 
 
 def _emit(program, dialect, pretty, out) -> str:
-    if dialect == "postgres":   # records need named types, and a view its table
+    views = build_views(program, dialect)
+    postgres = dialect == "postgres"
+    if postgres:   # records need named types, and a view its table
         from .pgschema import schema
 
-        input_columns(program)
-        out.append("-- The input table and the named types its records and the views need.")
+        out.append("-- The input table and the named types its records and the views need, "
+                   "made where missing;\n-- the views are made anew, so the script can be "
+                   "run again on the same database.")
         out += [stmt + ";" for stmt in schema(program.pack, program.facts)]
-    for name, query in build_views(program, dialect):
-        stmt = exp.Create(this=exp.to_table(exp.to_identifier(name, quoted=True)),
-                          kind="VIEW", expression=query, replace=True)
+        # OR REPLACE cannot drop or rename a view's columns there, and the wide view's
+        # change with every rule; no CASCADE, so a view of the user's on top stops the
+        # script instead of vanishing
+        drop = exp.Drop(tables=[_view(name) for name, _query in reversed(views)],
+                        kind="VIEW", exists=True)
+        out.append(drop.sql(dialect) + ";")
+    for name, query in views:
+        stmt = exp.Create(this=_view(name), kind="VIEW", expression=query,
+                          replace=not postgres)
         out.append(stmt.sql(dialect=dialect, pretty=pretty, copy=False) + ";")   # a new tree
     return "\n\n".join(out) + "\n"
+
+
+def _view(name: str) -> exp.Table:
+    return exp.to_table(exp.to_identifier(name, quoted=True))
