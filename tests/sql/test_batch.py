@@ -161,35 +161,43 @@ def test_a_line_number_taken_by_an_earlier_id_is_refused_at_the_line(tmp_path, s
 
 
 def test_a_parquet_id_used_twice_or_missing_is_refused(tmp_path, program, samples, capsys):
-    """A typed file whose `sag` column repeats an id leaves the fast path: the rows are
-    read in file order, the first case with the id is judged and the second refused;
-    a row with no id is refused, not named "None"."""
+    """A typed file whose `sag` column repeats an id keeps the fast path for the other
+    rows; the rows of a repeated id are validated in Python in file order, so the
+    first *valid* case with the id is judged and a later one refused, as from JSONL.
+    A row with no id is refused, not named "None"."""
     from regelkode.backends.sql.bulk import load, typed_columns
     from regelkode.backends.sql.engine import DuckDBEngine
 
     cases = list(samples.values())[:2]
+    malformed = _bad_variants(cases[1])[0]
+    rows_in = [("a", cases[0]), ("b", cases[1]), ("a", cases[1]), (None, cases[0]),
+               ("c", malformed), ("c", cases[1])]
     jsonl = tmp_path / "in.jsonl"
-    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n"
-                             for c in (cases[0], cases[1], cases[1], cases[0])),
+    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for _id, c in rows_in),
                      encoding="utf-8")
+    ids = ", ".join("NULL" if i is None else f"'{i}'" for i, _case in rows_in)
     parquet = tmp_path / "in.parquet"
     duckdb.connect().execute(
-        f"COPY (SELECT CASE row_number() OVER () WHEN 1 THEN 'a' WHEN 2 THEN 'b' "
-        f"WHEN 3 THEN 'a' END AS sag, * FROM read_json('{jsonl}', format='newline_delimited', "
-        f"columns={typed_columns(program)})) TO '{parquet}' (FORMAT PARQUET)")
+        f"COPY (SELECT ([{ids}])[row_number() OVER ()] AS sag, * FROM read_json('{jsonl}', "
+        f"format='newline_delimited', columns={typed_columns(program)})) "
+        f"TO '{parquet}' (FORMAT PARQUET)")
     engine = DuckDBEngine(program)
-    assert load(engine.con, program, parquet, None) is None, "a repeated id: the Python path"
+    loaded = load(engine.con, program, parquet, None)
+    assert loaded is not None, "a repeated id must not send every row to Python"
+    fast, rest = loaded
+    assert fast == 1 and [n for n, _text in rest] == [1, 3, 4, 5, 6]
     engine.close()
     out = tmp_path / "ud.parquet"
     assert main(["batch", str(PACK), str(parquet), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "sag a (række 3): afvist: $.sag: id'et 'a' er allerede brugt af række 1;" in err
     assert "sag 4: afvist: $.sag: sagens id mangler" in err
+    assert "sag c (række 5): afvist: $.forudgående_forsørgelse:" in err
+    assert "række 6" not in err, "a refused row does not take its id from the next"
     rows = _rows(out, "parquet")
-    assert {r[0] for r in rows} == {"a", "b"}
-    # "a" is the first row's case (cases[0]), not the third's (cases[1])
-    assert sorted(r[1:] for r in rows if r[0] == "a") != sorted(r[1:] for r in rows
-                                                                if r[0] == "b")
+    judged = {s: sorted(r[1:] for r in rows if r[0] == s) for s in ("a", "b", "c")}
+    # "a" is the first row's case (cases[0]), not the third's (cases[1]); "c" is row 6's
+    assert judged["a"] and judged["a"] != judged["b"] and judged["c"] == judged["b"]
 
 
 def test_csv_and_duckdb_outputs_and_a_fixed_date(tmp_path, samples):

@@ -16,7 +16,9 @@ can check (`typed_columns` writes such a file); otherwise the whole file
 takes the Python path. Columns: `sag` (integer or text) is the id, else the
 row number from 1; `beregningsdato` DATE; one column per fact, with
 beløb as an integer (kroner) or DECIMAL(p, s ≤ 2), decimal as an integer or
-DECIMAL(p, s ≤ 12), varighed as STRUCT("måneder" …, dage …).
+DECIMAL(p, s ≤ 12), varighed as STRUCT("måneder" …, dage …). The rows of an
+id that more than one row has take the Python path too, all of them in file
+order: the first of them that is valid is judged, the others refused.
 """
 
 from __future__ import annotations
@@ -204,7 +206,10 @@ def load(con, program, source, dato: dt.date | None, table: str = "sager"):
     total, twice = con.execute(f"SELECT count(*), {repeated} FROM read_parquet({path})"
                                ).fetchone()
     if twice:
-        return None     # an id used twice: the Python path refuses the second, in file order
+        # the first *valid* row with an id is judged, and only Python knows every row's
+        # validity: all rows of a repeated id go its way, in file order with the refused
+        repeats = _repeated_ids(source, sag).subquery()
+        cond = _and(cond, exp.Not(this=exp.In(this=sag, query=repeats)))
     scan = exp.Table(this=exp.func("READ_PARQUET", exp.Literal.string(str(source)), exp.EQ(
         this=exp.column(ROW), expression=exp.true())), alias=exp.TableAlias(
         this=exp.to_identifier("t")))
@@ -232,6 +237,13 @@ def load(con, program, source, dato: dt.date | None, table: str = "sager"):
         finally:
             cursor.close()
     return loaded, rest()
+
+
+def _repeated_ids(source, sag: exp.Expression) -> exp.Select:
+    """The ids (as `sag` makes them) that more than one row of the file has."""
+    return (exp.select(sag).from_(exp.func("READ_PARQUET", exp.Literal.string(str(source))))
+            .where(exp.Not(this=exp.Is(this=sag, expression=exp.Null())))
+            .group_by(sag).having(exp.GT(this=exp.Count(this=exp.Star()), expression=_n(1))))
 
 
 def parquet_type(desc) -> str:
