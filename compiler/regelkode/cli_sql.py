@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import files
 from .backends.sql.dialects import DIALECTS
+from .runtime import _tusinder
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -84,11 +85,12 @@ def cmd_batch(args) -> int:
         return EXIT_FAIL
     for problem in summary.problems:
         print(problem.line(), file=sys.stderr)
-    counts = f"{summary.judged} sager bedømt"
+    counts = f"{_tusinder(summary.judged)} sager bedømt"
     if summary.problems:
-        counts += f", {len(summary.problems)} ikke bedømt"
+        counts += f", {_tusinder(len(summary.problems))} ikke bedømt"
     outputs = ", ".join(str(p) for p in summary.outputs)
-    print(f"regelkode: {counts} på {summary.seconds:.1f} s → {outputs}", file=sys.stderr)
+    seconds = f"{summary.seconds:.1f}".replace(".", ",")
+    print(f"regelkode: {counts} på {seconds} s → {outputs}", file=sys.stderr)
     return EXIT_FAIL if summary.problems else EXIT_OK
 
 

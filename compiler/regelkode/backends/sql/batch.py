@@ -34,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ... import files
+from ...runtime import _tusinder
 from .bulk import ROW
 from .bulk import load as load_parquet
 from .cases import CaseId, Problem, jsonl_case, jsonl_lines, validated
@@ -161,7 +162,7 @@ class Progress:
             now = time.monotonic()
             if now - self.last > 0.1:
                 self.last = now
-                self.stream.write(f"\r{what}: {n:,} sager".replace(",", "."))
+                self.stream.write(f"\r{what}: {_tusinder(n)} sager")
                 self.stream.flush()
 
     def done(self, text: str) -> None:
@@ -226,7 +227,7 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
         if engine == "spark":
             summary.judged = write_rows(program, Path(source), rows_path, dato, summary,
                                         progress)
-            progress.done(f"{summary.judged:,} sager valideret".replace(",", "."))
+            progress.done(f"{_tusinder(summary.judged)} sager valideret")
             from .spark import run_spark
             run_spark(program, rows_path, out, fmt)
             summary.outputs = list(_siblings(out).values())
@@ -256,7 +257,7 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
         summary.judged = fast + write_rows(program, source, rows_path, dato, summary,
                                            progress, cases)
         engine.load_jsonl(rows_path, append=True)
-    progress.done(f"{summary.judged:,} sager valideret".replace(",", "."))
+    progress.done(f"{_tusinder(summary.judged)} sager valideret")
 
 
 def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dato,
