@@ -281,6 +281,52 @@ def test_bad_arguments_are_messages_not_tracebacks(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "duckdb"])
+def test_an_output_named_like_a_folder_is_refused_before_the_batch(tmp_path, samples,
+                                                                   capsys, fmt):
+    src = tmp_path / "sager.jsonl"
+    src.write_text(json.dumps(next(iter(samples.values())), ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / f"ud.{fmt}"
+    # the definitions' file beside a Parquet output, or the database itself
+    (tmp_path / ("ud.definitioner.parquet" if fmt == "parquet" else "ud.duckdb")).mkdir()
+    assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "er en mappe; --out skal navngive en fil" in err and "Traceback" not in err
+    assert "bedømt" not in err, "refused before a case is read"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["sager.jsonl", "ud.definitioner.parquet" if fmt == "parquet" else "ud.duckdb"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "duckdb"])
+def test_a_batch_that_fails_while_writing_keeps_the_old_outputs(tmp_path, samples,
+                                                                 monkeypatch, fmt):
+    """Outputs are moved into place only when all of them are complete: a failure
+    while writing leaves the previous run's files as they were and no temporary
+    file."""
+    from regelkode.backends.sql import batch
+    from regelkode.backends.sql.outfiles import targets
+
+    src = tmp_path / "sager.jsonl"
+    src.write_text(json.dumps(next(iter(samples.values())), ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / f"ud.{fmt}"
+    assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 0
+    before = {p: p.read_bytes() for p in targets(out, fmt).values()}
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    # the last write of each format: the definitions' COPY, or closing the database
+    monkeypatch.setattr(batch, "copy_to", lambda select, f, path: (
+        fail() if "definitioner" in path.name else f"COPY ({select}) TO '{path}' (FORMAT CSV)"))
+    close = batch.DuckDBEngine.close
+    monkeypatch.setattr(batch.DuckDBEngine, "close", lambda self: (close(self), fail()))
+    assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
+    assert {p: p.read_bytes() for p in targets(out, fmt).values()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["sager.jsonl", *(p.name for p in before)])
+
+
 def test_a_value_beyond_the_engines_range_is_named_not_misjudged(program, samples):
     case = dict(next(iter(samples.values())), antal_børn_med_bidragspligt=10 ** 12)
     runner = backend("sql").runner(program, None)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ from .bulk import load as load_parquet
 from .cases import CaseId, Problem, jsonl_case, jsonl_lines, validated
 from .engine import DuckDBEngine
 from .names import sql_text
-from .outfiles import _siblings, _tmp_name
+from .outfiles import copy_to, staged, targets, unwritable
 from .program import view_name
 from .validate import parallel_rows
 
@@ -222,6 +221,8 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
         raise BatchFejl(f"{out.parent}: mappen findes ikke")
     if engine not in ("duckdb", "spark"):
         raise BatchFejl(f"ukendt motor {engine!r}; brug duckdb eller spark")
+    if why := unwritable(out, fmt):
+        raise BatchFejl(why)
     with tempfile.TemporaryDirectory() as tmp:
         rows_path = Path(tmp) / "sager.jsonl"
         if engine == "spark":
@@ -230,7 +231,7 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
             progress.done(f"{_tusinder(summary.judged)} sager valideret")
             from .spark import run_spark
             run_spark(program, rows_path, out, fmt)
-            summary.outputs = list(_siblings(out).values())
+            summary.outputs = list(targets(out, fmt).values())
         else:
             _run_duckdb(program, Path(source), rows_path, out, fmt, dato, summary, progress)
     summary.seconds = time.perf_counter() - start
@@ -263,44 +264,23 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
 def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dato,
                 summary: Summary, progress: Progress) -> None:
     interactive = sys.stderr.isatty()
-    if fmt == "duckdb":
-        tmp_db = _tmp_name(out)
-        tmp_db.unlink(missing_ok=True)
-        engine = DuckDBEngine(program, str(tmp_db))
-    else:
-        engine = DuckDBEngine(program)
-    try:
-        engine.con.execute(f"SET enable_progress_bar = {'true' if interactive else 'false'}")
-        _load(engine, program, source, rows_path, dato, summary, progress)
-        selects = engine.materialise(labels=fmt != "duckdb")
-        views = {"resultater": selects[view_name(program.pack, "resultater")],
-                 "definitioner": selects[view_name(program.pack, "definitioner")]}
-        if fmt == "duckdb":
-            out_db = '"' + engine.output.replace('"', '""') + '"'
-            for table, select in views.items():
-                engine.con.execute(f'CREATE TABLE {out_db}."{table}" AS {select}')
-        else:
-            options = {"parquet": "FORMAT PARQUET", "jsonl": "FORMAT JSON",
-                       "csv": "FORMAT CSV, HEADER"}[fmt]
-            targets = _siblings(out)
-            staged = []
-            for what, query in views.items():
-                tmp = _tmp_name(targets[what])
-                select = f"SELECT * FROM ({query})"
-                if fmt == "csv":    # CSV has no lists: the missing facts as one text
-                    select = (f"SELECT * REPLACE (array_to_string(mangler, ';') AS mangler) "
-                              f"FROM ({query})")
-                engine.con.execute(f"COPY ({select}) TO {sql_text(str(tmp))} ({options})")
-                staged.append((tmp, targets[what]))
-            for tmp, target in staged:
-                os.replace(tmp, target)
-            summary.outputs = [t for _tmp, t in staged]
-    except BaseException:
-        engine.close()
-        if fmt == "duckdb":
-            _tmp_name(out).unlink(missing_ok=True)
-        raise
-    engine.close()
-    if fmt == "duckdb":
-        os.replace(_tmp_name(out), out)
-        summary.outputs = [out]
+    paths = targets(out, fmt)
+    with staged(paths) as tmps:
+        # a DuckDB output is the engine's own database file, its tables made in place
+        engine = DuckDBEngine(program, str(tmps["database"]) if fmt == "duckdb" else ":memory:")
+        try:
+            engine.con.execute(f"SET enable_progress_bar = {'true' if interactive else 'false'}")
+            _load(engine, program, source, rows_path, dato, summary, progress)
+            selects = engine.materialise(labels=fmt != "duckdb")
+            views = {"resultater": selects[view_name(program.pack, "resultater")],
+                     "definitioner": selects[view_name(program.pack, "definitioner")]}
+            if fmt == "duckdb":
+                out_db = '"' + engine.output.replace('"', '""') + '"'
+                for table, select in views.items():
+                    engine.con.execute(f'CREATE TABLE {out_db}."{table}" AS {select}')
+            else:
+                for what, select in views.items():
+                    engine.con.execute(copy_to(select, fmt, tmps[what]))
+        finally:
+            engine.close()
+    summary.outputs = list(paths.values())

@@ -103,7 +103,7 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
     import json
 
     from .names import columns_arg, sql_text
-    from .outfiles import _siblings, _tmp_name
+    from .outfiles import copy_to, staged, targets
 
     spark = spark_views(program, rows_path)
     wide = view_name(program.pack, "bred")
@@ -125,30 +125,18 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
             con.execute(f"CREATE TABLE {what} AS SELECT * FROM read_json({sql_text(str(path))}, "
                         f"format='newline_delimited', columns={columns})")
             tables[what] = what
-        if fmt == "duckdb":
-            target = _tmp_name(out)
-            target.unlink(missing_ok=True)
-            con.execute(f"ATTACH {sql_text(str(target))} AS ud")
-            for what in tables:
-                con.execute(f"CREATE TABLE ud.{what} AS SELECT * FROM {what}")
-            con.execute("DETACH ud")
-            con.close()
-            os.replace(target, out)
-            return
-        options = {"parquet": "FORMAT PARQUET", "jsonl": "FORMAT JSON",
-                   "csv": "FORMAT CSV, HEADER"}[fmt]
-        targets = _siblings(out)
-        staged = []
-        for what in tables:
-            select = f"SELECT * FROM {what}"
-            if fmt == "csv":
-                select = f"SELECT * REPLACE (array_to_string(mangler, ';') AS mangler) FROM {what}"
-            tmp_out = _tmp_name(targets[what])
-            con.execute(f"COPY ({select}) TO {sql_text(str(tmp_out))} ({options})")
-            staged.append((tmp_out, targets[what]))
-        con.close()
-        for tmp_out, target in staged:
-            os.replace(tmp_out, target)
+        with staged(targets(out, fmt)) as tmps:
+            try:
+                if fmt == "duckdb":
+                    con.execute(f"ATTACH {sql_text(str(tmps['database']))} AS ud")
+                    for what in tables:
+                        con.execute(f"CREATE TABLE ud.{what} AS SELECT * FROM {what}")
+                    con.execute("DETACH ud")
+                else:
+                    for what in tables:
+                        con.execute(copy_to(f"SELECT * FROM {what}", fmt, tmps[what]))
+            finally:
+                con.close()     # before the files are moved or removed
 
 
 def _key(what: str) -> str:
