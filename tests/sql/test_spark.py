@@ -73,6 +73,14 @@ def test_batch_on_spark(tmp_path, compiled, spark_backend):
 
     assert rows("s.jsonl") == rows("d.jsonl")
     assert rows("s.definitioner.jsonl") == rows("d.definitioner.jsonl")
+    # no valid case: Spark writes no part file, and the outputs are empty, not missing
+    none = tmp_path / "ingen.jsonl"
+    none.write_text("{ikke json\n", encoding="utf-8")
+    assert main(["batch", str(PACK), str(none), "--out", str(tmp_path / "n.csv"),
+                 "--engine", "spark"]) == 1
+    assert (tmp_path / "n.csv").read_text(encoding="utf-8") == "sag,regel,status,mangler\n"
+    assert ((tmp_path / "n.definitioner.csv").read_text(encoding="utf-8")
+            == "sag,definition,vaerdi,mangler\n")
 
 
 def test_spark_answers_window_searches_as_the_interpreter(tmp_path, spark_backend):
