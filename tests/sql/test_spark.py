@@ -57,7 +57,7 @@ def test_spark_agrees_with_the_interpreter(compiled, spark_backend):
     assert not bad, f"{len(bad)} of {len(cases)} cases differ; the first:\n{bad[0]}"
 
 
-def test_batch_on_spark(tmp_path, compiled, spark_backend):
+def test_batch_on_spark(tmp_path, monkeypatch, compiled, spark_backend):
     src = tmp_path / "sager.jsonl"
     cases = [json.loads(p.read_text(encoding="utf-8"))
              for p in sorted((PACK / "sager").glob("*.json"))[:3]]
@@ -73,7 +73,13 @@ def test_batch_on_spark(tmp_path, compiled, spark_backend):
 
     assert rows("s.jsonl") == rows("d.jsonl")
     assert rows("s.definitioner.jsonl") == rows("d.definitioner.jsonl")
-    # no valid case: Spark writes no part file, and the outputs are empty, not missing
+    # no valid case: Spark is not started, and the outputs are empty, not missing
+    from regelkode.backends.sql import spark
+
+    def no_spark(*args):
+        raise AssertionError("Spark started for a batch with no valid case")
+
+    monkeypatch.setattr(spark, "spark_views", no_spark)
     none = tmp_path / "ingen.jsonl"
     none.write_text("{ikke json\n", encoding="utf-8")
     assert main(["batch", str(PACK), str(none), "--out", str(tmp_path / "n.csv"),

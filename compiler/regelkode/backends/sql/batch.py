@@ -230,7 +230,7 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
                                         progress)
             progress.done(f"{_tusinder(summary.judged)} sager valideret")
             from .spark import run_spark
-            run_spark(program, rows_path, out, fmt)
+            run_spark(program, rows_path, out, fmt, cases=summary.judged)
             summary.outputs = list(targets(out, fmt).values())
         else:
             _run_duckdb(program, Path(source), rows_path, out, fmt, dato, summary, progress)

@@ -98,33 +98,27 @@ def judge_rows_spark(program, rows_path: Path) -> dict:
                    for row in spark.table(view).collect())
 
 
-def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
-    """Judge on Spark, then write the two outputs as the DuckDB engine does."""
+def run_spark(program, rows_path: Path, out: Path, fmt: str, *, cases: int) -> None:
+    """Judge on Spark, then write the two outputs as the DuckDB engine does.
+
+    With no valid case (`cases` 0) Spark is not started: it would take half a
+    minute to write two empty files."""
+
+    import duckdb
 
     from .names import sql_text
     from .outfiles import copy_to, staged, targets
 
-    spark = spark_views(program, rows_path)
-    wide = view_name(program.pack, "bred")
-    spark.table(wide).cache()
-    import duckdb
-
     con = duckdb.connect()
     with tempfile.TemporaryDirectory() as tmp:
+        parts = _spark_parquet(program, rows_path, Path(tmp)) if cases else {}
         tables = []
-        for what, (_name, select) in zip(("resultater", "definitioner"),
-                                         long_views(program, "spark", wide).items(),
-                                         strict=True):
-            # Spark writes the long rows as Parquet itself: pulled through Python one
-            # row at a time (122 per case here) they cost 0.5-1 ms per case
-            folder = Path(tmp) / what
-            spark.sql(select.sql(dialect="spark")).write.parquet(str(folder))
+        for what in ("resultater", "definitioner"):
             names = ("sag", _key(what), _value(what), "mangler")
             con.execute(f"CREATE TABLE {what} ({', '.join(f'{n} VARCHAR' for n in names[:3])}, "
                         "mangler VARCHAR[])")
-            parts = sorted(folder.glob("part-*.parquet"))
-            if parts:       # no case, no part
-                files = "[" + ", ".join(sql_text(str(part)) for part in parts) + "]"
+            if parts.get(what):       # no case, no part
+                files = "[" + ", ".join(sql_text(str(part)) for part in parts[what]) + "]"
                 con.execute(f"INSERT INTO {what} SELECT {', '.join(names)} "
                             f"FROM read_parquet({files})")
             tables.append(what)
@@ -140,6 +134,21 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str) -> None:
                         con.execute(copy_to(f"SELECT * FROM {what}", fmt, tmps[what]))
             finally:
                 con.close()     # before the files are moved or removed
+
+
+def _spark_parquet(program, rows_path: Path, tmp: Path) -> dict[str, list[Path]]:
+    """{long view: its Parquet part files}, written by Spark itself: pulled through
+    Python one row at a time (122 per case here) they cost 0.5-1 ms per case."""
+    spark = spark_views(program, rows_path)
+    wide = view_name(program.pack, "bred")
+    spark.table(wide).cache()
+    parts = {}
+    for what, (_name, select) in zip(("resultater", "definitioner"),
+                                     long_views(program, "spark", wide).items(), strict=True):
+        folder = tmp / what
+        spark.sql(select.sql(dialect="spark")).write.parquet(str(folder))
+        parts[what] = sorted(folder.glob("part-*.parquet"))
+    return parts
 
 
 def _key(what: str) -> str:
