@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -28,10 +29,55 @@ STATUS_MARK = {"opfyldt": "✓", "brud": "✗", "opmærksomhed": "!", "ikke_rele
                "ukendt": "?", "konflikt": "‼"}
 
 
+# argparse's own words are English and reach us only through gettext's global
+# catalogue; these are the ones a user of this CLI can meet, in Danish. A message not
+# listed (another Python's wording) is shown as argparse wrote it.
+_USAGE_ERRORS = [(re.compile(pattern), danish) for pattern, danish in (
+    (r"the following arguments are required: (.*)", r"disse argumenter mangler: \1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"ugyldigt valg: \1 (vælg mellem \2)"),
+    (r"expected one argument", "skal have en værdi"),
+    (r"expected at most one argument", "kan have højst én værdi"),
+    (r"expected at least one argument", "skal have mindst én værdi"),
+    (r"unrecognized arguments: (.*)", r"ukendte argumenter: \1"),
+    (r"ambiguous option: (.*) could match (.*)", r"tvetydigt tilvalg: \1 kan være \2"),
+    (r"not allowed with argument (.*)", r"kan ikke bruges sammen med \1"),
+    (r"one of the arguments (.*) is required", r"et af argumenterne \1 skal angives"),
+    (r"ignored explicit argument (.*)", r"tager ingen værdi: \1"),
+    (r"invalid (\w+) value: (.*)", r"ugyldig værdi: \2"),
+)]
+
+
+def _danish_usage_error(message: str) -> str:
+    head, sep, rest = message.partition(": ")
+    if head.startswith("argument ") and sep:        # "argument --engine: invalid choice …"
+        return f"{head}: {_danish_usage_error(rest)}"
+    for pattern, danish in _USAGE_ERRORS:
+        if m := pattern.fullmatch(message):
+            return m.expand(danish)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "brug: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with a Danish usage line, headings, help option and usage errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "tilvalg"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help="vis denne hjælp og afslut")
+
     def error(self, message):
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: fejl: {message}", file=sys.stderr)
+        print(f"{self.prog}: fejl: {_danish_usage_error(message)}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
 
 
@@ -364,7 +410,8 @@ def cmd_lovdaekning(args) -> int:
 
 def main(argv=None) -> int:
     parser = _Parser(prog="regelkode", description="Regelkode: dansk lovgivning som kode.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True,
+                                parser_class=_Parser)
 
     def packs_arg(p):
         p.add_argument("packs", nargs="*", metavar="PACK",
@@ -401,7 +448,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("lovdækning", aliases=["lovdaekning"],
                        help="hver sætning i lovomfanget: kodet, udenfor eller mangler; "
                        "exit 1 ved mangler")
-    p.add_argument("pack", metavar="PACK")
+    p.add_argument("pack", metavar="PACK", help="regelpakkens mappe, fx rules/ressourceforloeb")
     p.add_argument("--json", action="store_true", help="skriv enhederne som JSON")
     p.set_defaults(func=cmd_lovdaekning)
 

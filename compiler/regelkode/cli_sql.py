@@ -96,14 +96,14 @@ def cmd_batch(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("sql", help="skriv pakkens regler som SQL-views over en tabel `sager`")
-    p.add_argument("pack", metavar="PACK")
+    p.add_argument("pack", metavar="PACK", help="regelpakkens mappe, fx rules/ressourceforloeb")
     p.add_argument("--dialect", choices=DIALECTS, default="duckdb",
                    help="SQL-dialekt: duckdb (standard), spark, postgres (skriver også "
                    "de navngivne typer og tabellen sager) eller trino")
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("batch", help="bedøm mange sager med SQL (DuckDB eller Spark)")
-    p.add_argument("pack", metavar="PACK")
+    p.add_argument("pack", metavar="PACK", help="regelpakkens mappe, fx rules/ressourceforloeb")
     p.add_argument("input", metavar="INPUT",
                    help="en mappe med sager (*.json), en .jsonl- eller en .parquet-fil")
     p.add_argument("--out", required=True,

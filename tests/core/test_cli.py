@@ -3,6 +3,7 @@
 import contextlib
 import io
 import json
+import re
 import subprocess
 import sys
 import venv
@@ -51,6 +52,55 @@ def test_usage_error_exits_2():
     with pytest.raises(SystemExit) as info, contextlib.redirect_stderr(io.StringIO()):
         main(["byg"])
     assert info.value.code == 2
+
+
+def usage(*argv) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of a call that argparse ends (help, usage errors)."""
+    out, err = io.StringIO(), io.StringIO()
+    with (pytest.raises(SystemExit) as info, contextlib.redirect_stdout(out),
+          contextlib.redirect_stderr(err)):
+        main(list(argv))
+    return info.value.code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["batch"], "regelkode batch: fejl: disse argumenter mangler: PACK, INPUT, --out"),
+    (["batch", "p", "s.jsonl", "--out", "u.csv", "--engine", "x"],
+     "argument --engine: ugyldigt valg: 'x' (vælg mellem 'duckdb', 'spark')"),
+    (["sql", "p", "--dialect"], "regelkode sql: fejl: argument --dialect: skal have en værdi"),
+    (["sql", "p", "q"], "regelkode: fejl: ukendte argumenter: q"),
+    (["byg"], "regelkode: fejl: argument KOMMANDO: ugyldigt valg: 'byg' (vælg mellem 'build',"),
+    ([], "regelkode: fejl: disse argumenter mangler: KOMMANDO"),
+])
+def test_usage_errors_are_danish(argv, message):
+    code, out, err = usage(*argv)
+    assert code == 2 and out == ""
+    assert err.startswith("brug: regelkode") and message in err, err
+
+
+def test_an_unknown_argparse_message_is_shown_as_written():
+    from regelkode.cli import _danish_usage_error
+
+    assert _danish_usage_error("argument --x: something new") == "argument --x: something new"
+
+
+def test_every_command_helps_in_danish():
+    code, top, _ = usage("--help")
+    assert code == 0
+    commands = re.findall(r"^    (\w+)", top, re.MULTILINE)
+    assert "batch" in commands and "lovdækning" in commands
+    for command in commands:
+        code, text, _ = usage(command, "--help")
+        assert code == 0
+        assert text.startswith(f"brug: regelkode {command}")
+        assert "argumenter:" in text and "tilvalg:" in text
+        assert "vis denne hjælp og afslut" in text
+        for english in ("usage:", "positional arguments", "options:", "show this help"):
+            assert english not in text, (command, english)
+        # every argument says what it is: a line with a bare name has no help
+        listed = text.split("argumenter:\n", 1)[1]
+        bare = re.findall(r"^  ([A-ZÆØÅ_.]+|-\S+(?: \S+)?)\n(?!   )", listed, re.MULTILINE)
+        assert not bare, (command, bare)
 
 
 def test_build_twice_is_byte_identical(built, tmp_path):
