@@ -137,12 +137,17 @@ def test_spark_answers_window_searches_as_the_interpreter(tmp_path, spark_backen
 
 def test_the_local_session_keeps_stderr_for_the_batch(spark_backend):
     """No stage bars and no start-up notices from Spark between the batch's own lines:
-    the session reads regelkode's log configuration (errors only) and shows no
-    console progress."""
+    the session reads regelkode's log configuration (errors only, no shell notice) and
+    shows no console progress."""
     from regelkode.backends.sql import spark
 
     session = spark.session()
     log4j = session.sparkContext._jvm.org.apache.logging.log4j
     source = log4j.LogManager.getContext(False).getConfiguration().getConfigurationSource()
     assert str(source.getLocation()).endswith("spark-log4j2.properties")
+    # Spark sets this flag where it prints the shell's "Setting default log level" notice
+    jvm = session.sparkContext._jvm
+    logging = jvm.java.lang.Class.forName("org.apache.spark.internal.Logging$")
+    printed = logging.getMethod("setLogLevelPrinted", None)
+    assert printed.invoke(logging.getField("MODULE$").get(None), None) is False
     assert session.sparkContext.getConf().get("spark.ui.showConsoleProgress") == "false"
