@@ -55,7 +55,7 @@ def _date(text: str | None):
 
 
 def cmd_batch(args) -> int:
-    from .backends.sql.batch import BatchFejl, run_batch
+    from .backends.sql.batch import BatchFejl, cases_text, run_batch
     from .backends.sql.expr import Unsupported
 
     dato = _date(args.dato)
@@ -85,7 +85,7 @@ def cmd_batch(args) -> int:
         return EXIT_FAIL
     for problem in summary.problems:
         print(problem.line(), file=sys.stderr)
-    counts = f"{_tusinder(summary.judged)} sager bedømt"
+    counts = f"{cases_text(summary.judged)} bedømt"
     if summary.problems:
         counts += f", {_tusinder(len(summary.problems))} ikke bedømt"
     outputs = ", ".join(str(p) for p in summary.outputs)

@@ -78,6 +78,11 @@ def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys)
     assert "sag 3: afvist: $.forløb_startdato: 2024-02-30 er ikke en gyldig dato" in err
     judged = {row[0] for row in _rows(out, "jsonl")}
     assert judged == {"1", "5"}          # ids are line numbers; the blank line 4 is no case
+    assert "regelkode: 2 sager bedømt, 2 ikke bedømt på " in err
+    one = tmp_path / "én.jsonl"
+    one.write_text(json.dumps(cases[0]) + "\n", encoding="utf-8")
+    assert main(["batch", str(PACK), str(one), "--out", str(out)]) == 0
+    assert "regelkode: 1 sag bedømt på " in capsys.readouterr().err
 
 
 def test_a_case_too_large_or_not_a_file_is_refused_not_read(tmp_path, samples, capsys,
@@ -368,7 +373,7 @@ def test_progress_only_on_a_terminal(tmp_path, samples):
     p = Progress(loud, every=1)
     p.tick(1, "validerer")
     p.done("1 sag valideret")
-    assert "validerer: 1 sager" in loud.getvalue()
+    assert loud.getvalue().startswith("\rvaliderer: 1 sag\r")
 
 
 

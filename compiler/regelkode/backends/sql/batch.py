@@ -147,6 +147,11 @@ def parquet_case(number: int, text: str, drop: str | None = None):
 
 # --- progress -------------------------------------------------------------------------
 
+def cases_text(n: int) -> str:
+    """A count of cases in Danish: "1 sag", "12.345 sager"."""
+    return f"{_tusinder(n)} {'sag' if n == 1 else 'sager'}"
+
+
 class Progress:
     """A one-line progress count on stderr, only when stderr is a terminal."""
 
@@ -161,7 +166,7 @@ class Progress:
             now = time.monotonic()
             if now - self.last > 0.1:
                 self.last = now
-                self.stream.write(f"\r{what}: {_tusinder(n)} sager")
+                self.stream.write(f"\r{what}: {cases_text(n)}")
                 self.stream.flush()
 
     def done(self, text: str) -> None:
@@ -228,7 +233,7 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
         if engine == "spark":
             summary.judged = write_rows(program, Path(source), rows_path, dato, summary,
                                         progress)
-            progress.done(f"{_tusinder(summary.judged)} sager valideret")
+            progress.done(f"{cases_text(summary.judged)} valideret")
             from .spark import run_spark
             run_spark(program, rows_path, out, fmt, cases=summary.judged)
             summary.outputs = list(targets(out, fmt).values())
@@ -258,7 +263,7 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
         summary.judged = fast + write_rows(program, source, rows_path, dato, summary,
                                            progress, cases)
         engine.load_jsonl(rows_path, append=True)
-    progress.done(f"{_tusinder(summary.judged)} sager valideret")
+    progress.done(f"{cases_text(summary.judged)} valideret")
 
 
 def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dato,
