@@ -303,6 +303,28 @@ def test_an_output_named_like_a_folder_is_refused_before_the_batch(tmp_path, sam
         ["sager.jsonl", "ud.definitioner.parquet" if fmt == "parquet" else "ud.duckdb"])
 
 
+@pytest.mark.parametrize("out", ["sager.jsonl", "sager.parquet", "kopi.jsonl",
+                                 "ud.jsonl"])
+def test_an_output_that_is_the_input_is_refused(tmp_path, samples, capsys, out):
+    """`--out` naming the input (or a link to it), or its definitions' file being the
+    input, would replace the cases with their results."""
+    case = json.dumps(next(iter(samples.values())), ensure_ascii=False) + "\n"
+    jsonl = tmp_path / "sager.jsonl"
+    jsonl.write_text(case, encoding="utf-8")
+    assert main(["batch", str(PACK), str(jsonl), "--out", str(tmp_path / "sager.parquet")]) == 0
+    (tmp_path / "kopi.jsonl").symlink_to(jsonl)
+    (tmp_path / "ud.definitioner.jsonl").write_text(case, encoding="utf-8")
+    src = {"sager.parquet": "sager.parquet", "ud.jsonl": "ud.definitioner.jsonl"}.get(
+        out, "sager.jsonl")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    capsys.readouterr()
+    assert main(["batch", str(PACK), str(tmp_path / src), "--out", str(tmp_path / out)]) == 1
+    err = capsys.readouterr().err
+    assert "er inputfilen; resultaterne ville erstatte sagerne" in err, err
+    assert "bedømt" not in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 @pytest.mark.parametrize("fmt", ["csv", "duckdb"])
 def test_a_batch_that_fails_while_writing_keeps_the_old_outputs(tmp_path, samples,
                                                                  monkeypatch, fmt):

@@ -226,7 +226,7 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
         raise BatchFejl(f"{out.parent}: mappen findes ikke")
     if engine not in ("duckdb", "spark"):
         raise BatchFejl(f"ukendt motor {engine!r}; brug duckdb eller spark")
-    if why := unwritable(out, fmt):
+    if why := unwritable(out, fmt, Path(source)):
         raise BatchFejl(why)
     with tempfile.TemporaryDirectory() as tmp:
         rows_path = Path(tmp) / "sager.jsonl"

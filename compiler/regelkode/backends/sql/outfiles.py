@@ -28,11 +28,14 @@ def targets(out: Path, fmt: str) -> dict[str, Path]:
             "definitioner": out.with_name(out.stem + ".definitioner" + out.suffix)}
 
 
-def unwritable(out: Path, fmt: str) -> str | None:
-    """Why the outputs cannot be written, or None."""
+def unwritable(out: Path, fmt: str, source: Path) -> str | None:
+    """Why the outputs cannot be written, or None. An output that is the input file
+    (a JSONL of cases named as `--out`) would replace the cases with their results."""
     for target in targets(out, fmt).values():
         if target.is_dir():
             return f"{target}: er en mappe; --out skal navngive en fil"
+        if target.exists() and source.exists() and os.path.samefile(target, source):
+            return f"{target}: er inputfilen; resultaterne ville erstatte sagerne"
     return None
 
 
