@@ -74,7 +74,8 @@ def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys)
     out = tmp_path / "ud.jsonl"
     assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "sag 2: afvist: $: ikke gyldig JSON" in err
+    assert ("sag 2: afvist: $: ugyldig JSON (kolonne 2): forventede et feltnavn i dobbelte "
+            "anførselstegn") in err
     assert "sag 3: afvist: $.forløb_startdato: 2024-02-30 er ikke en gyldig dato" in err
     judged = {row[0] for row in _rows(out, "jsonl")}
     assert judged == {"1", "5"}          # ids are line numbers; the blank line 4 is no case
@@ -83,6 +84,30 @@ def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys)
     one.write_text(json.dumps(cases[0]) + "\n", encoding="utf-8")
     assert main(["batch", str(PACK), str(one), "--out", str(out)]) == 0
     assert "regelkode: 1 sag bedømt på " in capsys.readouterr().err
+
+
+def test_json_python_cannot_read_is_a_refused_case_not_a_traceback(tmp_path, samples,
+                                                                   capsys):
+    """Nesting deeper than Python's recursion limit, and an integer of more digits than
+    Python reads, in a JSONL line and in a folder's file: refused like any malformed
+    case, in Danish, and the batch goes on."""
+    good = json.dumps(next(iter(samples.values())), ensure_ascii=False)
+    deep = "[" * 100_000 + "]" * 100_000
+    digits = '{"forløb_startdato": ' + "1" * 5000 + "}"
+    src = tmp_path / "sager.jsonl"
+    src.write_text("\n".join([deep, digits, good]) + "\n", encoding="utf-8")
+    folder = tmp_path / "sager"
+    folder.mkdir()
+    for name, text in (("a", deep), ("b", digits), ("c", good)):
+        (folder / f"{name}.json").write_text(text, encoding="utf-8")
+    for source, deep_id, digits_id, good_id in ((src, "1", "2", "3"), (folder, "a", "b", "c")):
+        out = tmp_path / "ud.jsonl"
+        assert main(["batch", str(PACK), str(source), "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert f"sag {deep_id}: afvist: $: JSON'en er for dybt indlejret" in err
+        assert f"sag {digits_id}: afvist: $: et tal har for mange cifre" in err
+        assert {row[0] for row in _rows(out, "jsonl")} == {good_id}
 
 
 def test_a_case_too_large_or_not_a_file_is_refused_not_read(tmp_path, samples, capsys,

@@ -90,13 +90,15 @@ _JSON = {
 }
 
 
-def json_message(exc: Exception) -> str:
-    """A json.loads failure as a Danish sentence with line and column."""
+def json_message(exc: Exception, *, one_line: bool = False) -> str:
+    """A json.loads failure as a Danish sentence with line and column (only the column
+    for `one_line`: a JSONL line, whose number the caller gives)."""
     import json
 
     if isinstance(exc, json.JSONDecodeError):
         what = _JSON.get(exc.msg, exc.msg)
-        return f"ugyldig JSON (linje {exc.lineno}, kolonne {exc.colno}): {what}"
+        where = "" if one_line else f"linje {exc.lineno}, "
+        return f"ugyldig JSON ({where}kolonne {exc.colno}): {what}"
     if isinstance(exc, UnicodeDecodeError):
         return "filen er ikke gyldig UTF-8"
     if isinstance(exc, RecursionError):

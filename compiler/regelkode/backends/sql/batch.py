@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ... import files
+from ...front.parse_errors import json_message
 from ...runtime import _tusinder
 from .bulk import ROW
 from .bulk import load as load_parquet
@@ -81,8 +82,8 @@ def read_cases(source: Path, facts) -> Iterator[tuple[str, object, Problem | Non
                 continue
             try:
                 yield path.stem, json.loads(data.decode("utf-8")), None
-            except (UnicodeDecodeError, ValueError) as exc:
-                yield path.stem, None, Problem(path.stem, "$", f"ikke gyldig JSON: {exc}")
+            except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+                yield path.stem, None, Problem(path.stem, "$", json_message(exc))
         return
     if not source.is_file():
         raise BatchFejl(f"{source}: findes ikke eller er ikke en almindelig fil eller mappe")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ... import files
 from ... import runtime as rt
+from ...front.parse_errors import json_message
 from .. import OutOfRange, Refusal
 from .limits import OutsideRange, row_converter
 from .names import columns_arg
@@ -115,8 +116,8 @@ def jsonl_case(number: int, raw: bytes | None, facts
         return None
     try:
         case = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
-        return sag, None, Problem(sag, "$", f"ikke gyldig JSON: {exc}")
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return sag, None, Problem(sag, "$", json_message(exc, one_line=True))
     if case.__class__ is dict and ID in case and ID not in facts:
         value = case.pop(ID)
         if value.__class__ is int or (value.__class__ is str and 0 < len(value) <= rt.MAX_TEKST
