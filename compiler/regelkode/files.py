@@ -9,6 +9,7 @@ loop makes `Path.resolve()` raise `RuntimeError` (Python < 3.13) instead of
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -41,6 +42,16 @@ def inside(path: Path, root: Path) -> bool:
     return p is not None and r is not None and p.is_relative_to(r)
 
 
+# the operating system's reasons a user meets most, in Danish like the rest of the message
+_REASONS = {errno.ENOENT: "den findes ikke", errno.EACCES: "ingen adgang",
+            errno.EPERM: "ingen adgang", errno.EISDIR: "det er en mappe",
+            errno.ENAMETOOLONG: "navnet er for langt", errno.EIO: "læsefejl på disken"}
+
+
+def _reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno) or exc.strerror or str(exc)
+
+
 def open_regular(path: Path):
     """A regular file opened for reading bytes, or FileRefused. The open does not
     block (a FIFO swapped in after a check cannot hang it), and anything but a
@@ -48,10 +59,10 @@ def open_regular(path: Path):
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        if exc.errno is not None and exc.errno == getattr(os, "ELOOP", -1):
+        if exc.errno == errno.ELOOP:
             raise FileRefused("symlink-loop",
                               "filen er en symlink, der peger på sig selv (en løkke)") from None
-        raise FileRefused("file-read", f"kan ikke læse filen: {exc.strerror or exc}") from None
+        raise FileRefused("file-read", f"kan ikke læse filen: {_reason(exc)}") from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise FileRefused("file-kind", "filen er ikke en almindelig fil (fx en mappe, en FIFO "
@@ -68,7 +79,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
         try:
             data = fh.read(limit + 1)       # bounded even if the file grows meanwhile
         except OSError as exc:
-            raise FileRefused("file-read", f"kan ikke læse filen: {exc.strerror or exc}") from None
+            raise FileRefused("file-read", f"kan ikke læse filen: {_reason(exc)}") from None
     if len(data) > limit:
         raise FileRefused("file-size", f"filen er over {limit} bytes")
     return data

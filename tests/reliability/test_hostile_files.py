@@ -165,3 +165,13 @@ def test_eval_of_a_case_that_is_not_a_regular_file_is_refused_at_once(tmp_path, 
     assert_clean_outcome(run)
     assert run.code == 1 and "sagen afvises" in run.err, run.text
     assert str(case) in run.err, "the message names the file as given"
+    # why, in Danish: a loop is named as one, not as the OS's "Too many levels of …"
+    if kind == "loop":
+        assert "filen er en symlink, der peger på sig selv (en løkke)" in run.err, run.err
+
+
+def test_a_case_file_that_cannot_be_opened_says_why_in_danish(tmp_path):
+    pack = write_pack(tmp_path, "p", {"regler.yaml": GOOD})
+    run = run_cli(["eval", pack, tmp_path / "mangler.json"], limit=20)
+    assert_clean_outcome(run)
+    assert run.code == 1 and "kan ikke læse filen: den findes ikke" in run.err, run.text
