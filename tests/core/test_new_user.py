@@ -84,6 +84,9 @@ def test_a_case_that_is_not_json_is_refused_in_danish(tmp_path, text):
 @pytest.mark.parametrize(("yaml_text", "danish"), [
     ("a: b: c\n", "kolon"), ("a:\n\tb: 1\n", "tabulator"), ("a: [1, 2\n", "forventede"),
     ("a: 'x\n", "slutter midt i"), ("a: *x\n", "aliasset"), ("a: 1\n---\nb: 2\n", "ét YAML"),
+    ("a: [\n", "forventede en værdi, men fandt slutningen af filen"),
+    ("%YAML 1.1 x\n--- a\n", "forventede en kommentar eller et linjeskift"),
+    ("a: |x\n  b\n", "efter | eller > må kun stå +, - eller et indrykningstal, ikke 'x'"),
 ])
 def test_yaml_errors_are_danish(tmp_path, yaml_text, danish):
     pack = tmp_path / "p"
@@ -93,7 +96,8 @@ def test_yaml_errors_are_danish(tmp_path, yaml_text, danish):
     code, _out, err = run(["check", pack])
     assert code == 1
     assert "error[yaml-syntax]: YAML-fejl:" in err and danish in err, err
-    assert not re.search(r"mapping values|could not find|expected|found", err), err
+    assert not re.search(r"mapping values|could not find|expected|found|the node|line break|"
+                         r"comment|chomping|indicator", err), err
 
 
 # --- paths in diagnostics --------------------------------------------------------

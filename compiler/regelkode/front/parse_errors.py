@@ -25,6 +25,10 @@ _TOKENS = {
     "<alias>": "et alias (*)",
     "<anchor>": "et anker (&)",
     "?": "en nøgle",
+    "the node content": "en værdi",
+    # _expected splits PyYAML's "X or Y" into its parts
+    "a comment": "en kommentar",
+    "a line break": "et linjeskift",
 }
 
 
@@ -40,6 +44,8 @@ _YAML = [
     (r"found character '(.*)' that cannot start any token",
      lambda m: ("et tabulatortegn kan ikke bruges til indrykning i YAML; brug mellemrum"
                 if m[1] in ("\\t", "\t") else f"tegnet '{m[1]}' kan ikke stå her")),
+    (r"expected chomping or indentation indicators, but found (.+)",
+     lambda m: f"efter | eller > må kun stå +, - eller et indrykningstal, ikke {_token(m[1])}"),
     (r"expected (.+?), but (?:got|found) (.+)",
      lambda m: f"forventede {_expected(m[1])}, men fandt {_token(m[2])}"),
     (r"found unexpected end of stream", lambda m: "filen slutter midt i en værdi"),
