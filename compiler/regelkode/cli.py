@@ -20,7 +20,7 @@ from . import diagnostics as D
 from . import files
 from . import runtime as rt
 from .checks.analysis import compile_checked
-from .front.parse_errors import json_message
+from .front.parse_errors import read_json_file
 from .passes.pipeline import Compiled
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BREACH = 0, 1, 2, 3
@@ -210,17 +210,9 @@ def _read_case(path: str):
     # Only a regular file, and only so much of it: a FIFO would block the read
     # forever and /dev/zero never ends.
     try:
-        text = files.read_bytes(Path(path), files.MAX_CASE_BYTES).decode("utf-8")
+        return read_json_file(Path(path))
     except files.FileRefused as exc:
         raise rt.SagFejl("$", f"{path}: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise rt.SagFejl("$", f"{path}: {json_message(exc)}") from None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        # ValueError besides JSONDecodeError: Python refuses to read an integer of
-        # more than 4300 digits (sys.get_int_max_str_digits), a guard against slow parsing.
-        raise rt.SagFejl("$", f"{path}: {json_message(exc)}") from None
 
 
 def cmd_eval(args) -> int:

@@ -34,7 +34,7 @@ from .. import files
 from .. import runtime as rt
 from ..diagnostics import Span
 from ..front.load import to_plain
-from ..front.parse_errors import json_message
+from ..front.parse_errors import read_json_file
 from ..ir import interpret
 from .revisions import DiffError, Side, _rename_spans
 from .tables import shape
@@ -417,12 +417,9 @@ def behaviour(oc, nc, pd: PackDiff) -> None:
     for name in sorted(cases):
         path = Path(cases[name])
         try:
-            case = json.loads(files.read_bytes(path, files.MAX_CASE_BYTES).decode("utf-8"))
+            case = read_json_file(path)
         except files.FileRefused as exc:
             pd.notes.append(f"sagen {name} kan ikke læses: {exc}")
-            continue
-        except (ValueError, RecursionError) as exc:
-            pd.notes.append(f"sagen {name} kan ikke læses: {json_message(exc)}")
             continue
         date = None if isinstance(case, dict) and case.get("beregningsdato") else today
         pd.evaluated += 1

@@ -18,7 +18,7 @@ from .. import files
 from .. import runtime as rt
 from ..diagnostics import Diagnostics, Span
 from ..front.load import to_plain
-from ..front.parse_errors import json_message
+from ..front.parse_errors import read_json_file
 from ..ir import interpret
 
 
@@ -62,11 +62,9 @@ def _load_case(pack, ex) -> tuple[dict | None, str | None]:
             # a FIFO inside the pack would block the read forever
             return None, f"sagen `{ex.case_ref}` er ikke en fil"
         try:
-            base = json.loads(files.read_bytes(path, files.MAX_CASE_BYTES).decode("utf-8"))
+            base = read_json_file(path)
         except files.FileRefused as exc:
             return None, f"sagen `{ex.case_ref}` kan ikke læses: {exc}"
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            return None, f"sagen `{ex.case_ref}` kan ikke læses: {json_message(exc)}"
         if not isinstance(base, dict):
             return None, f"sagen `{ex.case_ref}` er ikke et JSON-objekt"
     given = to_plain(ex.given)

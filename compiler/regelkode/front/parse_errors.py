@@ -9,6 +9,9 @@ after a Danish lead, so nothing is lost.
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from .. import files
 
 # What the parsers call tokens, in words a rule author knows.
 _TOKENS = {
@@ -113,3 +116,17 @@ def json_message(exc: Exception, *, one_line: bool = False) -> str:
         # Python refuses to read an integer of more than 4300 digits
         return "et tal har for mange cifre"
     return str(exc)
+
+
+def read_json_file(path: Path):
+    """A case file's JSON (a regular file of at most files.MAX_CASE_BYTES), or
+    files.FileRefused with the Danish reason: every reader of case files says the same.
+    ValueError besides JSONDecodeError and UnicodeDecodeError: Python refuses an
+    integer of more than 4300 digits; RecursionError: nesting too deep for it."""
+    import json
+
+    data = files.read_bytes(Path(path), files.MAX_CASE_BYTES)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise files.FileRefused("json", json_message(exc)) from None

@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ... import files
-from ...front.parse_errors import json_message
+from ...front.parse_errors import read_json_file
 from ...runtime import _tusinder
 from .bulk import ROW
 from .bulk import load as load_parquet
@@ -76,14 +76,11 @@ def read_cases(source: Path, facts) -> Iterator[tuple[str, object, Problem | Non
     if source.is_dir():
         for path in sorted(source.glob("*.json")):
             try:
-                data = files.read_bytes(path, files.MAX_CASE_BYTES)
+                case = read_json_file(path)
             except files.FileRefused as exc:
                 yield path.stem, None, Problem(path.stem, "$", str(exc))
                 continue
-            try:
-                yield path.stem, json.loads(data.decode("utf-8")), None
-            except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-                yield path.stem, None, Problem(path.stem, "$", json_message(exc))
+            yield path.stem, case, None
         return
     if not source.is_file():
         raise BatchFejl(f"{source}: findes ikke eller er ikke en almindelig fil eller mappe")

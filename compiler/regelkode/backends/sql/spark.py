@@ -112,8 +112,8 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str, *, cases: int) -> N
     con = duckdb.connect()
     with tempfile.TemporaryDirectory() as tmp:
         parts = _spark_parquet(program, rows_path, Path(tmp)) if cases else {}
-        tables = []
-        for what in ("resultater", "definitioner"):
+        tables = ("resultater", "definitioner")
+        for what in tables:
             names = ("sag", _key(what), _value(what), "mangler")
             con.execute(f"CREATE TABLE {what} ({', '.join(f'{n} VARCHAR' for n in names[:3])}, "
                         "mangler VARCHAR[])")
@@ -121,7 +121,6 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str, *, cases: int) -> N
                 files = "[" + ", ".join(sql_text(str(part)) for part in parts[what]) + "]"
                 con.execute(f"INSERT INTO {what} SELECT {', '.join(names)} "
                             f"FROM read_parquet({files})")
-            tables.append(what)
         with staged(targets(out, fmt)) as tmps:
             try:
                 if fmt == "duckdb":
