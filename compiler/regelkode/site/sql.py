@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import mdtext as md
 from ..backends.sql.dialects import SqlDialect
 from ..backends.sql.expr import Unsupported
+from ..backends.sql.names import sql_text
 from ..backends.sql.program import emit_sql, input_columns, long_views, view_name
 from .context import PackContext
 
@@ -32,6 +33,40 @@ def sql_files(ctx: PackContext) -> dict[str, bytes]:
             continue
         out[f"{ctx.prefix}/{ctx.pack.id}.{dialect}.sql"] = text.encode("utf-8")
     return out
+
+
+def questions(program) -> list[str]:
+    """The page's section of questions to the results, as DuckDB SQL over the views
+    (tests/sql/test_questions.py runs it, on PostgreSQL too, against the interpreter)."""
+    results = '"' + view_name(program.pack, "resultater") + '"'
+    rule = next((r for r in program.rules if r.meta[2] == "brud"), program.rules[0])
+    sql = "\n".join([
+        f"-- Hvilke sager er i strid med reglen {rule.id}?",
+        "SELECT sag, status",
+        f"FROM {results}",
+        f"WHERE regel = {sql_text(rule.id)} AND status IN ('brud', 'opmærksomhed')",
+        "ORDER BY sag;",
+        "",
+        "-- Hvor mange sager har hver status, regel for regel?",
+        "SELECT regel, status, count(*) AS sager",
+        f"FROM {results}",
+        "GROUP BY regel, status",
+        "ORDER BY regel, status;",
+        "",
+        "-- Hvilke fakta mangler oftest, når en regel ikke kan afgøres?",
+        "SELECT faktum, count(*) AS gange",
+        f"FROM (SELECT unnest(mangler) AS faktum FROM {results} WHERE status = 'ukendt') AS m",
+        "GROUP BY faktum",
+        "ORDER BY gange DESC, faktum;"])
+    return ["## Spørgsmål til resultaterne", "",
+            "Resultaterne er et almindeligt view, så et spørgsmål til hele sagsmængden er "
+            "én forespørgsel. Tre eksempler, skrevet til DuckDB; de kan køres, som de står, "
+            "i PostgreSQL, og i Spark sættes navnet i backticks i stedet for anførselstegn, "
+            "og `unnest` hedder `explode`. En regel, der ikke er opfyldt, har status `brud` "
+            "eller `opmærksomhed` efter reglens alvor (og en undtagelse kan sætte sin egen); "
+            "`mangler` er de fakta, der skal til for at afgøre en regel med status "
+            "`ukendt`. `regelkode batch` skriver de samme rækker i tabellen `resultater`.",
+            "", md.fenced(sql, "sql"), ""]
 
 
 def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
@@ -88,6 +123,7 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
                    "sag, definition, vaerdi (tekst), mangler"],
                   [md.code(view_name(pack, "bred")),
                    "én række pr. sag med alle definitioner og regler som kolonner"]]), ""]
+    lines += questions(program)
     example = long_views(program, "duckdb", view_name(pack, "bred"))[view_name(pack,
                                                                               "resultater")]
     text = example.sql(dialect="duckdb", pretty=True)
