@@ -23,3 +23,20 @@ def test_sql_page_and_downloads():
     assert docs.files["genereret/eksempel/eksempel.postgres.sql"].decode() == emit_sql(
         c.program, "postgres")
     assert "eksempel.postgres.sql" in page and "navngivne typer" in page
+
+
+def test_a_pack_without_rules_gets_a_page_without_questions(tmp_path):
+    """The page's questions name one of the pack's rules; a pack of definitions and
+    facts only has none to name, and its page leaves the questions out."""
+    import shutil
+
+    pack = tmp_path / "uden_regler"
+    shutil.copytree(ROOT / "tests/packs/eksempel", pack, ignore=shutil.ignore_patterns(
+        "regler.yaml", "sager"))
+    manifest = pack / "pakke.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "id: eksempel", "id: uden_regler"), encoding="utf-8")
+    c = compile_checked(pack)
+    assert c.ok and not c.program.rules
+    page = emit_site([c]).pages["genereret/uden_regler/sql.md"]
+    assert "## Resultaterne" in page and "Spørgsmål til resultaterne" not in page

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import mdtext as md
 from ..backends.sql.dialects import SqlDialect
 from ..backends.sql.expr import Unsupported
-from ..backends.sql.names import sql_text
+from ..backends.sql.names import checked, sql_text
 from ..backends.sql.program import emit_sql, input_columns, long_views, view_name
 from .context import PackContext
 
@@ -38,10 +38,12 @@ def sql_files(ctx: PackContext) -> dict[str, bytes]:
 def questions(program) -> list[str]:
     """The page's section of questions to the results, as DuckDB SQL over the views
     (tests/sql/test_questions.py runs it, on PostgreSQL too, against the interpreter)."""
+    if not program.rules:
+        return []
     results = '"' + view_name(program.pack, "resultater") + '"'
     rule = next((r for r in program.rules if r.meta[2] == "brud"), program.rules[0])
     sql = "\n".join([
-        f"-- Hvilke sager er i strid med reglen {rule.id}?",
+        f"-- Hvilke sager er i strid med reglen {checked(rule.id)}?",
         "SELECT sag, status",
         f"FROM {results}",
         f"WHERE regel = {sql_text(rule.id)} AND status IN ('brud', 'opmærksomhed')",
