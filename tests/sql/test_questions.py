@@ -67,10 +67,11 @@ def _expected(program, reports) -> list[list[tuple]]:
             sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def test_the_sql_pages_questions_answer_as_the_interpreter(judged, tmp_path):
+def duckdb_answers(program, cases, tmp_path):
+    """(the page's questions answered by DuckDB's views over `cases`, the rows file
+    they were loaded from)."""
     from regelkode.backends.sql.engine import DuckDBEngine
 
-    program, cases, reports = judged
     rows, refused = rows_for(program, cases)
     assert not any(refused)
     path = tmp_path / "sager.jsonl"
@@ -79,10 +80,14 @@ def test_the_sql_pages_questions_answer_as_the_interpreter(judged, tmp_path):
     try:
         engine.load_jsonl(path)
         engine.create_views()
-        got = [engine.con.execute(s).fetchall() for s in _statements(program)]
+        return [engine.con.execute(s).fetchall() for s in _statements(program)], path
     finally:
         engine.close()
-    assert got == _expected(program, reports)
+
+
+def test_the_sql_pages_questions_answer_as_the_interpreter(judged, tmp_path):
+    program, cases, reports = judged
+    assert duckdb_answers(program, cases, tmp_path)[0] == _expected(program, reports)
 
 
 def test_the_questions_run_as_printed_on_postgres(judged, pg_dsn):

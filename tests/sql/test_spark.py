@@ -157,28 +157,16 @@ def test_the_sql_pages_questions_run_on_spark_as_the_page_says(tmp_path, compile
                                                                spark_backend):
     """The SQL page says its DuckDB questions run on Spark with the view's name in
     backticks and `explode` for `unnest`: so written, they give DuckDB's answers."""
-    from regelkode.backends.sql.cases import row_line, rows_for
-    from regelkode.backends.sql.engine import DuckDBEngine
     from regelkode.backends.sql.spark import spark_views
 
-    from .test_questions import _statements
+    from .test_questions import _statements, duckdb_answers
 
     program = compiled.program
     samples = sample_cases(compiled.path)
     # a person past 60 who has not asked for the course: the page's rule is broken
     older = [(dict(case, fødselsdato="1950-01-01", ønsker_det=False), d) for case, d in samples]
-    rows, refused = rows_for(program, samples + older
-                             + variants(samples, 10, seed=zlib.crc32(b"q")))
-    assert not any(refused)
-    path = tmp_path / "sager.jsonl"
-    path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
-    engine = DuckDBEngine(program)
-    try:
-        engine.load_jsonl(path)
-        engine.create_views()
-        want = [engine.con.execute(s).fetchall() for s in _statements(program)]
-    finally:
-        engine.close()
+    want, path = duckdb_answers(program, samples + older
+                                + variants(samples, 10, seed=zlib.crc32(b"q")), tmp_path)
     assert all(want), "each question must have an answer to compare"
     spark = spark_views(program, path)
     got = [[tuple(r) for r in spark.sql(s.replace('"', "`").replace("unnest(", "explode("))
