@@ -65,6 +65,57 @@ def test_a_folder_to_parquet_equals_the_interpreter(tmp_path, program, samples, 
     assert re.search(r"regelkode: 2 sager bedømt på \d+,\d s → ", capsys.readouterr().err)
 
 
+def test_a_folder_takes_json_in_any_case_and_names_what_it_skips(tmp_path, samples,
+                                                                   capsys):
+    """`ANNA.JSON` is a case (an export from Windows); a file or folder whose name does
+    not end in .json is no case, and the batch says which it skipped rather than
+    reporting fewer cases in silence. Hidden entries (`.DS_Store`) are not named."""
+    folder = tmp_path / "sager"
+    (folder / "ældre").mkdir(parents=True)
+    case = json.dumps(next(iter(samples.values())), ensure_ascii=False)
+    (folder / "ANNA.JSON").write_text(case, encoding="utf-8")
+    (folder / "bo.json.txt").write_text(case, encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    for i in range(5):
+        (folder / f"note{i}.md").write_text("x", encoding="utf-8")
+    out = tmp_path / "ud.csv"
+    assert main(["batch", str(PACK), str(folder), "--out", str(out)]) == 0
+    assert {s for s, *_rest in _rows(out, "csv")} == {"ANNA"}
+    err = capsys.readouterr().err
+    assert (f"regelkode: {folder}: sprang 7 over, der ikke ender på .json: bo.json.txt, "
+            "note0.md, note1.md, note2.md, note3.md, …\n") in err
+    assert "DS_Store" not in err and "1 sag bedømt" in err
+
+    (folder / "bo.json.txt").unlink()
+    for i in range(5):
+        (folder / f"note{i}.md").unlink()
+    assert main(["batch", str(PACK), str(folder), "--out", str(out)]) == 0
+    assert "sprang 1 over, der ikke ender på .json: ældre/\n" in capsys.readouterr().err
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_not_a_traceback(tmp_path, samples,
+                                                                  capsys):
+    """A case file's name is its id, and the outputs are UTF-8: a name in other bytes
+    (Latin-1 from an old export) is a refused case, shown escaped, and the batch goes
+    on; it used to end in a UnicodeEncodeError while writing the rows."""
+    import os
+
+    folder = tmp_path / "sager"
+    folder.mkdir()
+    case = json.dumps(next(iter(samples.values())), ensure_ascii=False).encode("utf-8")
+    for name in (b"s\xf8ren.json", b"s\xf8ren.txt", "søren.json".encode()):
+        with open(os.path.join(os.fsencode(folder), name), "wb") as fh:
+            fh.write(case)
+    out = tmp_path / "ud.csv"
+    assert main(["batch", str(PACK), str(folder), "--out", str(out)]) == 1
+    assert {s for s, *_rest in _rows(out, "csv")} == {"søren"}
+    err = capsys.readouterr().err
+    assert ("sag s\\udcf8ren: afvist: $: filnavnet er ikke gyldig UTF-8 og kan ikke være "
+            "sagens id; omdøb filen\n") in err
+    assert "sprang 1 over, der ikke ender på .json: s\\udcf8ren.txt\n" in err
+    assert "1 sag bedømt, 1 ikke bedømt" in err
+
+
 def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys):
     cases = list(samples.values())[:3]
     bad = dict(cases[1], forløb_startdato="2024-02-30")

@@ -101,7 +101,8 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
               "`batch` validerer hver sag præcis som Python-modulet (en fejlbehæftet sag "
               "afvises med sin JSON-sti, og resten bedømmes) og skriver to tabeller: "
               "resultater og definitioner.", "",
-              "Sagens id er filens navn uden `.json` (en mappe), linjens felt `id` — en "
+              "Sagens id er filens navn uden `.json` (en mappe; `.JSON` tæller også, og "
+              "`batch` nævner de filer og mapper, den springer over), linjens felt `id` — en "
               "tekst eller et heltal — eller ellers linjens nummer (JSONL; har pakken et "
               "faktum, der hedder `id`, er feltet det faktum), og kolonnen `sag` eller "
               "ellers rækkens nummer (Parquet). Får to sager samme id, afvises den anden.", "",

@@ -1,6 +1,7 @@
 """`regelkode batch`: a whole caseload through the SQL views.
 
-Input: a folder of case files (`*.json`, id = file name without `.json`), a
+Input: a folder of case files (`*.json`, the suffix in any case; id = file name
+without it; the names of other entries are reported as skipped), a
 JSONL file (id = the line's `id` field, a text or a whole number, unless the
 pack has a fact of that name; else the line number from 1) or a Parquet file
 (one row per case, a column per fact as in a case's JSON; id = the column
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from ... import files
 from ...front.parse_errors import read_json_file
-from ...runtime import _tusinder
+from ...runtime import _escape, _tusinder
 from .bulk import ROW
 from .bulk import load as load_parquet
 from .cases import CaseId, Problem, jsonl_case, jsonl_lines, validated
@@ -56,6 +57,7 @@ class BatchFejl(Exception):
 class Summary:
     judged: int = 0
     problems: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)     # a folder's entries that are no case
     seconds: float = 0.0
     outputs: list = field(default_factory=list)
 
@@ -70,17 +72,41 @@ def out_format(out: Path) -> str:
 
 # --- reading cases --------------------------------------------------------------------
 
-def read_cases(source: Path, facts) -> Iterator[tuple[str, object, Problem | None]]:
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def read_cases(source: Path, facts, skipped: list | None = None
+               ) -> Iterator[tuple[str, object, Problem | None]]:
     """(id, case, problem reading it) per case, in input order (`facts`: the pack's,
-    which decide whether a JSONL line's `id` field is its id, cases.jsonl_case)."""
+    which decide whether a JSONL line's `id` field is its id, cases.jsonl_case). A
+    folder's cases are its `.json` files, the suffix in any case (`ANNA.JSON`); the
+    names of its other entries go to `skipped` (hidden ones, like `.DS_Store`, not)."""
     if source.is_dir():
-        for path in sorted(source.glob("*.json")):
+        for path in sorted(source.iterdir()):
+            # a name that is not UTF-8 (os gives it lone surrogates) is shown escaped
+            utf8 = _utf8(path.name)
+            name = path.name if utf8 else _escape(path.name, '"')
+            if path.suffix.lower() != ".json":
+                if skipped is not None and not name.startswith("."):
+                    skipped.append(name + ("/" if path.is_dir() else ""))
+                continue
+            sag = name[:-len(".json")]
+            if not utf8:
+                # no output can hold such an id, and an escaped one is another name
+                yield sag, None, Problem(sag, "$", "filnavnet er ikke gyldig UTF-8 og kan "
+                                         "ikke være sagens id; omdøb filen")
+                continue
             try:
                 case = read_json_file(path)
             except files.FileRefused as exc:
-                yield path.stem, None, Problem(path.stem, "$", str(exc))
+                yield sag, None, Problem(sag, "$", str(exc))
                 continue
-            yield path.stem, case, None
+            yield sag, case, None
         return
     if not source.is_file():
         raise BatchFejl(f"{source}: findes ikke eller er ikke en almindelig fil eller mappe")
@@ -186,7 +212,8 @@ def write_rows(program, source: Path, rows_path: Path, dato: dt.date | None,
         if results is None:
             results = ((sag, *validated(program, sag, case, dato)) if problem is None
                        else (sag, None, problem)
-                       for sag, case, problem in (read_cases(source, program.facts)
+                       for sag, case, problem in (read_cases(source, program.facts,
+                                                             summary.skipped)
                                                   if cases is None else cases))
         for i, (sag, line, problem) in enumerate(results, start=1):
             progress.tick(i, "validerer")
