@@ -10,6 +10,7 @@ diagnostic.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import sys
@@ -401,6 +402,11 @@ def cmd_lovdaekning(args) -> int:
 
 
 def main(argv=None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # a path in bytes that are not UTF-8 (a name given on the command line) reaches a
+        # message as lone surrogates: written escaped, not a UnicodeEncodeError
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = _Parser(prog="regelkode", description="Regelkode: dansk lovgivning som kode.")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True,
                                 parser_class=_Parser)

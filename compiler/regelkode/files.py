@@ -28,6 +28,22 @@ class FileRefused(Exception):
         self.code = code
 
 
+def is_utf8(name: str) -> bool:
+    """Whether a file name is UTF-8 on disk: os hands other bytes over as lone
+    surrogates, which no UTF-8 output (and no DuckDB path) can hold."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(name: str) -> str:
+    """A file name or path as a message or a generated file can hold it: bytes that are
+    not UTF-8 written as `\\xNN`, the rest as it is."""
+    return name if is_utf8(name) else os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def resolve(path: Path) -> Path | None:
     """`path.resolve()`, or None when it cannot be resolved (a symlink loop)."""
     try:

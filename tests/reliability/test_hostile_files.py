@@ -175,3 +175,21 @@ def test_a_case_file_that_cannot_be_opened_says_why_in_danish(tmp_path):
     run = run_cli(["eval", pack, tmp_path / "mangler.json"], limit=20)
     assert_clean_outcome(run)
     assert run.code == 1 and "kan ikke læse filen: den findes ikke" in run.err, run.text
+
+
+# --- names in bytes that are not UTF-8 --------------------------------------------
+
+def test_a_pack_under_a_folder_named_in_latin1_builds_and_says_where(tmp_path):
+    """A folder named in another encoding (`\\xe6ldre`, Latin-1 from an old share) gives
+    os lone surrogates, which no UTF-8 file or message can hold. The pack's displayed
+    name writes the byte as `\\xe6`, so every command works; `build` used to end in a
+    UnicodeEncodeError writing the generated module's first line."""
+    parent = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"\xe6ldre")))
+    pack = write_pack(parent, "p", {"regler.yaml": GOOD})
+    out = tmp_path / "ud"
+    for argv in (["check", pack], ["test", pack], ["sql", pack],
+                 ["build", pack, "--out", out], ["check", pack, "--format", "json"]):
+        proc = _cli(tmp_path, *argv)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, (argv, proc.stderr)
+    first = (out / "p" / "p.py").read_text(encoding="utf-8").splitlines()[0]
+    assert first.endswith("\\xe6ldre/p — do not edit.")

@@ -110,10 +110,24 @@ def test_a_file_name_that_is_not_utf8_is_refused_not_a_traceback(tmp_path, sampl
     assert main(["batch", str(PACK), str(folder), "--out", str(out)]) == 1
     assert {s for s, *_rest in _rows(out, "csv")} == {"søren"}
     err = capsys.readouterr().err
-    assert ("sag s\\udcf8ren: afvist: $: filnavnet er ikke gyldig UTF-8 og kan ikke være "
+    assert ("sag s\\xf8ren: afvist: $: filnavnet er ikke gyldig UTF-8 og kan ikke være "
             "sagens id; omdøb filen\n") in err
-    assert "sprang 1 over, der ikke ender på .json: s\\udcf8ren.txt\n" in err
+    assert "sprang 1 over, der ikke ender på .json: s\\xf8ren.txt\n" in err
     assert "1 sag bedømt, 1 ikke bedømt" in err
+
+    # DuckDB takes only UTF-8 paths: such an output or Parquet input is refused up front
+    # (the output ended in a RuntimeError, std::bad_cast)
+    latin = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"r\xe6kker"))
+    for bad_out in (latin + ".csv", latin + ".duckdb"):
+        assert main(["batch", str(PACK), str(folder), "--out", bad_out]) == 1
+        assert ("stien er ikke gyldig UTF-8, og DuckDB og Spark kan kun skrive til en "
+                "UTF-8-sti") in capsys.readouterr().err
+    assert not [p for p in os.listdir(tmp_path) if "kker" in p]
+    parquet = tmp_path / "sager.parquet"
+    duckdb.connect().execute(f"COPY (SELECT 1 AS x) TO '{parquet}' (FORMAT PARQUET)")
+    os.rename(parquet, latin + ".parquet")
+    assert main(["batch", str(PACK), latin + ".parquet", "--out", str(out)]) == 1
+    assert "DuckDB kan kun læse en Parquet-fil med en UTF-8-sti" in capsys.readouterr().err
 
 
 def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys):

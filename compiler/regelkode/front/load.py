@@ -487,7 +487,7 @@ class PackSource:
     parents: list[PackSource] = field(default_factory=list)
 
     def display_of(self, path: Path) -> str:
-        return f"{self.display}/{path.relative_to(self.path).as_posix()}"
+        return f"{self.display}/{files.shown(path.relative_to(self.path).as_posix())}"
 
 
 RESERVED_FILES = {"pakke.yaml", "konflikter.yaml", "lovdaekning.yaml"}
@@ -649,8 +649,8 @@ def _display(path: Path) -> str:
     resolved = files.resolve(path) or Path(os.path.abspath(path))
     rel = os.path.relpath(resolved, Path.cwd().resolve())
     if rel == ".." or rel.startswith("../"):
-        return resolved.as_posix()
-    return Path(rel).as_posix()
+        return files.shown(resolved.as_posix())
+    return files.shown(Path(rel).as_posix())
 
 
 def discover_packs(rules_root: Path) -> list[Path]:

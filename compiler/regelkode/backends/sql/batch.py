@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ... import files
 from ...front.parse_errors import read_json_file
-from ...runtime import _escape, _tusinder
+from ...runtime import _tusinder
 from .bulk import ROW
 from .bulk import load as load_parquet
 from .cases import CaseId, Problem, jsonl_case, jsonl_lines, validated
@@ -72,14 +72,6 @@ def out_format(out: Path) -> str:
 
 # --- reading cases --------------------------------------------------------------------
 
-def _utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def read_cases(source: Path, facts, skipped: list | None = None
                ) -> Iterator[tuple[str, object, Problem | None]]:
     """(id, case, problem reading it) per case, in input order (`facts`: the pack's,
@@ -89,8 +81,8 @@ def read_cases(source: Path, facts, skipped: list | None = None
     if source.is_dir():
         for path in sorted(source.iterdir()):
             # a name that is not UTF-8 (os gives it lone surrogates) is shown escaped
-            utf8 = _utf8(path.name)
-            name = path.name if utf8 else _escape(path.name, '"')
+            utf8 = files.is_utf8(path.name)
+            name = files.shown(path.name)
             if path.suffix.lower() != ".json":
                 if skipped is not None and not name.startswith("."):
                     skipped.append(name + ("/" if path.is_dir() else ""))
@@ -274,6 +266,11 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
     loaded = None
     if source.is_file() and source.suffix.lower() == ".parquet":
         import duckdb
+
+        if not files.is_utf8(str(source)):
+            raise BatchFejl(f"{files.shown(str(source))}: stien er ikke gyldig UTF-8, og "
+                            "DuckDB kan kun læse en "
+                            "Parquet-fil med en UTF-8-sti; omdøb filen eller mappen")
 
         try:
             loaded = load_parquet(engine.con, program, source, dato)

@@ -14,6 +14,7 @@ import contextlib
 import os
 from pathlib import Path
 
+from ... import files
 from .names import sql_text
 
 COPY_OPTIONS = {"parquet": "FORMAT PARQUET", "jsonl": "FORMAT JSON", "csv": "FORMAT CSV, HEADER"}
@@ -32,6 +33,10 @@ def unwritable(out: Path, fmt: str, source: Path) -> str | None:
     """Why the outputs cannot be written, or None. An output that is the input file
     (a JSONL of cases named as `--out`) would replace the cases with their results."""
     for target in targets(out, fmt).values():
+        if not files.is_utf8(str(target)):
+            return (f"{files.shown(str(target))}: stien er ikke gyldig UTF-8, og DuckDB og "
+                    "Spark kan kun skrive "
+                    "til en UTF-8-sti; vælg et andet navn")
         if target.is_dir():
             return f"{target}: er en mappe; --out skal navngive en fil"
         if target.exists() and source.exists() and os.path.samefile(target, source):
