@@ -87,8 +87,9 @@ def cmd_batch(args) -> int:
         print(problem.line(), file=sys.stderr)
     if summary.skipped:
         names = ", ".join(summary.skipped[:5]) + (", …" if len(summary.skipped) > 5 else "")
-        print(f"regelkode: {args.input}: sprang {_tusinder(len(summary.skipped))} over, der "
-              f"ikke ender på .json: {names}", file=sys.stderr)
+        n = _tusinder(len(summary.skipped))
+        print(f"regelkode: {files.shown(args.input)}: sprang {n} over, der ikke ender på "
+              f".json: {names}", file=sys.stderr)
     counts = f"{cases_text(summary.judged)} bedømt"
     if summary.problems:
         counts += f", {_tusinder(len(summary.problems))} ikke bedømt"

@@ -269,8 +269,8 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
 
         if not files.is_utf8(str(source)):
             raise BatchFejl(f"{files.shown(str(source))}: stien er ikke gyldig UTF-8, og "
-                            "DuckDB kan kun læse en "
-                            "Parquet-fil med en UTF-8-sti; omdøb filen eller mappen")
+                            "DuckDB kan kun læse en Parquet-fil med en UTF-8-sti; omdøb "
+                            "filen eller mappen")
 
         try:
             loaded = load_parquet(engine.con, program, source, dato)

@@ -35,8 +35,7 @@ def unwritable(out: Path, fmt: str, source: Path) -> str | None:
     for target in targets(out, fmt).values():
         if not files.is_utf8(str(target)):
             return (f"{files.shown(str(target))}: stien er ikke gyldig UTF-8, og DuckDB og "
-                    "Spark kan kun skrive "
-                    "til en UTF-8-sti; vælg et andet navn")
+                    "Spark kan kun skrive til en UTF-8-sti; vælg et andet navn")
         if target.is_dir():
             return f"{target}: er en mappe; --out skal navngive en fil"
         if target.exists() and source.exists() and os.path.samefile(target, source):
