@@ -58,7 +58,7 @@ def _expected(program, reports) -> list[list[tuple]]:
         for r in report["regler"]:
             tally[r["id"], r["status"]] += 1
             if r["id"] == rule and r["status"] in BREACH:
-                breaches.append((str(i), r["status"]))
+                breaches.append((str(i), r["status"], r["kilder"]))
             if r["status"] == "ukendt":
                 missing.update(r["mangler"])
     assert breaches and missing, "the cases must give each question an answer"
@@ -90,8 +90,39 @@ def test_the_sql_pages_questions_answer_as_the_interpreter(judged, tmp_path):
     assert duckdb_answers(program, cases, tmp_path)[0] == _expected(program, reports)
 
 
+def _rules_rows(program, reports) -> list[tuple]:
+    """What the view of the rules holds, from the interpreter's reports: titel,
+    område, lag and kilder per rule, and alvor as the report gives it where no
+    exception of the rule sets a case's own."""
+    first = {r["id"]: r for r in reports[0]["regler"]}
+    own = {r.id: r.meta[2] for r in program.rules if r.severity is not None}
+    return [(rid, r["titel"], r["område"], r["lag"], own.get(rid, r["alvor"]), r["kilder"])
+            for rid, r in first.items()]
+
+
+def test_the_view_of_the_rules_holds_what_the_report_says_of_each(judged, tmp_path):
+    from regelkode.backends.sql.engine import DuckDBEngine
+    from regelkode.backends.sql.program import view_name
+
+    program, cases, reports = judged
+    rows, _refused = rows_for(program, cases[:1])
+    path = tmp_path / "sager.jsonl"
+    path.write_text(row_line(rows[0]) + "\n", encoding="utf-8")
+    engine = DuckDBEngine(program)
+    try:
+        engine.load_jsonl(path)         # the other views read `sager`
+        engine.create_views()
+        got = engine.con.execute(
+            f'SELECT * FROM "{view_name(program.pack, "regler")}"').fetchall()
+    finally:
+        engine.close()
+    assert got == _rules_rows(program, reports)
+    assert len(got) == len(program.rules) and any(len(row[-1]) > 1 for row in got)
+
+
 def test_the_questions_run_as_printed_on_postgres(judged, pg_dsn):
     from regelkode.backends.sql.postgres import PostgresEngine
+    from regelkode.backends.sql.program import view_name
 
     program, cases, reports = judged
     rows, _refused = rows_for(program, cases)
@@ -100,9 +131,12 @@ def test_the_questions_run_as_printed_on_postgres(judged, pg_dsn):
         engine.load(rows)
         got = [[tuple(r) for r in engine.con.execute(s).fetchall()]
                for s in _statements(program)]
+        rules = [tuple(r) for r in engine.con.execute(
+            f'SELECT * FROM "{view_name(program.pack, "regler")}"').fetchall()]
     finally:
         engine.close()
     assert got == _expected(program, reports)
+    assert rules == _rules_rows(program, reports)
 
 
 def test_the_readme_question_is_one_query_on_the_batch_output(judged, tmp_path, capsys):

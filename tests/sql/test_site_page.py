@@ -40,3 +40,10 @@ def test_a_pack_without_rules_gets_a_page_without_questions(tmp_path):
     assert c.ok and not c.program.rules
     page = emit_site([c]).pages["genereret/uden_regler/sql.md"]
     assert "## Resultaterne" in page and "Spørgsmål til resultaterne" not in page
+    # its view of the rules is an empty table with the columns, not a VALUES of no row
+    import duckdb
+
+    from regelkode.backends.sql.program import RULE_COLUMNS, rules_view
+
+    cur = duckdb.connect().execute(rules_view(c.program, "duckdb").sql(dialect="duckdb"))
+    assert cur.fetchall() == [] and tuple(d[0] for d in cur.description) == RULE_COLUMNS

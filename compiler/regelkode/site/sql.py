@@ -41,13 +41,14 @@ def questions(program) -> list[str]:
     if not program.rules:
         return []
     results = '"' + view_name(program.pack, "resultater") + '"'
+    rules = '"' + view_name(program.pack, "regler") + '"'
     rule = next((r for r in program.rules if r.meta[2] == "brud"), program.rules[0])
     sql = "\n".join([
-        f"-- Hvilke sager er i strid med reglen {checked(rule.id)}?",
-        "SELECT sag, status",
-        f"FROM {results}",
-        f"WHERE regel = {sql_text(rule.id)} AND status IN ('brud', 'opmærksomhed')",
-        "ORDER BY sag;",
+        f"-- Hvilke sager er i strid med reglen {checked(rule.id)}, og efter hvilke kilder?",
+        "SELECT r.sag, r.status, k.kilder",
+        f"FROM {results} AS r JOIN {rules} AS k USING (regel)",
+        f"WHERE r.regel = {sql_text(rule.id)} AND r.status IN ('brud', 'opmærksomhed')",
+        "ORDER BY r.sag;",
         "",
         "-- Hvor mange sager har hver status, regel for regel?",
         "SELECT regel, status, count(*) AS sager",
@@ -81,7 +82,8 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
         "forespørgsel i den database, hvor data ligger. Svarene er de samme som Python-"
         "modulets: for hver sag og regel samme status og samme manglende fakta "
         "(testet på alle eksempler, eksempelsager og tilfældige sager). Meddelelser og "
-        "begrundelser kommer kun fra Python-modulet.")
+        "begrundelser kommer kun fra Python-modulet; reglernes titler, alvor og kilder "
+        f"står også i viewet {md.code(view_name(pack, 'regler'))}.")
     lines += ["", "## Hent SQL'en", ""]
     for path in sorted(files):
         name = path.rsplit("/", 1)[1]
@@ -125,7 +127,10 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
                   [md.code(view_name(pack, "definitioner")),
                    "sag, definition, vaerdi (tekst), mangler"],
                   [md.code(view_name(pack, "bred")),
-                   "én række pr. sag med alle definitioner og regler som kolonner"]]), ""]
+                   "én række pr. sag med alle definitioner og regler som kolonner"],
+                  [md.code(view_name(pack, "regler")),
+                   "én række pr. regel: regel, titel, omraade, lag, alvor, kilder (som i "
+                   "Python-modulets rapport)"]]), ""]
     lines += questions(program)
     example = long_views(program, "duckdb", view_name(pack, "bred"))[view_name(pack,
                                                                               "resultater")]

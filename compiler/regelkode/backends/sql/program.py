@@ -144,6 +144,32 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
     return [(bred, query), *long_views(program, dialect, bred).items()]
 
 
+RULE_COLUMNS = ("regel", "titel", "omraade", "lag", "alvor", "kilder")
+
+
+def rules_view(program, dialect: str) -> exp.Select:
+    """The pack's rules as rows, as the Python report names them (titel, område, lag,
+    alvor, kilder): a query joins them to its results `USING (regel)`. `alvor` is the
+    rule's own; an exception may set a case's (its status says which)."""
+    d = SqlDialect(dialect, program.pack)
+    text = d.type("VARCHAR")
+
+    def value(v):
+        return lit(v) if v is not None else cast(exp.Null(), text)
+
+    rows = [exp.Tuple(expressions=[
+        value(rid), value(titel), value(omraade), value(lag), value(alvor),
+        exp.Array(expressions=[lit(k) for k in kilder]) if kilder else d.empty_paths()])
+        for rid, titel, alvor, kilder, lag, omraade in (r.meta for r in program.rules)]
+    columns = [col(c) for c in RULE_COLUMNS]
+    if not rows:        # VALUES needs a row: a pack without rules has an empty table
+        return exp.select(*[exp.alias_(cast(exp.Null(), text), c) for c in RULE_COLUMNS[:-1]],
+                          exp.alias_(d.empty_paths(), "kilder")).where(exp.false())
+    table = exp.Values(expressions=rows, alias=exp.TableAlias(
+        this=exp.to_identifier("t"), columns=[exp.to_identifier(c) for c in RULE_COLUMNS]))
+    return exp.select(*columns).from_(table)
+
+
 def long_views(program, dialect: str, wide: str, labels: dict | None = None) -> dict:
     """The long results and definitions as SELECTs over the wide view (or a table of it).
 
@@ -259,7 +285,8 @@ def emit_sql(program, dialect: str = "duckdb", *, pretty: bool = True) -> str:
 
 
 def _emit(program, dialect, pretty, out) -> str:
-    views = build_views(program, dialect)
+    views = [*build_views(program, dialect),
+             (view_name(program.pack, "regler"), rules_view(program, dialect))]
     postgres = dialect == "postgres"
     if postgres:   # records need named types, and a view its table
         from .pgschema import schema

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cases import COMPARES, by_case, judged, row_line
 from .dialects import SqlDialect
-from .program import build_views, input_columns, long_views, view_name
+from .program import build_views, input_columns, long_views, rules_view, view_name
 
 
 def unavailable() -> str | None:
@@ -72,6 +72,8 @@ def spark_views(program, rows_path: Path):
         if i == 0:
             query = _layered(spark, query)
         spark.sql(query.sql(dialect="spark")).createOrReplaceTempView(name)
+    spark.sql(rules_view(program, "spark").sql(dialect="spark")).createOrReplaceTempView(
+        view_name(program.pack, "regler"))
     return spark
 
 
