@@ -161,13 +161,12 @@ def rules_view(program, dialect: str) -> exp.Select:
         value(rid), value(titel), value(omraade), value(lag), value(alvor),
         exp.Array(expressions=[lit(k) for k in kilder]) if kilder else d.empty_paths()])
         for rid, titel, alvor, kilder, lag, omraade in (r.meta for r in program.rules)]
-    columns = [col(c) for c in RULE_COLUMNS]
     if not rows:        # VALUES needs a row: a pack without rules has an empty table
         return exp.select(*[exp.alias_(cast(exp.Null(), text), c) for c in RULE_COLUMNS[:-1]],
                           exp.alias_(d.empty_paths(), "kilder")).where(exp.false())
     table = exp.Values(expressions=rows, alias=exp.TableAlias(
         this=exp.to_identifier("t"), columns=[exp.to_identifier(c) for c in RULE_COLUMNS]))
-    return exp.select(*columns).from_(table)
+    return exp.select(*[col(c) for c in RULE_COLUMNS]).from_(table)
 
 
 def long_views(program, dialect: str, wide: str, labels: dict | None = None) -> dict:
