@@ -93,8 +93,8 @@ def test_a_folder_takes_json_in_any_case_and_names_what_it_skips(tmp_path, sampl
     assert "sprang 1 over, der ikke ender på .json: ældre/\n" in capsys.readouterr().err
 
 
-def test_a_file_name_that_is_not_utf8_is_refused_not_a_traceback(tmp_path, samples,
-                                                                  capsys):
+def test_a_file_name_that_is_not_utf8_is_refused_not_a_traceback(tmp_path, program,
+                                                                  samples, capsys):
     """A case file's name is its id, and the outputs are UTF-8: a name in other bytes
     (Latin-1 from an old export) is a refused case, shown escaped, and the batch goes
     on; it used to end in a UnicodeEncodeError while writing the rows."""
@@ -128,6 +128,13 @@ def test_a_file_name_that_is_not_utf8_is_refused_not_a_traceback(tmp_path, sampl
     os.rename(parquet, latin + ".parquet")
     assert main(["batch", str(PACK), latin + ".parquet", "--out", str(out)]) == 1
     assert "DuckDB kan kun læse en Parquet-fil med en UTF-8-sti" in capsys.readouterr().err
+    # Spark's engine reads a Parquet input with DuckDB too (it ended in std::bad_cast);
+    # refused before Spark is started
+    from regelkode.backends.sql.batch import BatchFejl, run_batch
+
+    with pytest.raises(BatchFejl, match="DuckDB kan kun læse en Parquet-fil"):
+        run_batch(program, tmp_path / os.fsdecode(b"r\xe6kker.parquet"), out,
+                  engine="spark")
 
 
 def test_jsonl_with_a_malformed_case_goes_on(tmp_path, program, samples, capsys):

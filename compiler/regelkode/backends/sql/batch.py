@@ -81,14 +81,13 @@ def read_cases(source: Path, facts, skipped: list | None = None
     if source.is_dir():
         for path in sorted(source.iterdir()):
             # a name that is not UTF-8 (os gives it lone surrogates) is shown escaped
-            utf8 = files.is_utf8(path.name)
             name = files.shown(path.name)
             if path.suffix.lower() != ".json":
                 if skipped is not None and not name.startswith("."):
                     skipped.append(name + ("/" if path.is_dir() else ""))
                 continue
             sag = name[:-len(".json")]
-            if not utf8:
+            if name != path.name:
                 # no output can hold such an id, and an escaped one is another name
                 yield sag, None, Problem(sag, "$", "filnavnet er ikke gyldig UTF-8 og kan "
                                          "ikke være sagens id; omdøb filen")
@@ -245,6 +244,11 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
         raise BatchFejl(f"ukendt motor {engine!r}; brug duckdb eller spark")
     if why := unwritable(out, fmt, Path(source)):
         raise BatchFejl(why)
+    if Path(source).suffix.lower() == ".parquet" and not files.is_utf8(str(source)):
+        # both engines read a Parquet file with DuckDB (bulk.py, _parquet_cases)
+        raise BatchFejl(f"{files.shown(str(source))}: stien er ikke gyldig UTF-8, og DuckDB "
+                        "kan kun læse en Parquet-fil med en UTF-8-sti; omdøb filen eller "
+                        "mappen")
     with tempfile.TemporaryDirectory() as tmp:
         rows_path = Path(tmp) / "sager.jsonl"
         if engine == "spark":
@@ -266,11 +270,6 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
     loaded = None
     if source.is_file() and source.suffix.lower() == ".parquet":
         import duckdb
-
-        if not files.is_utf8(str(source)):
-            raise BatchFejl(f"{files.shown(str(source))}: stien er ikke gyldig UTF-8, og "
-                            "DuckDB kan kun læse en Parquet-fil med en UTF-8-sti; omdøb "
-                            "filen eller mappen")
 
         try:
             loaded = load_parquet(engine.con, program, source, dato)
