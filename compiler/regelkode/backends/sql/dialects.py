@@ -23,7 +23,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from . import pgsql
-from .terms import call, case, cast
+from .terms import call, case, cast, is_null
 
 DIALECTS = ("duckdb", "spark", "postgres", "trino")
 
@@ -140,6 +140,21 @@ class SqlDialect:
 
     def contains(self, seq, x):
         return exp.ArrayContains(this=seq, expression=x)
+
+    def has_null(self, seq):
+        """Whether `seq` holds a NULL (an element whose value is unknown)."""
+        if self.name == "duckdb":      # LIST_COUNT counts the non-NULL elements: no lambda
+            return exp.GT(this=self.size(seq), expression=call("LIST_COUNT", seq))
+        b = exp.column("_b")
+        return exp.GT(this=self.size(self.filter(seq, self.lam(["_b"], is_null(b)))),
+                      expression=_n(0))
+
+    def count_true(self, seq):
+        """How many elements of a list of booleans are true."""
+        if self.name == "duckdb":      # an aggregate: NULL for an empty list
+            return call("COALESCE", call("LIST_AGGREGATE", seq, exp.Literal.string("count_if")),
+                        _n(0))
+        return self.size(self.filter(seq, self.lam(["_b"], exp.column("_b"))))
 
     def sum(self, values, zero, elem_type: str | None = None):
         if self.name == "duckdb":

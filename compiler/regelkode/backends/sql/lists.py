@@ -207,11 +207,16 @@ class ListOps:
     def agg_antal(self, node, seq, var, idx, pred, fv):
         if pred is None:
             return V(self.d.size(seq.val), seq.m)
-        true_n = self.count_where(seq, var, idx, pred.val)
-        unknown_n = self.count_where(seq, var, idx, is_null(pred.val))
-        val = case([(is_null(seq.val), exp.Null()),
-                    (exp.GT(this=unknown_n, expression=exp.Literal.number(0)), exp.Null())],
-                   true_n)
+        if self.binder is None or self.scopes:
+            # inside a lambda nothing can be a column: two passes over the list
+            true_n = self.count_where(seq, var, idx, pred.val)
+            unknown = exp.GT(this=self.count_where(seq, var, idx, is_null(pred.val)),
+                             expression=exp.Literal.number(0))
+        else:
+            # one pass: each element's predicate once, as a column of booleans
+            truth = self.share(self.d.transform(seq.val, self.lam(var, idx, pred.val)))
+            true_n, unknown = self.d.count_true(truth), self.d.has_null(truth)
+        val = case([(is_null(seq.val), exp.Null()), (unknown, exp.Null())], true_n)
         val = self._hinted(node, seq, val, pred, "antal")
         return V(val, self.agg_missing(val, seq, var, idx, pred))
 
@@ -231,15 +236,28 @@ class ListOps:
         if pred is not None:
             undecided.append(exp.GT(this=self.count_where(seq, var, idx, is_null(pred.val)),
                                     expression=exp.Literal.number(0)))
-        field_m = self.d.flat_map(seq.val, self.lam(
-            var, idx, case([(sel_cond, fv.m)], self.empty())))
+        field_m = self._field_missing(seq, var, idx, pred, fv)
         values = self.d.transform(self._selected(seq, var, idx, pred),
                                   self.lam(var, idx, fv.val))
         return values, or_(*undecided), field_m
 
+    def _field_missing(self, seq, var, idx, pred, fv):
+        """The missing facts of the field of every selected element."""
+        sel_cond = pred.val if pred is not None else exp.true()
+        return self.d.flat_map(seq.val, self.lam(var, idx, case([(sel_cond, fv.m)], self.empty())))
+
     def agg_summen(self, node, seq, var, idx, pred, fv):
-        values, undecided, field_m = self._field_values(node, seq, var, idx, pred, fv)
         zero = node.extra[0]
+        if self.binder is None or self.scopes:
+            values, undecided, field_m = self._field_values(node, seq, var, idx, pred, fv)
+        else:
+            # one pass: each element's term (its field where selected, zero where not,
+            # NULL where either is unknown) as a column, summed without another lambda
+            term = fv.val if pred is None else case(
+                [(pred.val, fv.val), (not_(pred.val), self.const(zero))], exp.Null())
+            values = self.share(self.d.transform(seq.val, self.lam(var, idx, term)))
+            undecided = self.d.has_null(values)
+            field_m = self._field_missing(seq, var, idx, pred, fv)
         if zero.__class__.__name__ == "Varighed":
             total = self.d.varighed_sum(values)
         else:
