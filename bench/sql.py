@@ -25,6 +25,10 @@
    and compiling the pack, reading the input, writing outputs of the same
    size (the batch's own, written again) — measured in the same run, so the
    2 s target can be set against what no query can remove.
+6. Hand-written SQL (bench/sql_hand.py): the five rules of bench/baseline.py
+   written by hand in DuckDB SQL (bench/baseline.sql) against the generated
+   SQL for the same five rules, judging only, on the same loaded table; the
+   whole pack's judging time; and the hand-written Python on the sample.
 
 Both batch outputs are checked against each other and a sample against the
 Python module: a wrong answer fails the run. Times are printed, never
@@ -47,6 +51,7 @@ from regelkode.backends.python.emit import emit_module
 from regelkode.backends.sql.bulk import typed_columns
 from regelkode.checks.analysis import compile_checked
 
+from . import sql_hand
 from .cases import make_cases, rates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,6 +159,8 @@ def main(argv=None) -> int:
                     help="cases the Python module judges for its throughput")
     ap.add_argument("--spark", type=int, default=2_000,
                     help="cases for the Spark run (0: skip)")
+    ap.add_argument("--repeats", type=int, default=3,
+                    help="runs of each judging query against hand-written SQL (the best counts)")
     ap.add_argument("--json", default=str(ROOT / "build" / "bench-sql.json"))
     args = ap.parse_args(argv)
 
@@ -206,6 +213,7 @@ def main(argv=None) -> int:
                     if got[(str(i + 1), rid)] != (status, mangler):
                         raise SystemExit(f"bench.sql: {name} case {i + 1} rule {rid}: "
                                          f"{got[(str(i + 1), rid)]} ≠ Python {status} {mangler}")
+        result["hand"] = sql_hand.measure(program, PACK, parquet, sample, args.repeats)
         out = tmp / "ud_parquet.parquet"
         result["floor"] = _floor(parquet, [out, out.with_name(out.stem + ".definitioner.parquet")],
                                  tmp)
@@ -233,6 +241,18 @@ def main(argv=None) -> int:
          f"{f['seconds']:.1f} s: start-up and compiling {f['compiling']:.1f} s, reading the "
          f"input {f['reading']:.1f} s, writing {f['output_rows'] / 1e6:.1f} M output rows "
          f"{f['writing']:.1f} s")
+    h = result["hand"]
+    line("five rules, judging only (DuckDB)", f"{h['cases']:,} cases from the Parquet table:")
+    line("  hand-written SQL (bench/baseline.sql)",
+         f"{h['hand_sql_s']:.2f} s, {h['cases'] / h['hand_sql_s']:,.0f} cases/s, "
+         f"{h['hand_sql_to_hand_python']:.1f} × hand-written Python")
+    line("  generated SQL, the same five rules",
+         f"{h['generated_sql_s']:.2f} s, "
+         f"{h['generated_to_hand']:.1f} × the hand-written SQL's time")
+    line(f"  generated SQL, the whole pack ({h['whole_pack_rules']} rules)",
+         f"{h['whole_pack_s']:.2f} s")
+    line("  hand-written Python (bench/baseline.py)",
+         f"{h['hand_python_cases_per_s']:,.0f} cases/s ({h['python_sample']:,} cases)")
     if result.get("spark") and "failed" in result["spark"]:
         line("regelkode batch --engine spark (local)", "failed (see stderr above)")
     elif result.get("spark"):

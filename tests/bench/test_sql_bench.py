@@ -25,11 +25,13 @@ def test_the_sql_benchmark_prints_its_ratios_and_its_floor(tmp_path, capsys):
                      "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     for label in ("Python module", "jsonl → parquet", "parquet → parquet", "floor before judging",
+                  "hand-written SQL (bench/baseline.sql)", "generated SQL, the same five rules",
                   "targets (issue 17)"):
         assert label in printed, label
     result = json.loads(out.read_text(encoding="utf-8"))
     for name in ("jsonl", "parquet"):
         assert result[name]["ratio_to_python"] > 0
+    assert result["hand"]["cases"] == 200 and result["hand"]["generated_to_hand"] > 0
     program = compile_checked(sql.PACK).program
     floor = result["floor"]     # it rewrote every row the batch wrote: one per rule and definition
     assert floor["output_rows"] == 200 * (len(program.rules) + len(program.defs))
