@@ -12,6 +12,12 @@ A column is computed in the first layer after all the columns it reads
 (level = 1 + the highest level it reads; the input columns are level 0), so
 the layers are `SELECT *, <this level's columns> FROM <previous layer>`.
 Identical expressions share one column.
+
+A rule's requirement is read only where the rule applies, but a column is
+computed for every case. While `guard` names a boolean column (the rule's
+condition), a new column is computed only where it is true, `CASE WHEN guard
+THEN … END`, and NULL elsewhere, where nothing reads it. Such a column is
+shared only under the same guard; an unguarded column is shared by all.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ class Binder:
         self.level = dict.fromkeys(base, 0)
         self.layers: list[list[tuple[str, exp.Expression]]] = []
         self.by_key: dict[tuple, str] = {}
+        self.guard: str | None = None
 
     def bind(self, e: exp.Expression | None, name: str | None = None):
         """A column holding `e` (or `e` itself when trivial and no name is asked for)."""
@@ -53,18 +60,21 @@ class Binder:
             return e        # constants too: the engine folds them, and date_plus reads them
         key = _key(e)
         if name is None:
-            found = self.by_key.get(key)
+            found = self.by_key.get((None, key)) or self.by_key.get((self.guard, key))
             if found is not None:
                 return col(found)
             name = f"x:{len(self.by_key) + 1}"
         elif name in self.level:
             raise ValueError(f"column {name!r} bound twice")
+        if self.guard is not None:
+            e = exp.Case(ifs=[exp.If(this=exp.Is(this=col(self.guard), expression=exp.true()),
+                                     true=e)])
         lvl = 1 + max((self.level.get(c.name, 0) for c in e.find_all(exp.Column)), default=0)
         while len(self.layers) < lvl:
             self.layers.append([])
         self.layers[lvl - 1].append((name, e))
         self.level[name] = lvl
-        self.by_key.setdefault(key, name)
+        self.by_key.setdefault((self.guard, key), name)
         return col(name)
 
     def ctes(self, first: str) -> list[tuple[str, exp.Select]]:

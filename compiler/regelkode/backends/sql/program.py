@@ -118,6 +118,9 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
         if r.applies is not None:
             a = c.expr(r.applies)
             applies = V(binder.bind(a.val, "a:" + rid), binder.bind(_or_empty(d, a.m), "am:" + rid))
+        # the requirement, its missing facts and its severity are read only where the
+        # rule applies: computed only there (most rules apply to few cases)
+        binder.guard = None if applies is None else applies.val.name
         k = c.expr(r.requirement)
         req = V(binder.bind(k.val, "k:" + rid), binder.bind(_or_empty(d, k.m), "km:" + rid))
         alvor = lit(r.meta[2])
@@ -126,6 +129,7 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
             # the rule's (as the interpreter swaps the meta tuple only for a known one)
             alvor = binder.bind(call("COALESCE", c.expr(r.severity).val, alvor),
                                 "alvor:" + rid)
+        binder.guard = None
         status, missing = rule_status(d, applies, req, alvor)
         wide_rules += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
     ctes = [("s0", _select(first, source)), *binder.ctes("s0")]
