@@ -6,12 +6,14 @@ the same job, measured in the same run. bench/baseline.sql is the five rules
 written by hand in DuckDB SQL; the generated SQL is that of the pack cut down to
 the same five rules and what they depend on (bench/packs.py), so both do the
 same work (the generated SQL also works out every definition, for the
-definitions table: a small part of its time). Both run over the same table `sager`, loaded from the benchmark's
-Parquet file as `regelkode batch` loads it, on the same connection; only the
-judging is timed: the long rows (`sag`, `regel`, `status`, `mangler`) into a
-table, the best of `repeats` runs. The whole pack's generated SQL is timed the
-same way, and the hand-written Python (bench/baseline.py) on a sample of the
-same cases, so the page can say what the SQL buys by hand.
+definitions table: a small part of its time).
+
+Both run over the same table `sager`, loaded from the benchmark's Parquet file
+as `regelkode batch` loads it, on the same connection. Only the judging is
+timed: the long rows (`sag`, `regel`, `status`, `mangler`) into a table, the
+best of `repeats` runs. The whole pack's generated SQL is timed the same way,
+and the hand-written Python (bench/baseline.py) on a sample of the same cases,
+so the page can say what the SQL buys by hand.
 
 The two SQL answers must be equal row for row, or the run fails.
 """
