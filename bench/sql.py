@@ -95,6 +95,23 @@ def _read(path: Path) -> dict:
     return {(s, r): (st, list(m)) for s, r, st, m in rows}
 
 
+def write_cases(program, cases: list, stem: Path) -> tuple[Path, Path]:
+    """`cases` as `stem`.jsonl, and as `stem`.parquet typed as a warehouse table would
+    be exported (DuckDB converts the JSONL with bulk.typed_columns; `sag` is the row
+    number from 1, as a JSONL line's id)."""
+    import duckdb
+
+    jsonl, parquet = stem.with_suffix(".jsonl"), stem.with_suffix(".parquet")
+    with jsonl.open("w", encoding="utf-8") as f:
+        for case in cases:
+            f.write(json.dumps(case, ensure_ascii=False) + "\n")
+    duckdb.connect().execute(
+        f"COPY (SELECT row_number() OVER () AS sag, * FROM read_json('{jsonl}', "
+        f"format='newline_delimited', columns={typed_columns(program)})) "
+        f"TO '{parquet}' (FORMAT PARQUET)")
+    return jsonl, parquet
+
+
 def _floor(parquet: Path, outs: list[Path], tmp: Path) -> dict:
     """What the Parquet batch costs before it judges anything, measured here: starting
     Python and compiling the pack (a subprocess), reading every column of the input,
@@ -174,17 +191,7 @@ def main(argv=None) -> int:
         tmp = Path(tmp_name)
         print(f"making {args.n:,} cases …", file=sys.stderr)
         cases = make_cases(args.n, program.facts, rates(program))
-        jsonl = tmp / "sager.jsonl"
-        with jsonl.open("w", encoding="utf-8") as f:
-            for case in cases:
-                f.write(json.dumps(case, ensure_ascii=False) + "\n")
-        parquet = tmp / "sager.parquet"
-        import duckdb
-
-        duckdb.connect().execute(
-            f"COPY (SELECT row_number() OVER () AS sag, * FROM read_json('{jsonl}', "
-            f"format='newline_delimited', columns={typed_columns(program)})) "
-            f"TO '{parquet}' (FORMAT PARQUET)")
+        jsonl, parquet = write_cases(program, cases, tmp / "sager")
 
         # the Python module on a sample, in this process
         module = _load_module(emit_module(program), tmp)

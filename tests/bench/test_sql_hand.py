@@ -17,14 +17,12 @@ import random
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))       # bench/ lives at the repository top, next to tests/
 
-from bench import baseline, cases, sql_hand  # noqa: E402
-from regelkode.backends.sql.bulk import typed_columns  # noqa: E402
+from bench import baseline, cases, sql, sql_hand  # noqa: E402
 from regelkode.checks.analysis import compile_checked  # noqa: E402
 
 PACK = ROOT / "rules" / "ressourceforloeb"
@@ -82,23 +80,12 @@ def program():
     return compiled.program
 
 
-def _parquet(program, rows: list, path: Path) -> Path:
-    jsonl = path.with_suffix(".jsonl")
-    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in rows),
-                     encoding="utf-8")
-    duckdb.connect().execute(
-        f"COPY (SELECT row_number() OVER () AS sag, * FROM read_json('{jsonl}', "
-        f"format='newline_delimited', columns={typed_columns(program)})) "
-        f"TO '{path}' (FORMAT PARQUET)")
-    return path
-
-
 def test_hand_written_sql_gives_the_generated_sqls_rows(program, tmp_path):
     rates = cases.rates(program)
     rng = random.Random(17)
     rows = cases.make_cases(200, program.facts, rates)
     rows += [_variant(cases.make_case(i, program.facts, rates), rng) for i in range(200, 800)]
-    parquet = _parquet(program, rows, tmp_path / "sager.parquet")
+    _, parquet = sql.write_cases(program, rows, tmp_path / "sager")
     result = sql_hand.measure(program, PACK, parquet, rows[:20], repeats=1)
     assert result["cases"] == len(rows)
     assert result["generated_to_hand"] > 0 and result["hand_sql_to_hand_python"] > 0
@@ -113,6 +100,6 @@ def test_a_hand_written_sql_that_differs_fails_the_benchmark(program, tmp_path, 
                      encoding="utf-8")
     monkeypatch.setattr(sql_hand, "HAND", wrong)
     rows = cases.make_cases(200, program.facts, cases.rates(program))
-    parquet = _parquet(program, rows, tmp_path / "sager.parquet")
+    _, parquet = sql.write_cases(program, rows, tmp_path / "sager")
     with pytest.raises(SystemExit, match="fire_samtaler_første_seks_måneder"):
         sql_hand.measure(program, PACK, parquet, rows[:5], repeats=1)
