@@ -127,3 +127,53 @@ def test_the_binder_shares_a_column_only_between_identical_expressions():
     unquoted = b.bind(exp.EQ(this=exp.column("svar"), expression=lit("ja")))
     assert again.name == lower.name
     assert len({lower.name, upper.name, text.name, unquoted.name}) == 4
+
+
+def test_a_value_no_element_reads_is_computed_once_per_case_not_per_element(tmp_path):
+    """Loop-invariant code motion: `startdato + frist` inside `hvor` reads no element, so
+    it is a column of the case that the lambda reads, and so is a search of the list of
+    its own (`antal samtaler hvor afholdt`), which would else be quadratic; the
+    element's own date stays in the lambda. The answers are the interpreter's."""
+    from sqlglot import exp
+
+    from differential.harness import compare, reference
+    from regelkode.backends.sql.program import build_views
+    from regelkode.passes.pipeline import compile_pack
+
+    pack = tmp_path / "loeft"
+    pack.mkdir()
+    (pack / "pakke.yaml").write_text("id: loeft\ntitel: Løft\nversion: 1.0.0\n",
+                                     encoding="utf-8")
+    (pack / "regler.yaml").write_text(
+        "typer:\n  samtale:\n    beskrivelse: s\n    felter:\n"
+        "      dato: {type: dato, beskrivelse: d}\n"
+        "      afholdt: {type: sandhedsværdi, beskrivelse: a}\n"
+        "fakta:\n  startdato: {type: dato, beskrivelse: x}\n"
+        "  frist: {type: varighed, beskrivelse: x}\n"
+        "  samtaler: {type: liste af samtale, beskrivelse: x}\n"
+        "regler:\n  r:\n    titel: T\n    område: o\n    alvor: brud\n"
+        "    krav: alle samtaler hvor (ikke afholdt eller dato er senest startdato + frist)\n"
+        "    meddelelse: m\n"
+        "  holdt:\n    titel: T\n    område: o\n    alvor: brud\n"
+        "    krav: alle samtaler hvor (dato er efter startdato eller antal samtaler hvor "
+        "afholdt er mindst 2)\n    meddelelse: m\n", encoding="utf-8")
+    c = compile_pack(pack)
+    assert c.ok, [d.message for d in c.diags.sorted()]
+    wide = build_views(c.program, "duckdb")[0][1]
+    lambdas = list(wide.find_all(exp.Lambda))
+    assert lambdas
+    for lam in lambdas:
+        text = lam.sql(dialect="duckdb")
+        assert "INTERVAL" not in text and '"frist"' not in text, text
+        assert not list(lam.this.find_all(exp.Lambda)), text       # no search in a search
+    assert any('"dato"' in lam.sql(dialect="duckdb") for lam in lambdas)
+    frist = [{"måneder": 6, "dage": 0}, {"måneder": 1, "dage": 3}, None]
+    samtaler = [[], [{"dato": "2024-08-31", "afholdt": True}],
+                [{"dato": "2024-09-01", "afholdt": True}, {"dato": "2024-02-29"}],
+                [{"afholdt": True}, {"dato": "2025-01-01", "afholdt": False}], None]
+    cases = [({k: v for k, v in (("startdato", start), ("frist", f), ("samtaler", s))
+               if v is not None} | {"beregningsdato": "2025-01-01"}, None)
+             for start in ("2024-02-29", "2024-03-31", None) for f in frist for s in samtaler]
+    statuses = {r["status"] for report in reference(c.program, cases) for r in report["regler"]}
+    assert statuses == {"opfyldt", "brud", "ukendt"}, statuses    # every case valid, too
+    assert not compare(c.program, cases, "sql")

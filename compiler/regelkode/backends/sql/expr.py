@@ -52,7 +52,10 @@ class Compiler(ListOps, TableOps):
         self.binder = binder        # bind.Binder: each value outside a lambda as a column
         self.def_types = {d.name: d.desc for d in program.defs}
         # (element variable, index variable, path expression) per open `hvor`
-        self.scopes: list[tuple[str, str, exp.Expression]] = []
+        # (element variable, index variable, path, element type) per open `hvor`; None
+        # for one left open outside while a row-invariant value is compiled (expr)
+        self.scopes: list[tuple | None] = []
+        self._invariant: dict[int, tuple] = {}     # id -> (node, its open depths)
 
     # -- the missing-facts arrays --
     def empty(self):
@@ -71,7 +74,7 @@ class Compiler(ListOps, TableOps):
 
     def share(self, e):
         """`e` as a column when outside a lambda (bind.py), so that reading it again is free."""
-        if self.binder is None or self.scopes:
+        if self.binder is None or self.in_lambda:
             return e
         return self.binder.bind(e)
 
@@ -87,13 +90,32 @@ class Compiler(ListOps, TableOps):
 
     # -- entry --
     def expr(self, node) -> V:
+        if self.binder is not None and self.in_lambda and self._row_invariant(node):
+            # a value no element of an open `hvor` reads is the same for every element:
+            # computed once per case, as a column the lambda reads, not once per element.
+            # The open scopes are left as gaps: a search inside keeps its own depth
+            saved, self.scopes = self.scopes, [None] * len(self.scopes)
+            try:
+                return self.expr(node)
+            finally:
+                self.scopes = saved
         method = getattr(self, f"c_{type(node).__name__}", None)
         if method is None:
             raise Unsupported(f"IR-knuden {type(node).__name__}")
         v = method(node)
-        if self.binder is None or self.scopes:   # a lambda's body cannot read a column of it
+        if self.binder is None or self.in_lambda:   # a lambda's body cannot read a column
             return v
         return V(self.binder.bind(v.val), self.binder.bind(v.m), v.dur)
+
+    @property
+    def in_lambda(self) -> bool:
+        """Whether the expression being compiled is inside a `hvor`'s lambda."""
+        return any(s is not None for s in self.scopes)
+
+    def _row_invariant(self, node) -> bool:
+        """Whether `node` reads no element of an open `hvor` (a search inside it may
+        read its own elements)."""
+        return not _open_depths(node, self._invariant)[1]
 
     def c_Const(self, node):
         return V(self.const(node.value), dur=node.value.__class__.__name__ == "Varighed")
@@ -355,6 +377,33 @@ class Compiler(ListOps, TableOps):
             return self.d.concat_text([self.path_of(node.args[0]),
                                        lit("." + node.args[1].value)])
         raise Unsupported("et felt af en beregnet post")
+
+
+def _open_depths(node, memo: dict) -> tuple[object, frozenset]:
+    """(node, the depths of the `hvor` scopes whose elements it reads but does not open
+    itself), memoised by identity (the node is kept with its answer, so its id is not
+    reused while the memo lives)."""
+    found = memo.get(id(node))
+    if found is not None:
+        return found
+    name = node.__class__.__name__
+    if isinstance(node, tuple):
+        depths = frozenset().union(*(_open_depths(x, memo)[1] for x in node))
+    elif name in ("ElemField", "ElemFieldRef"):
+        depths = frozenset({node.depth})
+    elif name == "Prev":
+        depths = frozenset({-1})        # never moved: it exists only among parameters
+    elif hasattr(node, "__dataclass_fields__"):     # an IR node: every part of it
+        parts = [(f, _open_depths(getattr(node, f), memo)[1])
+                 for f in node.__dataclass_fields__ if f != "origin"]
+        depths = frozenset().union(*(d for _f, d in parts))
+        if name == "Agg":       # its predicate and hint read its own elements
+            depths = dict(parts)["seq"] | (depths - {node.depth})
+    else:
+        depths = frozenset()
+    found = (node, depths)
+    memo[id(node)] = found
+    return found
 
 
 __all__ = ["KONFLIKT", "Compiler", "ElemFieldRef", "Unsupported", "V", "case", "is_null", "lit"]

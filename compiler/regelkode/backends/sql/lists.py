@@ -207,7 +207,7 @@ class ListOps:
     def agg_antal(self, node, seq, var, idx, pred, fv):
         if pred is None:
             return V(self.d.size(seq.val), seq.m)
-        if self.binder is None or self.scopes:
+        if self.binder is None or self.in_lambda:
             # inside a lambda nothing can be a column: two passes over the list
             true_n = self.count_where(seq, var, idx, pred.val)
             unknown = exp.GT(this=self.count_where(seq, var, idx, is_null(pred.val)),
@@ -248,7 +248,7 @@ class ListOps:
 
     def agg_summen(self, node, seq, var, idx, pred, fv):
         zero = node.extra[0]
-        if self.binder is None or self.scopes:
+        if self.binder is None or self.in_lambda:
             values, undecided, field_m = self._field_values(node, seq, var, idx, pred, fv)
         else:
             # one pass: each element's term (its field where selected, zero where not,

@@ -58,7 +58,7 @@ class TableOps:
         # Each level repeats its base and exceptions a few times in the CASE that picks
         # between them. Outside a list's lambda each of them is a column (bind.py), so
         # nesting costs a layer; inside one the SQL grows exponentially with nesting.
-        if self.binder is not None and not self.scopes:
+        if self.binder is not None and not self.in_lambda:
             return self._default(node)
         depth = getattr(self, "_default_depth", 0)
         if depth >= MAX_EXCEPTION_DEPTH:
