@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import sqlglot
 
@@ -176,4 +178,37 @@ def test_a_value_no_element_reads_is_computed_once_per_case_not_per_element(tmp_
              for start in ("2024-02-29", "2024-03-31", None) for f in frist for s in samtaler]
     statuses = {r["status"] for report in reference(c.program, cases) for r in report["regler"]}
     assert statuses == {"opfyldt", "brud", "ukendt"}, statuses    # every case valid, too
+    assert not compare(c.program, cases, "sql")
+
+
+def test_missing_facts_of_and_or_chains_through_not(tmp_path):
+    """A chain of one Kleene operator merges its operands' missing facts untested
+    (V.raw), and `ikke` turns an `og` chain into an `eller` one: every mix of `og`,
+    `eller` and `ikke` over true, false and unknown gives the interpreter's missing
+    facts (`ikke (a og b) og c` with a false and b unknown misses only c)."""
+    from differential.harness import compare, reference
+    from regelkode.passes.pipeline import compile_pack
+
+    krav = ["(a og b) og c", "(a eller b) eller c", "(a og b) eller c", "(a eller b) og c",
+            "ikke (a og b) og c", "ikke (a og b) eller c", "ikke (a eller b) og c",
+            "ikke (a eller b) eller c", "ikke (ikke (a og b) og c) og a",
+            "a og (b og ikke (a eller c))"]
+    pack = tmp_path / "kaeder"
+    pack.mkdir()
+    (pack / "pakke.yaml").write_text("id: kaeder\ntitel: Kæder\nversion: 1.0.0\n",
+                                     encoding="utf-8")
+    rules = "".join(f"  r{i}:\n    titel: T\n    område: o\n    alvor: brud\n"
+                    f"    krav: {k}\n    meddelelse: m\n" for i, k in enumerate(krav))
+    (pack / "regler.yaml").write_text(
+        "fakta:\n" + "".join(f"  {f}: {{type: sandhedsværdi, beskrivelse: x}}\n"
+                             for f in "abc") + "regler:\n" + rules, encoding="utf-8")
+    c = compile_pack(pack)
+    assert c.ok, [d.message for d in c.diags.sorted()]
+    values = (True, False, None)
+    cases = [({k: v for k, v in zip("abc", combo, strict=True) if v is not None}
+              | {"beregningsdato": "2025-01-01"}, None)
+             for combo in itertools.product(values, repeat=3)]
+    missing = {tuple(r["mangler"]) for report in reference(c.program, cases)
+               for r in report["regler"]}
+    assert ("c",) in missing and ("a", "b", "c") in missing
     assert not compare(c.program, cases, "sql")

@@ -78,12 +78,17 @@ class Compiler(ListOps, TableOps):
             return e
         return self.binder.bind(e)
 
-    def when_unknown(self, val, *ms):
-        """`ms` merged when `val` is unknown, else empty: for ops that can decide alone."""
-        merged = self.cat(*ms)
+    def kleene(self, op: str, val, a: V, b: V) -> V:
+        """`a` `op` `b` (AND or OR, either can decide alone): the operands' missing facts
+        where `val` is unknown, else none. An operand that is a chain of the same
+        operator gives its merged facts (V.raw) untested: where the whole is unknown,
+        that operand is unknown too or empty, and testing it again would compute it
+        again (in a lambda, nothing is a column)."""
+        merged = self.cat(*(x.raw if x.chain == op else x.m for x in (a, b)))
         if merged is None:
-            return None
-        return case([(is_null(self.share(val)), merged)], self.empty())
+            return V(val, chain=op)
+        return V(val, case([(is_null(self.share(val)), merged)], self.empty()), chain=op,
+                 raw=merged)
 
     def strict(self, val, *parts: V) -> V:
         return V(val, self.cat(*(p.m for p in parts)))
@@ -105,7 +110,7 @@ class Compiler(ListOps, TableOps):
         v = method(node)
         if self.binder is None or self.in_lambda:   # a lambda's body cannot read a column
             return v
-        return V(self.binder.bind(v.val), self.binder.bind(v.m), v.dur)
+        return V(self.binder.bind(v.val), self.binder.bind(v.m), v.dur, v.chain, v.raw)
 
     @property
     def in_lambda(self) -> bool:
@@ -198,15 +203,16 @@ class Compiler(ListOps, TableOps):
         return method(*(self.expr(a) for a in node.args), node=node)
 
     def op_og(self, a, b, node=None):
-        val = and_(a.val, b.val)
-        return V(val, self.when_unknown(val, a.m, b.m))
+        return self.kleene("og", and_(a.val, b.val), a, b)
 
     def op_eller(self, a, b, node=None):
-        val = or_(a.val, b.val)
-        return V(val, self.when_unknown(val, a.m, b.m))
+        return self.kleene("eller", or_(a.val, b.val), a, b)
 
     def op_ikke(self, a, node=None):
-        return V(not_(a.val), a.m)
+        # not (a and b) is unknown where (a and b) is, and false where it is true: a
+        # chain of "eller" with the same merged facts (and the converse)
+        swapped = {"og": "eller", "eller": "og"}.get(a.chain)
+        return V(not_(a.val), a.m, chain=swapped, raw=a.raw if swapped else None)
 
     def op_hvis(self, c, a, b, node=None):
         same = compare(exp.EQ, a.val, b.val)

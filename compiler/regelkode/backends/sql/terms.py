@@ -24,6 +24,13 @@ class V:
     val: exp.Expression
     m: exp.Expression | None = None
     dur: bool = False       # a varighed: a struct (maaneder, dage), compared field by field
+    # A chain of one Kleene operator ("og" or "eller", expr.Compiler.kleene): its operands'
+    # missing facts merged without the test that the chain is unknown. They are its
+    # missing facts wherever it is unknown, and empty wherever it is the value that
+    # does not decide the operator (true for "og", false for "eller"), so an enclosing
+    # chain of the same operator can merge them without testing this one again.
+    chain: str | None = None
+    raw: exp.Expression | None = None
 
 
 def lit(value: str) -> exp.Expression:
