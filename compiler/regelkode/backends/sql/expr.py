@@ -51,7 +51,6 @@ class Compiler(ListOps, TableOps):
         self.d = dialect
         self.binder = binder        # bind.Binder: each value outside a lambda as a column
         self.def_types = {d.name: d.desc for d in program.defs}
-        # (element variable, index variable, path expression) per open `hvor`
         # (element variable, index variable, path, element type) per open `hvor`; None
         # for one left open outside while a row-invariant value is compiled (expr)
         self.scopes: list[tuple | None] = []
