@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from sqlglot import exp
 
+from ...ir import nodes as ir
 from .dialects import SqlDialect, Unsupported
 from .lists import ListOps
 from .names import col, def_col, def_m_col, fact_col, fact_m_col
@@ -391,21 +392,14 @@ def _open_depths(node, memo: dict) -> tuple[object, frozenset]:
     found = memo.get(id(node))
     if found is not None:
         return found
-    name = node.__class__.__name__
-    if isinstance(node, tuple):
-        depths = frozenset().union(*(_open_depths(x, memo)[1] for x in node))
-    elif name in ("ElemField", "ElemFieldRef"):
+    if isinstance(node, (ir.ElemField, ElemFieldRef)):
         depths = frozenset({node.depth})
-    elif name == "Prev":
+    elif isinstance(node, ir.Prev):
         depths = frozenset({-1})        # never moved: it exists only among parameters
-    elif hasattr(node, "__dataclass_fields__"):     # an IR node: every part of it
-        parts = [(f, _open_depths(getattr(node, f), memo)[1])
-                 for f in node.__dataclass_fields__ if f != "origin"]
-        depths = frozenset().union(*(d for _f, d in parts))
-        if name == "Agg":       # its predicate and hint read its own elements
-            depths = dict(parts)["seq"] | (depths - {node.depth})
     else:
-        depths = frozenset()
+        depths = frozenset().union(*(_open_depths(c, memo)[1] for c in ir.children(node)))
+        if isinstance(node, ir.Agg):    # its predicate reads its own elements
+            depths = _open_depths(node.seq, memo)[1] | (depths - {node.depth})
     found = (node, depths)
     memo[id(node)] = found
     return found
