@@ -212,3 +212,58 @@ def test_missing_facts_of_and_or_chains_through_not(tmp_path):
                for r in report["regler"]}
     assert ("c",) in missing and ("a", "b", "c") in missing
     assert not compare(c.program, cases, "sql")
+
+
+def test_conflicts_between_exceptions_and_table_rows_reach_the_status(tmp_path):
+    """Two exceptions that both hit, or two rows of a `unik` table, are a conflict
+    (status `konflikt`), through a definition too; the SQL agrees with the
+    interpreter. A rule that cannot meet one neither looks for the marker in its
+    status nor filters it out of its `mangler` (program.conflicting)."""
+    from differential.harness import compare, reference
+    from regelkode.backends.sql.program import build_views
+    from regelkode.passes.pipeline import compile_pack
+
+    pack = tmp_path / "konflikt"
+    pack.mkdir()
+    (pack / "pakke.yaml").write_text("id: konflikt\ntitel: Konflikt\nversion: 1.0.0\n",
+                                     encoding="utf-8")
+    rule = "    titel: T\n    område: o\n    alvor: brud\n    meddelelse: m\n"
+    (pack / "regler.yaml").write_text(
+        "fakta:\n  alder: {type: heltal, beskrivelse: x}\n"
+        "  ønsker: {type: sandhedsværdi, beskrivelse: x}\n"
+        "  syg: {type: sandhedsværdi, beskrivelse: x}\n"
+        "definitioner:\n"
+        "  må_starte:\n    titel: T\n    type: sandhedsværdi\n    værdi: alder er under 60\n"
+        "    undtagelser:\n      - {id: ønsket, hvis: ønsker, værdi: sand}\n"
+        "      - {id: sygdom, hvis: syg, værdi: falsk}\n"
+        "  niveau:\n    titel: T\n    type: heltal\n    tabel:\n      hitpolitik: unik\n"
+        "      input: [alder]\n      rækker:\n"
+        "        - {hvis: ['< 50'], så: '1'}\n        - {hvis: ['< 40'], så: '2'}\n"
+        "        - {hvis: ['>= 50'], så: '3'}\n"
+        "regler:\n"
+        f"  via_definition:\n{rule}    krav: må_starte\n"
+        f"  via_tabel:\n{rule}    krav: niveau er mindst 2\n"
+        f"  egne_undtagelser:\n{rule}    krav: alder er under 60\n    undtagelser:\n"
+        "      - {id: selv, hvis: ønsker, krav: sand}\n"
+        "      - {id: sygemeldt, hvis: syg, krav: falsk}\n"
+        f"  uden:\n{rule}    krav: alder er under 60 og ønsker\n", encoding="utf-8")
+    c = compile_pack(pack)
+    assert c.ok, [d.message for d in c.diags.sorted()]
+    three = (True, False, None)
+    cases = [({k: v for k, v in (("alder", a), ("ønsker", o), ("syg", s)) if v is not None}
+              | {"beregningsdato": "2025-01-01"}, None)
+             for a in (30, 45, 70, None) for o in three for s in three]
+    statuses = {}
+    for report in reference(c.program, cases):
+        for r in report["regler"]:
+            statuses.setdefault(r["id"], set()).add(r["status"])
+    for rid in ("via_definition", "via_tabel", "egne_undtagelser"):
+        assert "konflikt" in statuses[rid], (rid, statuses[rid])
+    assert "konflikt" not in statuses["uden"]
+    assert not compare(c.program, cases, "sql")
+    wide = build_views(c.program, "duckdb")[0][1]
+    marker = {e.alias_or_name: "!konflikt" in e.sql(dialect="duckdb")
+              for e in wide.expressions}
+    assert not marker["status:uden"] and not marker["mangler:uden"]
+    assert all(marker[f"status:{rid}"] and marker[f"mangler:{rid}"]
+               for rid in ("via_definition", "via_tabel", "egne_undtagelser"))

@@ -20,6 +20,7 @@ import logging
 
 from sqlglot import exp
 
+from ...ir import nodes as ir
 from .bind import Binder
 from .dialects import SqlDialect, sql_type
 from .expr import KONFLIKT, Compiler, Unsupported, V, case, is_null, lit
@@ -48,47 +49,81 @@ def _or_empty(d: SqlDialect, m):
     return d.empty_paths() if m is None else m
 
 
-def _paths_out(d: SqlDialect, m: exp.Expression | None) -> exp.Expression:
-    """The report's `mangler`: sorted, without duplicates, without the conflict marker."""
+def conflicting(program):
+    """Whether an IR expression's missing facts can carry the conflict marker: only a
+    table that is not `første` and exceptions (tables.py) put it there, and the
+    missing facts of everything that reads them (a definition's too) pass it on.
+    Where it cannot be, the status does not look for it and `mangler` does not
+    filter it out."""
+    defs = {dd.name: dd.expr for dd in program.defs}
+    memo: dict[int, tuple] = {}     # id -> (node, answer): the node kept, its id unique
+
+    def may(node) -> bool:
+        if node is None:
+            return False
+        found = memo.get(id(node))
+        if found is None:
+            if isinstance(node, ir.Def):
+                answer = may(defs[node.name])
+            elif isinstance(node, ir.Default) or (isinstance(node, ir.Table)
+                                                  and node.hit != "første"):
+                answer = True
+            else:
+                answer = any(may(c) for c in ir.children(node))
+            found = memo[id(node)] = (node, answer)
+        return found[1]
+    return may
+
+
+def _paths_out(d: SqlDialect, m: exp.Expression | None, marker: bool) -> exp.Expression:
+    """The report's `mangler`: sorted, without duplicates, without the conflict marker
+    (where `marker`: `m` can carry it)."""
     if m is None:
         return d.empty_paths()
     if d.name == "postgres":    # no lambdas, no ARRAY_SORT: a subquery over the array
         rows = exp.Unnest(expressions=[m], alias=exp.TableAlias(
             this=exp.to_identifier("_t"), columns=[exp.to_identifier("_p")]))
         query = (exp.select(exp.column("_p"), copy=False).distinct(copy=False)
-                 .from_(rows, copy=False)
-                 .where(exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)), copy=False)
-                 .order_by(exp.column("_p"), copy=False))
-        return call("ARRAY", query)
-    lam = d.lam(["_p"], exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)))
-    return exp.ArraySort(this=exp.ArrayDistinct(this=d.filter(m, lam)))
+                 .from_(rows, copy=False))
+        if marker:
+            query = query.where(exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT)),
+                                copy=False)
+        return call("ARRAY", query.order_by(exp.column("_p"), copy=False))
+    if marker:
+        m = d.filter(m, d.lam(["_p"], exp.NEQ(this=exp.column("_p"), expression=lit(KONFLIKT))))
+    return exp.ArraySort(this=exp.ArrayDistinct(this=m))
 
 
-def _has_conflict(d: SqlDialect, m):
-    if m is None:
+def _has_conflict(d: SqlDialect, m, marker: bool):
+    if m is None or not marker:
         return exp.false()
     return d.contains(m, lit(KONFLIKT))
 
 
-def rule_status(d: SqlDialect, applies: V | None, req: V, alvor):
+def rule_status(d: SqlDialect, applies: V | None, req: V, alvor,
+                markers: tuple[bool, bool]):
+    """A rule's status and `mangler` from its condition and requirement; `markers`:
+    whether each one's missing facts can carry the conflict marker (`conflicting`)."""
+    a_marker, r_marker = markers
     whens = []
     if applies is not None:
         whens += [(exp.Is(this=exp.Paren(this=applies.val), expression=exp.false()),
                    lit("ikke_relevant")),
-                  (is_null(applies.val), case([(_has_conflict(d, applies.m), lit("konflikt"))],
+                  (is_null(applies.val), case([(_has_conflict(d, applies.m, a_marker),
+                                                lit("konflikt"))],
                                               lit("ukendt")))]
     whens += [(exp.Is(this=exp.Paren(this=req.val), expression=exp.true()),
                lit("opfyldt")),
               (exp.Is(this=exp.Paren(this=req.val), expression=exp.false()),
                alvor if isinstance(alvor, exp.Expression) else lit(alvor)),
-              (_has_conflict(d, req.m), lit("konflikt"))]
+              (_has_conflict(d, req.m, r_marker), lit("konflikt"))]
     status = case(whens, lit("ukendt"))
     m_whens = []
     if applies is not None:
         m_whens += [(exp.Is(this=exp.Paren(this=applies.val), expression=exp.false()),
                      d.empty_paths()),
-                    (is_null(applies.val), _paths_out(d, applies.m))]
-    m_whens.append((is_null(req.val), _paths_out(d, req.m)))
+                    (is_null(applies.val), _paths_out(d, applies.m, a_marker))]
+    m_whens.append((is_null(req.val), _paths_out(d, req.m, r_marker)))
     return status, case(m_whens, d.empty_paths())
 
 
@@ -106,6 +141,7 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
         base += [name, fact_m_col(name).name]
     binder = Binder(base)
     c = Compiler(program, d, binder)
+    may_conflict = conflicting(program)
     for dd in program.defs:
         v = c.expr(dd.expr)
         binder.bind(v.val, "d:" + checked(dd.name))
@@ -130,7 +166,8 @@ def build_views(program, dialect: str = "duckdb", source: str = "sager") -> list
             alvor = binder.bind(call("COALESCE", c.expr(r.severity).val, alvor),
                                 "alvor:" + rid)
         binder.guard = None
-        status, missing = rule_status(d, applies, req, alvor)
+        status, missing = rule_status(d, applies, req, alvor,
+                                      (may_conflict(r.applies), may_conflict(r.requirement)))
         wide_rules += [_alias(status, rule_status_col(r.id)), _alias(missing, rule_m_col(r.id))]
     ctes = [("s0", _select(first, source)), *binder.ctes("s0")]
     last = ctes[-1][0]
@@ -181,13 +218,15 @@ def long_views(program, dialect: str, wide: str, labels: dict | None = None) -> 
     labels, and writing them from an ENUM's dictionary costs a third less than from
     text. The file's columns are text all the same."""
     d = SqlDialect(dialect, program.pack)
+    may_conflict = conflicting(program)
     return {
         view_name(program.pack, "resultater"): _long(d, wide, [
             (r.id, col(rule_status_col(r.id)), col(rule_m_col(r.id))) for r in program.rules],
             ("regel", "status", "mangler"), labels or {}),
         view_name(program.pack, "definitioner"): _long(d, wide, [
             (dd.name, value_text(d, col("d:" + dd.name), dd.desc),
-             _paths_out(d, col("m:d:" + dd.name))) for dd in program.defs],
+             _paths_out(d, col("m:d:" + dd.name), may_conflict(dd.expr)))
+            for dd in program.defs],
             ("definition", "vaerdi", "mangler"), labels or {}),
     }
 
