@@ -6,7 +6,9 @@ test). Written inline, the SQL grows with every level of nesting (the whole
 pack was ~0.6 MB, and nested exceptions grew it exponentially), and the
 engine computes each repetition again. Instead the compiler binds each value
 outside a lambda to a column (`x:17`) and refers to it by name: the SQL is
-linear in the rules, and a value is computed once per case.
+linear in the rules, and a value is computed once per case. So is a value
+inside a lambda that no element of it reads (expr.Compiler.expr); the lambda
+reads its column.
 
 A column is computed in the first layer after all the columns it reads
 (level = 1 + the highest level it reads; the input columns are level 0), so
