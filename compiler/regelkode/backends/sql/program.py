@@ -55,8 +55,8 @@ def conflicting(program):
     missing facts of everything that reads them (a definition's too) pass it on.
     Where it cannot be, the status does not look for it and `mangler` does not
     filter it out."""
-    defs = {dd.name: dd.expr for dd in program.defs}
     memo: dict[int, tuple] = {}     # id -> (node, answer): the node kept, its id unique
+    defs: dict[str, bool] = {}
 
     def may(node) -> bool:
         if node is None:
@@ -64,7 +64,7 @@ def conflicting(program):
         found = memo.get(id(node))
         if found is None:
             if isinstance(node, ir.Def):
-                answer = may(defs[node.name])
+                answer = defs[node.name]
             elif isinstance(node, ir.Default) or (isinstance(node, ir.Table)
                                                   and node.hit != "første"):
                 answer = True
@@ -72,6 +72,10 @@ def conflicting(program):
                 answer = any(may(c) for c in ir.children(node))
             found = memo[id(node)] = (node, answer)
         return found[1]
+    # in evaluation order, each definition after those it reads: a chain of thousands
+    # of definitions is a loop here, not a recursion
+    for dd in program.defs:
+        defs[dd.name] = may(dd.expr)
     return may
 
 
