@@ -20,6 +20,16 @@ def program():
     return c.program
 
 
+def _compiled(tmp_path, pack_id: str, regler: str):
+    """The program of a pack written to `tmp_path` with one rule file."""
+    from regelkode.passes.pipeline import compile_pack
+    from reliability.support import write_pack
+
+    c = compile_pack(write_pack(tmp_path, pack_id, {"regler.yaml": regler}))
+    assert c.ok, [d.message for d in c.diags.sorted()]
+    return c.program
+
+
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_each_dialect_is_written_and_reads_back(program, dialect):
     text = emit_sql(program, dialect)
@@ -87,7 +97,6 @@ def test_deeply_nested_exceptions_are_linear_sql_and_judge_as_the_interpreter(tm
     """Each exception's condition and value is a column (bind.py), so 20 levels of
     exceptions outside a list are a few more CTE layers, not exponential SQL."""
     from differential.harness import compare
-    from regelkode.passes.pipeline import compile_pack
 
     def exc(level, levels):
         pad = "    " * level
@@ -96,21 +105,16 @@ def test_deeply_nested_exceptions_are_linear_sql_and_judge_as_the_interpreter(tm
         if level + 1 < levels:
             out += f"{pad}        undtagelser:\n" + exc(level + 1, levels)
         return out
-    pack = tmp_path / "dyb"
-    pack.mkdir()
-    (pack / "pakke.yaml").write_text("id: dyb\ntitel: Dyb\nversion: 1.0.0\n", encoding="utf-8")
-    (pack / "regler.yaml").write_text(
+    program = _compiled(tmp_path, "dyb", (
         "regler:\n  r:\n    titel: T\n    område: o\n    alvor: brud\n    krav: s\n"
         "    meddelelse: m\n    undtagelser:\n" + exc(0, 20)
         + "fakta:\n  a: {type: heltal, beskrivelse: x}\n"
-        "  s: {type: sandhedsværdi, beskrivelse: x}\n", encoding="utf-8")
-    c = compile_pack(pack)
-    assert c.ok, [d.message for d in c.diags.sorted()]
-    text = emit_sql(c.program, "duckdb")
+        "  s: {type: sandhedsværdi, beskrivelse: x}\n"))
+    text = emit_sql(program, "duckdb")
     assert "kan ikke skrives" not in text and len(text) < 200_000
     cases = [({"a": a, "s": s, "beregningsdato": "2024-01-01"}, None)
              for a in (None, -1, 0, 5, 19, 25) for s in (None, True, False)]
-    assert not compare(c.program, cases, "sql")
+    assert not compare(program, cases, "sql")
 
 
 def test_the_binder_shares_a_column_only_between_identical_expressions():
@@ -140,13 +144,8 @@ def test_a_value_no_element_reads_is_computed_once_per_case_not_per_element(tmp_
 
     from differential.harness import compare, reference
     from regelkode.backends.sql.program import build_views
-    from regelkode.passes.pipeline import compile_pack
 
-    pack = tmp_path / "loeft"
-    pack.mkdir()
-    (pack / "pakke.yaml").write_text("id: loeft\ntitel: Løft\nversion: 1.0.0\n",
-                                     encoding="utf-8")
-    (pack / "regler.yaml").write_text(
+    program = _compiled(tmp_path, "loeft", (
         "typer:\n  samtale:\n    beskrivelse: s\n    felter:\n"
         "      dato: {type: dato, beskrivelse: d}\n"
         "      afholdt: {type: sandhedsværdi, beskrivelse: a}\n"
@@ -158,10 +157,8 @@ def test_a_value_no_element_reads_is_computed_once_per_case_not_per_element(tmp_
         "    meddelelse: m\n"
         "  holdt:\n    titel: T\n    område: o\n    alvor: brud\n"
         "    krav: alle samtaler hvor (dato er efter startdato eller antal samtaler hvor "
-        "afholdt er mindst 2)\n    meddelelse: m\n", encoding="utf-8")
-    c = compile_pack(pack)
-    assert c.ok, [d.message for d in c.diags.sorted()]
-    wide = build_views(c.program, "duckdb")[0][1]
+        "afholdt er mindst 2)\n    meddelelse: m\n"))
+    wide = build_views(program, "duckdb")[0][1]
     lambdas = list(wide.find_all(exp.Lambda))
     assert lambdas
     for lam in lambdas:
@@ -176,9 +173,9 @@ def test_a_value_no_element_reads_is_computed_once_per_case_not_per_element(tmp_
     cases = [({k: v for k, v in (("startdato", start), ("frist", f), ("samtaler", s))
                if v is not None} | {"beregningsdato": "2025-01-01"}, None)
              for start in ("2024-02-29", "2024-03-31", None) for f in frist for s in samtaler]
-    statuses = {r["status"] for report in reference(c.program, cases) for r in report["regler"]}
+    statuses = {r["status"] for report in reference(program, cases) for r in report["regler"]}
     assert statuses == {"opfyldt", "brud", "ukendt"}, statuses    # every case valid, too
-    assert not compare(c.program, cases, "sql")
+    assert not compare(program, cases, "sql")
 
 
 def test_missing_facts_of_and_or_chains_through_not(tmp_path):
@@ -187,31 +184,24 @@ def test_missing_facts_of_and_or_chains_through_not(tmp_path):
     `eller` and `ikke` over true, false and unknown gives the interpreter's missing
     facts (`ikke (a og b) og c` with a false and b unknown misses only c)."""
     from differential.harness import compare, reference
-    from regelkode.passes.pipeline import compile_pack
 
     krav = ["(a og b) og c", "(a eller b) eller c", "(a og b) eller c", "(a eller b) og c",
             "ikke (a og b) og c", "ikke (a og b) eller c", "ikke (a eller b) og c",
             "ikke (a eller b) eller c", "ikke (ikke (a og b) og c) og a",
             "a og (b og ikke (a eller c))"]
-    pack = tmp_path / "kaeder"
-    pack.mkdir()
-    (pack / "pakke.yaml").write_text("id: kaeder\ntitel: Kæder\nversion: 1.0.0\n",
-                                     encoding="utf-8")
     rules = "".join(f"  r{i}:\n    titel: T\n    område: o\n    alvor: brud\n"
                     f"    krav: {k}\n    meddelelse: m\n" for i, k in enumerate(krav))
-    (pack / "regler.yaml").write_text(
-        "fakta:\n" + "".join(f"  {f}: {{type: sandhedsværdi, beskrivelse: x}}\n"
-                             for f in "abc") + "regler:\n" + rules, encoding="utf-8")
-    c = compile_pack(pack)
-    assert c.ok, [d.message for d in c.diags.sorted()]
+    program = _compiled(tmp_path, "kaeder", "fakta:\n" + "".join(
+        f"  {f}: {{type: sandhedsværdi, beskrivelse: x}}\n" for f in "abc")
+        + "regler:\n" + rules)
     values = (True, False, None)
     cases = [({k: v for k, v in zip("abc", combo, strict=True) if v is not None}
               | {"beregningsdato": "2025-01-01"}, None)
              for combo in itertools.product(values, repeat=3)]
-    missing = {tuple(r["mangler"]) for report in reference(c.program, cases)
+    missing = {tuple(r["mangler"]) for report in reference(program, cases)
                for r in report["regler"]}
     assert ("c",) in missing and ("a", "b", "c") in missing
-    assert not compare(c.program, cases, "sql")
+    assert not compare(program, cases, "sql")
 
 
 def test_conflicts_between_exceptions_and_table_rows_reach_the_status(tmp_path):
@@ -221,14 +211,9 @@ def test_conflicts_between_exceptions_and_table_rows_reach_the_status(tmp_path):
     status nor filters it out of its `mangler` (program.conflicting)."""
     from differential.harness import compare, reference
     from regelkode.backends.sql.program import build_views
-    from regelkode.passes.pipeline import compile_pack
 
-    pack = tmp_path / "konflikt"
-    pack.mkdir()
-    (pack / "pakke.yaml").write_text("id: konflikt\ntitel: Konflikt\nversion: 1.0.0\n",
-                                     encoding="utf-8")
     rule = "    titel: T\n    område: o\n    alvor: brud\n    meddelelse: m\n"
-    (pack / "regler.yaml").write_text(
+    program = _compiled(tmp_path, "konflikt", (
         "fakta:\n  alder: {type: heltal, beskrivelse: x}\n"
         "  ønsker: {type: sandhedsværdi, beskrivelse: x}\n"
         "  syg: {type: sandhedsværdi, beskrivelse: x}\n"
@@ -246,22 +231,20 @@ def test_conflicts_between_exceptions_and_table_rows_reach_the_status(tmp_path):
         f"  egne_undtagelser:\n{rule}    krav: alder er under 60\n    undtagelser:\n"
         "      - {id: selv, hvis: ønsker, krav: sand}\n"
         "      - {id: sygemeldt, hvis: syg, krav: falsk}\n"
-        f"  uden:\n{rule}    krav: alder er under 60 og ønsker\n", encoding="utf-8")
-    c = compile_pack(pack)
-    assert c.ok, [d.message for d in c.diags.sorted()]
+        f"  uden:\n{rule}    krav: alder er under 60 og ønsker\n"))
     three = (True, False, None)
     cases = [({k: v for k, v in (("alder", a), ("ønsker", o), ("syg", s)) if v is not None}
               | {"beregningsdato": "2025-01-01"}, None)
              for a in (30, 45, 70, None) for o in three for s in three]
     statuses = {}
-    for report in reference(c.program, cases):
+    for report in reference(program, cases):
         for r in report["regler"]:
             statuses.setdefault(r["id"], set()).add(r["status"])
     for rid in ("via_definition", "via_tabel", "egne_undtagelser"):
         assert "konflikt" in statuses[rid], (rid, statuses[rid])
     assert "konflikt" not in statuses["uden"]
-    assert not compare(c.program, cases, "sql")
-    wide = build_views(c.program, "duckdb")[0][1]
+    assert not compare(program, cases, "sql")
+    wide = build_views(program, "duckdb")[0][1]
     marker = {e.alias_or_name: "!konflikt" in e.sql(dialect="duckdb")
               for e in wide.expressions}
     assert not marker["status:uden"] and not marker["mangler:uden"]
