@@ -315,7 +315,7 @@ def test_csv_and_duckdb_outputs_and_a_fixed_date(tmp_path, samples):
     assert main(["batch", str(PACK), str(src), "--out", str(db), "--dato", "2030-01-01"]) == 0
     con = duckdb.connect(str(db), read_only=True)
     tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-    assert tables == {"resultater", "definitioner"}
+    assert tables == {"resultater", "definitioner", "regler"}
     csv_rows = _rows(tmp_path / "ud.csv", "csv")
     assert len(csv_rows) == con.execute("SELECT count(*) FROM resultater").fetchone()[0]
     assert not list(tmp_path.glob(".*tmp-*")), "no temporary file is left behind"
@@ -617,7 +617,7 @@ def test_the_scratch_database_leaves_nothing_behind(tmp_path, program, samples,
     assert list(scratch.iterdir()) == []
     tables = duckdb.connect(str(work / "ud.duckdb")).execute(
         "SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
-    assert tables == [("definitioner",), ("resultater",)]
+    assert tables == [("definitioner",), ("regler",), ("resultater",)]
 
 
 def test_the_fast_path_keeps_the_files_row_order(tmp_path, program, samples):

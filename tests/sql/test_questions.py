@@ -154,8 +154,8 @@ def test_the_readme_question_is_one_query_on_the_batch_output(judged, tmp_path, 
     args = [str(ROOT / a) if a.startswith("rules/") else a for a in args]
     assert main(args) == 0
     capsys.readouterr()
-    got = duckdb.connect(str(tmp_path / "resultater.duckdb"), read_only=True).execute(
-        query).fetchall()
+    con = duckdb.connect(str(tmp_path / "resultater.duckdb"), read_only=True)
+    got = con.execute(query).fetchall()
 
     dato = args[args.index("--dato") + 1]
     import datetime as dt
@@ -168,3 +168,10 @@ def test_the_readme_question_is_one_query_on_the_batch_output(judged, tmp_path, 
                   for r in report["regler"] if r["id"] in rules and r["status"] in BREACH)
     assert got == want and len(rules) == 2
     assert [tuple(line.split()) for line in shown.strip().splitlines()[2:]] == got
+    # the database's `regler` is the view of the rules, for the join the README names
+    assert con.execute("SELECT * FROM regler").fetchall() == _rules_rows(program, reports)
+    joined = con.execute(query.replace("SELECT sag, regel, status\nFROM resultater",
+                                       "SELECT sag, regel, status, titel\nFROM resultater "
+                                       "JOIN regler USING (regel)")).fetchall()
+    titles = {r.id: r.meta[1] for r in program.rules}
+    assert joined == [(*row, titles[row[1]]) for row in got]

@@ -13,6 +13,7 @@ import sys
 import types
 import zlib
 
+import duckdb
 import pytest
 
 pytest.importorskip("pyspark")
@@ -87,6 +88,13 @@ def test_batch_on_spark(tmp_path, monkeypatch, compiled, spark_backend):
     assert (tmp_path / "n.csv").read_text(encoding="utf-8") == "sag,regel,status,mangler\n"
     assert ((tmp_path / "n.definitioner.csv").read_text(encoding="utf-8")
             == "sag,definition,vaerdi,mangler\n")
+    # a database output gets the rules too, as the DuckDB engine's does
+    assert main(["batch", str(PACK), str(none), "--out", str(tmp_path / "n.duckdb"),
+                 "--engine", "spark"]) == 1
+    con = duckdb.connect(str(tmp_path / "n.duckdb"), read_only=True)
+    assert [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("resultater", "definitioner", "regler")] == [0, 0, len(
+                compiled.program.rules)]
 
 
 def test_spark_answers_window_searches_as_the_interpreter(tmp_path, spark_backend):

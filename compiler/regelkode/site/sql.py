@@ -68,7 +68,8 @@ def questions(program) -> list[str]:
             "og `unnest` hedder `explode`. En regel, der ikke er opfyldt, har status `brud` "
             "eller `opmærksomhed` efter reglens alvor (og en undtagelse kan sætte sin egen); "
             "`mangler` er de fakta, der skal til for at afgøre en regel med status "
-            "`ukendt`. `regelkode batch` skriver de samme rækker i tabellen `resultater`.",
+            "`ukendt`. `regelkode batch` skriver de samme rækker i tabellen `resultater`, "
+            "og i en DuckDB-database som output også reglerne i tabellen `regler`.",
             "", md.fenced(sql, "sql"), ""]
 
 
@@ -102,7 +103,8 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
               "",
               "`batch` validerer hver sag præcis som Python-modulet (en fejlbehæftet sag "
               "afvises med sin JSON-sti, og resten bedømmes) og skriver to tabeller: "
-              "resultater og definitioner.", "",
+              "resultater og definitioner (en DuckDB-database får også tabellen `regler`).",
+              "",
               "Sagens id er filens navn uden `.json` (en mappe; `.JSON` tæller også, og "
               "`batch` nævner de filer og mapper, den springer over), linjens felt `id` — en "
               "tekst eller et heltal — eller ellers linjens nummer (JSONL; har pakken et "

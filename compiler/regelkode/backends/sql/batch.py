@@ -17,8 +17,9 @@ Output: long rows `sag, regel, status, mangler` and a second table of
 definitions `sag, definition, vaerdi, mangler` — as Parquet, JSONL or CSV
 files (`OUT` and `OUT` with `.definitioner` before the suffix) or as the
 tables `resultater` and `definitioner` in a DuckDB database (`.duckdb`,
-`.db`). Files are written under a temporary name and renamed when
-complete, so a failed run never leaves half a result.
+`.db`), which also gets the pack's rules as a table `regler`. Files are
+written under a temporary name and renamed when complete, so a failed run
+never leaves half a result.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from .bulk import load as load_parquet
 from .cases import CaseId, Problem, jsonl_case, jsonl_lines, validated
 from .engine import DuckDBEngine
 from .names import sql_text
-from .outfiles import copy_to, staged, targets, unwritable
+from .outfiles import copy_to, database_tables, staged, targets, unwritable
 from .program import view_name
 from .validate import parallel_rows
 
@@ -301,9 +302,8 @@ def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dat
             views = {"resultater": selects[view_name(program.pack, "resultater")],
                      "definitioner": selects[view_name(program.pack, "definitioner")]}
             if fmt == "duckdb":
-                out_db = '"' + engine.output.replace('"', '""') + '"'
-                for table, select in views.items():
-                    engine.con.execute(f'CREATE TABLE {out_db}."{table}" AS {select}')
+                for statement in database_tables(engine.output, views, program):
+                    engine.con.execute(statement)
             else:
                 for what, select in views.items():
                     engine.con.execute(copy_to(select, fmt, tmps[what]))

@@ -1,7 +1,9 @@
 """A batch's output files, shared by the DuckDB and the Spark engine.
 
 A file format writes two files side by side (`ud.parquet`, `ud.definitioner.parquet`),
-a DuckDB database one file with both tables. Each is written under a temporary
+a DuckDB database one file with both tables and a third, `regler`: the pack's rules
+(titel, omraade, lag, alvor, kilder), so a query of the database joins them to its
+results `USING (regel)` as a query of the views does. Each is written under a temporary
 name beside its target and moved over it (os.replace, atomic) only when every
 output is complete; on any error the temporary files are removed, so a failed
 batch leaves neither a half-written output nor debris. Targets that cannot be
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from ... import files
 from .names import sql_text
+from .program import rules_view
 
 COPY_OPTIONS = {"parquet": "FORMAT PARQUET", "jsonl": "FORMAT JSON", "csv": "FORMAT CSV, HEADER"}
 
@@ -62,6 +65,14 @@ def staged(paths: dict[str, Path]):
         for tmp in tmps.values():
             tmp.unlink(missing_ok=True)
         raise
+
+
+def database_tables(database: str, selects: dict[str, str], program) -> list[str]:
+    """The statements that write a batch's DuckDB output: {table: SELECT} and `regler`
+    as tables of the attached `database`."""
+    db = '"' + database.replace('"', '""') + '"'
+    tables = {**selects, "regler": rules_view(program, "duckdb").sql(dialect="duckdb")}
+    return [f'CREATE TABLE {db}."{table}" AS {select}' for table, select in tables.items()]
 
 
 def copy_to(select: str, fmt: str, path: Path) -> str:

@@ -109,7 +109,7 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str, *, cases: int) -> N
     import duckdb
 
     from .names import sql_text
-    from .outfiles import copy_to, staged, targets
+    from .outfiles import copy_to, database_tables, staged, targets
 
     con = duckdb.connect()
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,8 +127,9 @@ def run_spark(program, rows_path: Path, out: Path, fmt: str, *, cases: int) -> N
             try:
                 if fmt == "duckdb":
                     con.execute(f"ATTACH {sql_text(str(tmps['database']))} AS ud")
-                    for what in tables:
-                        con.execute(f"CREATE TABLE ud.{what} AS SELECT * FROM {what}")
+                    for statement in database_tables(
+                            "ud", {what: f"SELECT * FROM {what}" for what in tables}, program):
+                        con.execute(statement)
                     con.execute("DETACH ud")
                 else:
                     for what in tables:
