@@ -248,6 +248,83 @@ def test_a_jsonl_line_may_carry_its_own_id(tmp_path, program, samples, capsys):
     assert jsonl_case(1, b'{"id": "x"}', {"id": ("tekst",)}) == ("1", {"id": "x"}, None)
 
 
+def test_an_id_keeps_one_rule_whatever_the_input(tmp_path, program, samples, capsys):
+    """A whole number or a non-empty text without control characters (cases.valid_id),
+    from a JSONL line, a Parquet row's `sag` — on the fast path and the Python path —
+    and a case file's name alike. Parquet used to take an empty id, a line break
+    (which breaks a CSV row and the report's line), and a struct, a boolean or a
+    float written as Python writes them ("{'a': 1}", "True", "1.0")."""
+    from regelkode.backends.sql.bulk import load, typed_columns
+    from regelkode.backends.sql.engine import DuckDBEngine
+
+    case = next(iter(samples.values()))
+    ids = ["KBH-1", "Århus 2", "", "a\nb", "Ω-3", "x\u00a0y", "tab\there"]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("".join(json.dumps(case, ensure_ascii=False) + "\n" for _ in ids),
+                     encoding="utf-8")
+    parquet = tmp_path / "in.parquet"
+    con = duckdb.connect()
+    con.execute("CREATE TABLE ids AS SELECT * FROM (VALUES " + ", ".join(
+        f"({n}, ?)" for n in range(1, len(ids) + 1)) + ") AS t(n, sag)", ids)
+    con.execute(f"COPY (SELECT ids.sag, c.* EXCLUDE (n) FROM (SELECT row_number() OVER () "
+                f"AS n, * FROM read_json('{jsonl}', format='newline_delimited', "
+                f"columns={typed_columns(program)})) AS c JOIN ids USING (n) ORDER BY n) "
+                f"TO '{parquet}' (FORMAT PARQUET)")
+    engine = DuckDBEngine(program)
+    fast, rest = load(engine.con, program, parquet, None)
+    # printable ASCII and Latin-1 pass in SQL; the rest is Python's to decide
+    assert fast == 2 and [n for n, _text in rest] == [3, 4, 5, 6, 7]
+    engine.close()
+    out = tmp_path / "ud.csv"
+    assert main(["batch", str(PACK), str(parquet), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    for n in (3, 4, 6, 7):
+        assert f"sag {n}: afvist: $.sag: sagens id skal være en ikke-tom tekst" in err
+    assert {row[0] for row in _rows(out, "csv")} == {"KBH-1", "Århus 2", "Ω-3"}
+
+    # an untyped `sag` takes the Python path: the same rule, no Python spelling of values
+    odd = tmp_path / "odd.parquet"
+    duckdb.connect().execute(
+        f"COPY (SELECT * FROM (VALUES ({{'a': 1}}, true, 1.0::DOUBLE, 7::BIGINT)) "
+        f"AS t(s, b, d, i)) TO '{odd}' (FORMAT PARQUET)")
+    for column, ok in (("s", False), ("b", False), ("d", False), ("i", True)):
+        one = tmp_path / f"{column}.parquet"
+        duckdb.connect().execute(f"COPY (SELECT {column} AS sag FROM '{odd}') TO '{one}' "
+                                 "(FORMAT PARQUET)")
+        assert main(["batch", str(PACK), str(one), "--out", str(tmp_path / "o.csv")]) == (
+            0 if ok else 1)
+        err = capsys.readouterr().err
+        assert ("sag 1: afvist: $.sag: sagens id skal være" in err) != ok
+        assert {str(row[0]) for row in _rows(tmp_path / "o.csv", "csv")} == (
+            {"7"} if ok else set())
+
+    # a case file's name is its id: a control character in it is refused, shown escaped
+    folder = tmp_path / "sager"
+    folder.mkdir()
+    for name in ("ok.json", "a\nb.json"):
+        (folder / name).write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    assert main(["batch", str(PACK), str(folder), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert ("sag 'a\\nb': afvist: $: filnavnet kan ikke være sagens id (sagens id skal være "
+            "en ikke-tom tekst uden kontroltegn eller et heltal); omdøb filen\n") in err
+    assert {row[0] for row in _rows(out, "csv")} == {"ok"}
+
+
+def test_the_fast_paths_id_characters_are_printable_in_python():
+    """bulk.ID_CHARACTERS may be narrower than str.isprintable, never wider: a text id
+    that passes in SQL skips the Python check."""
+    from regelkode.backends.sql.bulk import ID_CHARACTERS
+
+    con = duckdb.connect()
+    chars = [chr(cp) for cp in range(1, 0x3000) if not 0xD800 <= cp <= 0xDFFF]
+    passed = {c for (c,) in con.execute(
+        "SELECT c FROM unnest(?::VARCHAR[]) AS t(c) WHERE regexp_full_match(c, ?)",
+        [chars, ID_CHARACTERS]).fetchall()}
+    assert passed and all(c.isprintable() for c in passed)
+    assert {"a", " ", "~", "æ", "Ø", "ÿ"} <= passed
+    assert not passed & {"\n", "\t", "\x7f", "\u00a0", "\u00ad", "\u2028"}
+
+
 def test_a_line_number_taken_by_an_earlier_id_is_refused_at_the_line(tmp_path, samples,
                                                                       capsys):
     """Line 1 names itself "2"; line 2 has no `id`, so its id is its number, 2: it is

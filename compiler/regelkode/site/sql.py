@@ -109,7 +109,9 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
               "`batch` nævner de filer og mapper, den springer over), linjens felt `id` — en "
               "tekst eller et heltal — eller ellers linjens nummer (JSONL; har pakken et "
               "faktum, der hedder `id`, er feltet det faktum), og kolonnen `sag` eller "
-              "ellers rækkens nummer (Parquet). Får to sager samme id, afvises den anden.", "",
+              "ellers rækkens nummer (Parquet). Et id er et heltal eller en ikke-tom tekst "
+              "uden linjeskift eller andre kontroltegn, uanset hvor det kommer fra; en sag "
+              "med et andet id afvises. Får to sager samme id, afvises den anden.", "",
               "En Parquet-fil med typede kolonner (datoer som DATE, beløb som "
               "DECIMAL(18, 2) kroner, lister som lister af structs, én kolonne pr. faktum "
               "som i sagens JSON) valideres i DuckDB i stedet for i Python: kun de rækker, "

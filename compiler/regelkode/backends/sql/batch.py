@@ -39,7 +39,7 @@ from ...front.parse_errors import read_json_file
 from ...runtime import _tusinder
 from .bulk import ROW
 from .bulk import load as load_parquet
-from .cases import CaseId, Problem, jsonl_case, jsonl_lines, validated
+from .cases import ID_RULE, CaseId, Problem, jsonl_case, jsonl_lines, valid_id, validated
 from .engine import DuckDBEngine
 from .names import sql_text
 from .outfiles import copy_to, database_tables, staged, targets, unwritable
@@ -92,6 +92,11 @@ def read_cases(source: Path, facts, skipped: list | None = None
                 # no output can hold such an id, and an escaped one is another name
                 yield sag, None, Problem(sag, "$", "filnavnet er ikke gyldig UTF-8 og kan "
                                          "ikke være sagens id; omdøb filen")
+                continue
+            if not valid_id(sag):
+                # shown escaped: the id itself would break the report's line
+                yield repr(sag), None, Problem(repr(sag), "$", "filnavnet kan ikke være "
+                                               f"sagens id ({ID_RULE}); omdøb filen")
                 continue
             try:
                 case = read_json_file(path)
@@ -150,10 +155,11 @@ def parquet_case(number: int, text: str, drop: str | None = None):
     where = f"række {number}"
     if "sag" in case:
         sag = case.pop("sag")
-        if sag is None:
+        if sag is None or not valid_id(sag):
+            what = (ID_RULE if sag is not None
+                    else "sagens id mangler: kolonnen sag er tom i denne række")
             sag = CaseId(str(number), where)
-            return sag, None, Problem(sag, "$.sag", "sagens id mangler: kolonnen sag er "
-                                      "tom i denne række")
+            return sag, None, Problem(sag, "$.sag", what)
         sag = CaseId(str(sag), where, "$.sag")
     else:
         sag = CaseId(str(number), where)

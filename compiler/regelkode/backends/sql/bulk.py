@@ -151,6 +151,18 @@ def check(e, desc, t, depth=0) -> tuple[exp.Expression | None, exp.Expression]:
     raise NoFastPath
 
 
+# Characters every Python version calls printable (str.isprintable): printable ASCII and
+# Latin-1 but its no-break space and soft hyphen. An id with any other character takes
+# the Python path, which applies cases.valid_id itself; the SQL only has to be no wider.
+ID_CHARACTERS = "[ -~\u00a1-\u00ac\u00ae-\u00ff]+"
+
+
+def _id_text(e) -> exp.Expression:
+    """The fast path's condition on a text `sag`: no wider than cases.valid_id."""
+    return _and(exp.LTE(this=exp.func("STRLEN", e), expression=_n(rt.MAX_TEKST)),
+                exp.RegexpFullMatch(this=e, expression=exp.Literal.string(ID_CHARACTERS)))
+
+
 def plan(program, types: dict, dato: dt.date | None, today: dt.date):
     """(id, judging date, [fact values], condition) over the Parquet columns, or NoFastPath."""
     if dato is not None and date_problem(dato):
@@ -164,6 +176,8 @@ def plan(program, types: dict, dato: dt.date | None, today: dt.date):
             raise NoFastPath
         sag = exp.cast(exp.column("sag", quoted=True), _build_type("VARCHAR"))
         conds.append(exp.Not(this=exp.Is(this=sag, expression=exp.Null())))
+        if types["sag"].id == "varchar":
+            conds.append(_id_text(exp.column("sag", quoted=True)))
     else:
         sag = exp.cast(exp.Add(this=exp.column(ROW), expression=_n(1)), _build_type("VARCHAR"))
     for name in ("beskrivelse", "$schema"):

@@ -75,6 +75,16 @@ class Problem:
 
 
 ID = "id"       # a JSONL line's own case id, unless the pack has a fact of that name
+ID_RULE = "sagens id skal være en ikke-tom tekst uden kontroltegn eller et heltal"
+
+
+def valid_id(value) -> bool:
+    """Whether `value` can be a case's id: a whole number, or a non-empty text of at
+    most rt.MAX_TEKST printable characters. A line break or another control character
+    would break a CSV row and the one line that reports the case, so every input
+    (a JSONL line's `id`, a Parquet row's `sag`, a case file's name) keeps this rule."""
+    return value.__class__ is int or (value.__class__ is str and 0 < len(value) <= rt.MAX_TEKST
+                                      and value.isprintable())
 
 
 class CaseId(str):
@@ -120,11 +130,9 @@ def jsonl_case(number: int, raw: bytes | None, facts
         return sag, None, Problem(sag, "$", json_message(exc, one_line=True))
     if case.__class__ is dict and ID in case and ID not in facts:
         value = case.pop(ID)
-        if value.__class__ is int or (value.__class__ is str and 0 < len(value) <= rt.MAX_TEKST
-                                       and value.isprintable()):
+        if valid_id(value):
             return CaseId(str(value), where, "$.id"), case, None
-        return sag, None, Problem(sag, "$.id", "sagens id skal være en ikke-tom tekst uden "
-                                  "kontroltegn eller et heltal")
+        return sag, None, Problem(sag, "$.id", ID_RULE)
     return sag, case, None
 
 
