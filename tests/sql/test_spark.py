@@ -185,3 +185,40 @@ def test_the_sql_pages_questions_run_on_spark_as_the_page_says(tmp_path, compile
     got = [[tuple(r) for r in spark.sql(s.replace('"', "`").replace("unnest(", "explode("))
             .collect()] for s in _statements(program)]
     assert got == want
+
+
+def test_the_printed_spark_sql_runs_as_printed(tmp_path, compiled, spark_backend):
+    """What `regelkode sql --dialect spark` prints is what a user runs on a cluster:
+    permanent views over their own table `sager`, one wide view with its layers as
+    CTEs (the engine here runs the same SELECTs a layer at a time). Run statement by
+    statement, as printed, it gives DuckDB's rows."""
+    from regelkode.backends.sql.cases import by_case, row_line, rows_for
+    from regelkode.backends.sql.engine import judge_rows
+    from regelkode.backends.sql.spark import schema_ddl, session
+
+    program = compiled.program
+    samples = sample_cases(compiled.path)
+    rows, refused = rows_for(program, samples + variants(samples, 10, seed=zlib.crc32(b"p")))
+    assert rows and not any(refused)
+    path = tmp_path / "sager.jsonl"
+    path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
+    # a session of its own (the engine's temporary views would hide the table `sager`)
+    # and a database in tmp_path, so nothing lands in the working directory
+    spark = session().newSession()
+    spark.sql(f"CREATE DATABASE regelkode_trykt LOCATION '{tmp_path / 'db'}'")
+    try:
+        spark.sql("USE regelkode_trykt")
+        spark.read.schema(schema_ddl(program)).json(str(path)).write.saveAsTable("sager")
+        statements = [s for s in emit_sql(program, "spark").split(";\n")
+                      if any(line.strip() and not line.startswith("--")
+                             for line in s.splitlines())]
+        assert len(statements) == 4
+        for statement in statements:
+            spark.sql(statement)
+        got = by_case((r["sag"], r["regel"], r["status"], r["mangler"]) for r in spark.sql(
+            f"SELECT * FROM `{program.pack}_resultater`").collect())
+    finally:
+        spark.sql("DROP DATABASE IF EXISTS regelkode_trykt CASCADE")
+    assert got == judge_rows(program, rows)
+    # the catalog's default database is made on first use: in a temporary folder
+    assert not (ROOT / "spark-warehouse").exists()

@@ -9,6 +9,7 @@ written by DuckDB into the same output formats as the DuckDB engine.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -39,6 +40,10 @@ def session():
         from pyspark.sql import SparkSession
 
         log_config = Path(__file__).with_name("spark-log4j2.properties")
+        # the catalog's default database is a folder, made on first use: not in the
+        # user's working directory (the printed SQL's permanent views use the catalog)
+        warehouse = tempfile.mkdtemp(prefix="regelkode-spark-")
+        atexit.register(shutil.rmtree, warehouse, True)
         _SESSION = (SparkSession.builder.master("local[2]").appName("regelkode")
                     .config("spark.ui.enabled", "false")
                     # stderr is the batch's report: no stage bars, no start-up chatter
@@ -49,6 +54,7 @@ def session():
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.sql.session.timeZone", "UTC")
+                    .config("spark.sql.warehouse.dir", warehouse)
                     # compiling the full pack's layers needs more than the default 1 GB
                     .config("spark.driver.memory", "3g")
                     .getOrCreate())
@@ -88,10 +94,13 @@ def _layered(spark, query):
     """The wide view's CTE layers as temporary views, one `spark.sql` each, and a
     checkpointed table every CHECKPOINT_COLUMNS new columns and at the last layer.
 
-    As one query, Spark's analyser resolves every layer's `*` and hundreds of
-    columns in one plan, which on the whole ressourceforløb pack outgrows the
-    driver's memory. A layer at a time, each is analysed alone, and a checkpoint
-    cuts the plan off from the layers before it, so no plan grows without bound.
+    The SQL `regelkode sql --dialect spark` prints, one view with the layers as
+    CTEs, runs too (tests/sql/test_spark.py runs it as printed), but Spark then
+    analyses and optimises the whole plan at once, and again for each view over
+    it: on the ressourceforløb pack, 51 s to create the printed views and 20 s to
+    judge 200 cases, against 40 s in all here. A layer at a time, each is analysed
+    alone, and a checkpoint cuts the plan off from the layers before it, so no
+    plan grows without bound.
     """
     query = query.copy()
     ctes = query.args["with_"].expressions
