@@ -157,9 +157,10 @@ def check(e, desc, t, depth=0) -> tuple[exp.Expression | None, exp.Expression]:
 ID_CHARACTERS = "[ -~\u00a1-\u00ac\u00ae-\u00ff]+"
 
 
-def _id_text(e) -> exp.Expression:
-    """The fast path's condition on a text `sag`: no wider than cases.valid_id."""
-    return _and(exp.LTE(this=exp.func("STRLEN", e), expression=_n(rt.MAX_TEKST)),
+def _id_text(e, t) -> exp.Expression:
+    """The fast path's condition on a text `sag` of Parquet type `t`: a text fact's
+    (check) of ID_CHARACTERS only, so no wider than cases.valid_id."""
+    return _and(check(e, ("tekst",), t)[0],
                 exp.RegexpFullMatch(this=e, expression=exp.Literal.string(ID_CHARACTERS)))
 
 
@@ -177,7 +178,7 @@ def plan(program, types: dict, dato: dt.date | None, today: dt.date):
         sag = exp.cast(exp.column("sag", quoted=True), _build_type("VARCHAR"))
         conds.append(exp.Not(this=exp.Is(this=sag, expression=exp.Null())))
         if types["sag"].id == "varchar":
-            conds.append(_id_text(exp.column("sag", quoted=True)))
+            conds.append(_id_text(exp.column("sag", quoted=True), types["sag"]))
     else:
         sag = exp.cast(exp.Add(this=exp.column(ROW), expression=_n(1)), _build_type("VARCHAR"))
     for name in ("beskrivelse", "$schema"):
