@@ -42,6 +42,22 @@ def _rows(path, fmt):
     return con.execute(f"SELECT * FROM {reader}('{path}')").fetchall()
 
 
+def _typed_parquet(tmp_path, program, cases, ids=None):
+    """`cases` as a typed Parquet file (bulk.typed_columns), written from `in.jsonl`;
+    with `ids`, a text column `sag` holding them (None a null id)."""
+    from regelkode.backends.sql.bulk import typed_columns
+
+    jsonl, parquet = tmp_path / "in.jsonl", tmp_path / "in.parquet"
+    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases),
+                     encoding="utf-8")
+    sag = "(?::VARCHAR[])[row_number() OVER ()] AS sag, " if ids is not None else ""
+    duckdb.connect().execute(
+        f"COPY (SELECT {sag}* FROM read_json('{jsonl}', format='newline_delimited', "
+        f"columns={typed_columns(program)})) TO '{parquet}' (FORMAT PARQUET)",
+        [list(ids)] if ids is not None else None)
+    return parquet
+
+
 def test_a_folder_to_parquet_equals_the_interpreter(tmp_path, program, samples, capsys):
     two = dict(list(samples.items())[:2])
     folder = tmp_path / "sager"
@@ -254,22 +270,12 @@ def test_an_id_keeps_one_rule_whatever_the_input(tmp_path, program, samples, cap
     and a case file's name alike. Parquet used to take an empty id, a line break
     (which breaks a CSV row and the report's line), and a struct, a boolean or a
     float written as Python writes them ("{'a': 1}", "True", "1.0")."""
-    from regelkode.backends.sql.bulk import load, typed_columns
+    from regelkode.backends.sql.bulk import load
     from regelkode.backends.sql.engine import DuckDBEngine
 
     case = next(iter(samples.values()))
     ids = ["KBH-1", "Århus 2", "", "a\nb", "Ω-3", "x\u00a0y", "tab\there"]
-    jsonl = tmp_path / "in.jsonl"
-    jsonl.write_text("".join(json.dumps(case, ensure_ascii=False) + "\n" for _ in ids),
-                     encoding="utf-8")
-    parquet = tmp_path / "in.parquet"
-    con = duckdb.connect()
-    con.execute("CREATE TABLE ids AS SELECT * FROM (VALUES " + ", ".join(
-        f"({n}, ?)" for n in range(1, len(ids) + 1)) + ") AS t(n, sag)", ids)
-    con.execute(f"COPY (SELECT ids.sag, c.* EXCLUDE (n) FROM (SELECT row_number() OVER () "
-                f"AS n, * FROM read_json('{jsonl}', format='newline_delimited', "
-                f"columns={typed_columns(program)})) AS c JOIN ids USING (n) ORDER BY n) "
-                f"TO '{parquet}' (FORMAT PARQUET)")
+    parquet = _typed_parquet(tmp_path, program, [case] * len(ids), ids)
     engine = DuckDBEngine(program)
     fast, rest = load(engine.con, program, parquet, None)
     # printable ASCII and Latin-1 pass in SQL; the rest is Python's to decide
@@ -346,22 +352,15 @@ def test_a_parquet_id_used_twice_or_missing_is_refused(tmp_path, program, sample
     rows; the rows of a repeated id are validated in Python in file order, so the
     first *valid* case with the id is judged and a later one refused, as from JSONL.
     A row with no id is refused, not named "None"."""
-    from regelkode.backends.sql.bulk import load, typed_columns
+    from regelkode.backends.sql.bulk import load
     from regelkode.backends.sql.engine import DuckDBEngine
 
     cases = list(samples.values())[:2]
     malformed = _bad_variants(cases[1])[0]
     rows_in = [("a", cases[0]), ("b", cases[1]), ("a", cases[1]), (None, cases[0]),
                ("c", malformed), ("c", cases[1])]
-    jsonl = tmp_path / "in.jsonl"
-    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for _id, c in rows_in),
-                     encoding="utf-8")
-    ids = ", ".join("NULL" if i is None else f"'{i}'" for i, _case in rows_in)
-    parquet = tmp_path / "in.parquet"
-    duckdb.connect().execute(
-        f"COPY (SELECT ([{ids}])[row_number() OVER ()] AS sag, * FROM read_json('{jsonl}', "
-        f"format='newline_delimited', columns={typed_columns(program)})) "
-        f"TO '{parquet}' (FORMAT PARQUET)")
+    parquet = _typed_parquet(tmp_path, program, [c for _id, c in rows_in],
+                             [i for i, _case in rows_in])
     engine = DuckDBEngine(program)
     loaded = load(engine.con, program, parquet, None)
     assert loaded is not None, "a repeated id must not send every row to Python"
@@ -593,18 +592,13 @@ def test_typed_parquet_is_checked_in_sql_with_the_runtimes_refusals(tmp_path, pr
                                                                      samples, capsys):
     """The fast path (bulk.py) judges what the Python path judges and refuses the same
     cases with the same JSON path and message; only the refused rows reach Python."""
-    from regelkode.backends.sql.bulk import load, typed_columns
+    from regelkode.backends.sql.bulk import load
     from regelkode.backends.sql.engine import DuckDBEngine
 
     cases = list(samples.values())
     bad = _bad_variants(cases[0])
-    jsonl = tmp_path / "in.jsonl"
-    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases + bad),
-                     encoding="utf-8")
-    parquet = tmp_path / "in.parquet"
-    duckdb.connect().execute(
-        f"COPY (SELECT * FROM read_json('{jsonl}', format='newline_delimited', "
-        f"columns={typed_columns(program)})) TO '{parquet}' (FORMAT PARQUET)")
+    parquet = _typed_parquet(tmp_path, program, cases + bad)
+    jsonl = tmp_path / "in.jsonl"       # the same cases, as _typed_parquet wrote them
     engine = DuckDBEngine(program)
     loaded = load(engine.con, program, parquet, None)
     assert loaded is not None, "the typed file must take the fast path"
