@@ -380,6 +380,53 @@ def test_a_parquet_id_used_twice_or_missing_is_refused(tmp_path, program, sample
     assert judged["a"] and judged["a"] != judged["b"] and judged["c"] == judged["b"]
 
 
+def _renamed(path, select: str, old: str, new: str):
+    """A Parquet file of `select` with the name `old` made `new` in its footer: DuckDB
+    writes no two names that it takes for one, other writers do. (Same length, so the
+    footer stays valid.)"""
+    duckdb.connect().execute(f"COPY ({select}) TO '{path}' (FORMAT PARQUET)")
+    data = path.read_bytes()
+    assert len(old.encode()) == len(new.encode()) and data.count(old.encode()) == 2
+    path.write_bytes(data.replace(old.encode(), new.encode()))
+    return path
+
+
+def test_two_columns_duckdb_takes_for_one_refuse_the_file(tmp_path, program, capsys):
+    """DuckDB renames the second of two names that differ only in the case of ASCII
+    letters (`sag`, `Sag` → `Sag_1`), in a struct too. Read on, the file's cases would
+    be refused over a column it does not have, or the second read as a fact named so."""
+    from regelkode.backends.sql.batch import BatchFejl, _name_clash, run_batch
+
+    out = tmp_path / "ud.csv"
+    files = {
+        "kolonnerne 'sag' og 'Sag'": _renamed(
+            tmp_path / "1.parquet", "SELECT 1 AS sag, DATE '1970-01-01' AS xag", "xag", "Sag"),
+        "kolonnerne 'fødselsdato' og 'fødselsdato'": _renamed(
+            tmp_path / "2.parquet", "SELECT DATE '1970-01-01' AS fødselsdato, DATE '1970-01-01' AS "
+            "qødselsdato", "qødselsdato", "fødselsdato"),
+        "felterne 'dato' og 'DATO' i kolonnen 'samtaler'": _renamed(
+            tmp_path / "3.parquet", "SELECT [{'dato': DATE '2024-01-01', "
+            "'qqqq': DATE '2024-01-01'}] AS samtaler", "qqqq", "DATO"),
+    }
+    for what, parquet in files.items():
+        assert main(["batch", str(PACK), str(parquet), "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert f"{parquet}: {what} har samme navn for DuckDB" in err, err
+        assert "afvist" not in err and not out.exists()
+        # the Spark engine reads the file with DuckDB too: refused before Spark starts
+        with pytest.raises(BatchFejl, match="har samme navn for DuckDB"):
+            run_batch(program, parquet, out, engine="spark")
+    # DuckDB tells ø from Ø: two columns, and the second is a fact the pack lacks
+    parquet = _renamed(tmp_path / "4.parquet", "SELECT DATE '1970-01-01' AS fødselsdato, "
+                       "DATE '1970-01-01' AS føjselsdato", "føjselsdato", "fØdselsdato")
+    assert main(["batch", str(PACK), str(parquet), "--out", str(out)]) == 1
+    assert "$.fØdselsdato: ukendt faktum `fØdselsdato`" in capsys.readouterr().err
+    # the schema is walked without recursion: a deep file is no RecursionError
+    deep = [("duckdb_schema", 1)] + [(f"n{i}", 1) for i in range(50_000)] + [("x", None)]
+    assert _name_clash(deep) is None
+    assert _name_clash([*deep[:-1], ("X", 2), ("a", None), ("A", None)]) == ("n0", "a", "A")
+
+
 def test_csv_and_duckdb_outputs_and_a_fixed_date(tmp_path, samples):
     src = tmp_path / "sager.jsonl"
     src.write_text(json.dumps(next(iter(samples.values())), ensure_ascii=False) + "\n",

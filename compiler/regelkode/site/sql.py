@@ -117,7 +117,9 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
               "som i sagens JSON) valideres i DuckDB i stedet for i Python: kun de rækker, "
               "SQL-kontrollen ikke kan godkende, læses tilbage og valideres af Python-"
               "modulets kode, så afvisningerne er de samme. Det er den hurtigste vej ind "
-              "(se siden Hastighed)."]
+              "(se siden Hastighed). En Parquet-fil, hvor to kolonner eller to felter i "
+              "samme struct kun adskiller sig ved store og små bogstaver, afvises som "
+              "helhed: DuckDB kan ikke læse dem hver for sig."]
     lines += ["", "## Inputtabellen `sager`", "",
               "Én række pr. sag, én kolonne pr. faktum. NULL er et ukendt faktum (og et "
               "NULL-felt i en post et ukendt felt). Beløb er hele øre, varigheder "

@@ -251,11 +251,8 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
         raise BatchFejl(f"ukendt motor {engine!r}; brug duckdb eller spark")
     if why := unwritable(out, fmt, Path(source)):
         raise BatchFejl(why)
-    if Path(source).suffix.lower() == ".parquet" and not files.is_utf8(str(source)):
-        # both engines read a Parquet file with DuckDB (bulk.py, _parquet_cases)
-        raise BatchFejl(f"{files.shown(str(source))}: stien er ikke gyldig UTF-8, og DuckDB "
-                        "kan kun læse en Parquet-fil med en UTF-8-sti; omdøb filen eller "
-                        "mappen")
+    if Path(source).suffix.lower() == ".parquet" and Path(source).is_file():
+        _readable_parquet(Path(source))
     with tempfile.TemporaryDirectory() as tmp:
         rows_path = Path(tmp) / "sager.jsonl"
         if engine == "spark":
@@ -269,6 +266,55 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
             _run_duckdb(program, Path(source), rows_path, out, fmt, dato, summary, progress)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _readable_parquet(source: Path) -> None:
+    """Refuse a Parquet file both engines would misread: both read it with DuckDB
+    (bulk.py, _parquet_cases), which opens only a UTF-8 path and renames a column
+    whose name another one has, ignoring the case of ASCII letters (the second `sag`
+    becomes `sag_1`: read as a fact of that name, or every case refused over a column
+    the file does not have)."""
+    import duckdb
+
+    if not files.is_utf8(str(source)):
+        raise BatchFejl(f"{files.shown(str(source))}: stien er ikke gyldig UTF-8, og DuckDB "
+                        "kan kun læse en Parquet-fil med en UTF-8-sti; omdøb filen eller "
+                        "mappen")
+    con = duckdb.connect()
+    try:
+        schema = con.execute("SELECT name, num_children FROM parquet_schema(?)",
+                             [str(source)]).fetchall()
+    except duckdb.Error as exc:
+        raise BatchFejl(f"{source}: kan ikke læses som Parquet: {exc}") from None
+    finally:
+        con.close()
+    if clash := _name_clash(schema):
+        column, first, second = clash
+        what = (f"kolonnerne {first!r} og {second!r}" if column is None
+                else f"felterne {first!r} og {second!r} i kolonnen {column!r}")
+        raise BatchFejl(f"{source}: {what} har samme navn for DuckDB, der ikke skelner "
+                        "mellem store og små bogstaver, og kan ikke læses hver for sig; giv "
+                        "dem hvert sit navn")
+
+
+def _name_clash(schema: list[tuple[str, int | None]]) -> tuple[str | None, str, str] | None:
+    """Two names that DuckDB takes for one, in `parquet_schema`'s rows (the root, then
+    each column followed by its nested fields, depth first): (the top-level column they
+    are in, or None for two columns; the first name; the second). DuckDB ignores the
+    case of ASCII letters only."""
+    groups = [[schema[0][1] or 0, {}, None]]   # per open group: names left, seen, column
+    for name, children in schema[1:]:
+        group = groups[-1]
+        group[0] -= 1
+        key = name.encode().lower()
+        if key in group[1]:
+            return group[2], group[1][key], name
+        group[1][key] = name
+        if children:
+            groups.append([children, {}, name if group[2] is None else group[2]])
+        while groups and groups[-1][0] == 0:    # iterative: a file may nest deep
+            groups.pop()
+    return None
 
 
 def _load(engine, program, source: Path, rows_path: Path, dato, summary, progress) -> None:
