@@ -41,7 +41,7 @@ def _engine(program, full, parquet: Path) -> DuckDBEngine:
     with the whole pack's plan: the file has every fact, the slice's views read theirs)."""
     engine = DuckDBEngine(program)
     loaded = bulk.load(engine.con, full, parquet, None)
-    if loaded is None or next(loaded[1], None) is not None:
+    if loaded is None or next(loaded.rest, None) is not None:
         engine.close()
         raise SystemExit(f"bench.sql: {parquet} did not load as typed, valid cases")
     return engine

@@ -277,7 +277,7 @@ def test_an_id_keeps_one_rule_whatever_the_input(tmp_path, program, samples, cap
     ids = ["KBH-1", "Århus 2", "", "a\nb", "Ω-3", "x\u00a0y", "tab\there"]
     parquet = _typed_parquet(tmp_path, program, [case] * len(ids), ids)
     engine = DuckDBEngine(program)
-    fast, rest = load(engine.con, program, parquet, None)
+    fast, rest, _tail = load(engine.con, program, parquet, None)
     # printable ASCII and Latin-1 pass in SQL; the rest is Python's to decide
     assert fast == 2 and [n for n, _text in rest] == [3, 4, 5, 6, 7]
     engine.close()
@@ -364,7 +364,7 @@ def test_a_parquet_id_used_twice_or_missing_is_refused(tmp_path, program, sample
     engine = DuckDBEngine(program)
     loaded = load(engine.con, program, parquet, None)
     assert loaded is not None, "a repeated id must not send every row to Python"
-    fast, rest = loaded
+    fast, rest, _tail = loaded
     assert fast == 1 and [n for n, _text in rest] == [1, 3, 4, 5, 6]
     engine.close()
     out = tmp_path / "ud.parquet"
@@ -649,7 +649,7 @@ def test_typed_parquet_is_checked_in_sql_with_the_runtimes_refusals(tmp_path, pr
     engine = DuckDBEngine(program)
     loaded = load(engine.con, program, parquet, None)
     assert loaded is not None, "the typed file must take the fast path"
-    fast, rest = loaded
+    fast, rest, _tail = loaded
     assert fast == len(cases)
     assert [n for n, _text in rest] == list(range(len(cases) + 1, len(cases) + len(bad) + 1))
     engine.close()
@@ -738,10 +738,14 @@ def test_the_scratch_database_leaves_nothing_behind(tmp_path, program, samples,
     assert tables == [("definitioner",), ("regler",), ("resultater",)]
 
 
-def test_the_fast_path_keeps_the_files_row_order(tmp_path, program, samples):
+@pytest.mark.parametrize("groups", [10, 1])
+def test_the_fast_path_keeps_the_files_row_order(tmp_path, program, samples, monkeypatch,
+                                                 groups):
     """Without an ORDER BY, the rows keep the file's order on every thread (DuckDB's
-    insertion order), and a file whose rows all pass is read once, with no rest."""
-    from regelkode.backends.sql.bulk import load, typed_columns
+    insertion order), and a file whose rows all pass is read once, with no rest. A
+    file of fewer row groups than threads is read in ranges at once, a table each,
+    and `sager` is a view of them in order."""
+    from regelkode.backends.sql import bulk
     from regelkode.backends.sql.engine import DuckDBEngine
 
     jsonl = tmp_path / "in.jsonl"
@@ -749,21 +753,59 @@ def test_the_fast_path_keeps_the_files_row_order(tmp_path, program, samples):
                              for c in samples.values()), encoding="utf-8")
     parquet = tmp_path / "in.parquet"
     n = 20_000
-    # ids in no sorted order, over many row groups, so that a scan in parallel would
-    # show if it reordered them
+    # ids in no sorted order, over many row groups or one, so that a scan in parallel
+    # would show if it reordered them
     con = duckdb.connect()
     con.execute(f"CREATE TABLE c AS SELECT row_number() OVER () - 1 AS k, * FROM read_json("
-                f"'{jsonl}', format='newline_delimited', columns={typed_columns(program)})")
+                f"'{jsonl}', format='newline_delimited', "
+                f"columns={bulk.typed_columns(program)})")
     con.execute(
         f"COPY (SELECT CAST((i * 7919) % {n} AS VARCHAR) AS sag, c.* EXCLUDE (k) FROM "
         f"range({n}) r(i) JOIN c ON c.k = i % {len(samples)} ORDER BY i) "
-        f"TO '{parquet}' (FORMAT PARQUET, ROW_GROUP_SIZE 2048)")
+        f"TO '{parquet}' (FORMAT PARQUET, ROW_GROUP_SIZE {n // groups})")
+    monkeypatch.setattr(bulk, "ROW_GROUP_SIZE", 3000)      # 4 ranges of 5,000 rows
     engine = DuckDBEngine(program)
     try:
         engine.con.execute("SET threads = 4")
-        fast, rest = load(engine.con, program, parquet, None)
+        fast, rest, tail = bulk.load(engine.con, program, parquet, None)
         assert fast == n and list(rest) == []
         got = [s for (s,) in engine.con.execute("SELECT sag FROM sager").fetchall()]
         assert got == [str(i * 7919 % n) for i in range(n)]
+        made = dict(engine.con.execute(
+            "SELECT table_name, table_type FROM information_schema.tables "
+            "WHERE table_catalog = current_database()").fetchall())
+        if groups == 1:
+            assert tail == "sager_3" and made == {
+                "sager": "VIEW", **{f"sager_{i}": "BASE TABLE" for i in range(4)}}
+        else:
+            assert tail == "sager" and made == {"sager": "BASE TABLE"}
     finally:
         engine.close()
+
+
+def test_rows_python_validates_follow_a_file_read_in_ranges(tmp_path, program, samples,
+                                                            monkeypatch):
+    """The rows the SQL checks cannot pass go after the others, to the last range's
+    table: the batch's output is the same whether the file is read in ranges or not."""
+    from regelkode.backends.sql import bulk
+
+    cases = list(samples.values())
+    n = 2400
+    rows = [cases[i % len(cases)] for i in range(n)]
+    rows[100] = _bad_variants(cases[0])[0]
+    ids = [f"s{i}" for i in range(n)]
+    ids[2000] = "s7"            # row 8's id again: both rows are Python's to validate
+    parquet = _typed_parquet(tmp_path, program, rows, ids)
+    made = []
+    ranges = bulk._ranges
+    monkeypatch.setattr(bulk, "_ranges", lambda *a: made.append(ranges(*a)) or made[-1])
+    outs = {}
+    for size in (8192, 600):        # whole; or one range per thread (DuckDB's default)
+        monkeypatch.setattr(bulk, "ROW_GROUP_SIZE", size)
+        outs[size] = tmp_path / f"ud{size}.csv"
+        assert main(["batch", str(PACK), str(parquet), "--out", str(outs[size])]) == 1
+    threads = int(duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0])
+    assert len(made[0]) == 1 and len(made[1]) == min(threads, 4)
+    assert outs[8192].read_bytes() == outs[600].read_bytes()
+    order = list(dict.fromkeys(row[0] for row in _rows(outs[600], "csv")))
+    assert order[-1] == "s7" and order[:3] == ["s0", "s1", "s2"] and "s100" not in order

@@ -332,11 +332,10 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
         summary.judged = write_rows(program, source, rows_path, dato, summary, progress)
         engine.load_jsonl(rows_path)
     else:
-        fast, rest = loaded
-        cases = (parquet_case(number, text, ROW) for number, text in rest)
-        summary.judged = fast + write_rows(program, source, rows_path, dato, summary,
-                                           progress, cases)
-        engine.load_jsonl(rows_path, append=True)
+        cases = (parquet_case(number, text, ROW) for number, text in loaded.rest)
+        summary.judged = loaded.count + write_rows(program, source, rows_path, dato,
+                                                   summary, progress, cases)
+        engine.load_jsonl(rows_path, table=loaded.tail, append=True)
     progress.done(f"{cases_text(summary.judged)} valideret")
 
 

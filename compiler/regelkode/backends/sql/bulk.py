@@ -24,11 +24,15 @@ order: the first of them that is valid is judged, the others refused.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 from sqlglot import exp
 
 from ... import runtime as rt
 from .dialects import _build_type, sql_type
+from .engine import ROW_GROUP_SIZE
 from .limits import (
     FOERSTE_AAR,
     MAX_DECIMALER,
@@ -206,10 +210,22 @@ def plan(program, types: dict, dato: dt.date | None, today: dt.date):
     return sag, day, values, _and(*conds) or exp.true()
 
 
-def load(con, program, source, dato: dt.date | None, table: str = "sager"):
-    """Create `table` from the Parquet rows that pass the SQL checks. None if the file's
-    types do not allow it, else (rows in `table`, an iterator of the other rows as
-    (row number from 1, the row as a case's JSON text) in file order)."""
+class Loaded(NamedTuple):
+    count: int          # rows in `table`
+    rest: Iterator      # the other rows as (row number from 1, the row as JSON), in order
+    tail: str           # the table later rows go to, after these in `table`'s order
+
+
+def load(con, program, source, dato: dt.date | None, table: str = "sager") -> Loaded | None:
+    """Create `table` from the Parquet rows that pass the SQL checks; None if the file's
+    types do not allow it.
+
+    DuckDB reads one row group of a file on one thread, and most files of a caseload
+    are one group (a writer's default is 122,880 rows or more), so on its own the
+    load would keep one core busy for seconds while the others wait. A file with
+    fewer row groups than DuckDB has threads is therefore read in that many ranges of
+    rows at once, each into a table of its own, and `table` is a view of them in
+    order (UNION ALL keeps its inputs' order)."""
     path = sql_text(str(source))
     rel = con.sql(f"SELECT * FROM read_parquet({path})")
     try:
@@ -233,10 +249,11 @@ def load(con, program, source, dato: dt.date | None, table: str = "sager"):
     # no ORDER BY: DuckDB keeps a file's row order in a table (preserve_insertion_order,
     # on by default), and sorting 100,000 wide rows costs a second
     good = exp.select(*cols).from_(scan).where(cond)
-    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {good.sql(dialect="duckdb")}')
+    tables = _create(con, table, good, _ranges(con, path, total))
     loaded = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
     if loaded == total:
-        return loaded, iter(())     # every row passed: no second scan for the others
+        # every row passed: no second scan for the others
+        return Loaded(loaded, iter(()), tables[-1])
     bad = (exp.select(exp.column(ROW), exp.func("TO_JSON", exp.column("t")))
            .from_(scan)
            .where(exp.Not(this=exp.func("COALESCE", exp.Paren(this=cond), exp.false())))
@@ -251,7 +268,46 @@ def load(con, program, source, dato: dt.date | None, table: str = "sager"):
                     yield number + 1, text
         finally:
             cursor.close()
-    return loaded, rest()
+    return Loaded(loaded, rest(), tables[-1])
+
+
+def _ranges(con, path: str, total: int) -> list[tuple[int, int]]:
+    """The ranges of row numbers to read at once: one per thread, where the file has
+    fewer row groups than DuckDB has threads and each range gets a row group's worth
+    of rows (engine.ROW_GROUP_SIZE); else the whole file."""
+    threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+    groups = con.execute("SELECT count(DISTINCT row_group_id) FROM parquet_metadata("
+                         f"{path})").fetchone()[0]
+    parts = min(threads, total // ROW_GROUP_SIZE) if groups < threads else 1
+    if parts <= 1:
+        return [(0, total)]
+    return [(total * i // parts, total * (i + 1) // parts) for i in range(parts)]
+
+
+def _create(con, table: str, good: exp.Select, ranges: list[tuple[int, int]]) -> list[str]:
+    """`table` from `good`'s rows, read in `ranges` at once; the tables made."""
+    if len(ranges) == 1:
+        con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {good.sql(dialect="duckdb")}')
+        return [table]
+    database = con.execute("SELECT current_database()").fetchone()[0]
+    names = [f"{table}_{i}" for i in range(len(ranges))]
+
+    def part(name: str, lo: int, hi: int) -> None:
+        within = exp.Between(this=exp.column(ROW), low=_n(lo), high=_n(hi - 1))
+        select = good.copy().where(within)      # ANDed to the checks
+        cursor = con.cursor()       # a cursor of its own runs beside the others
+        try:
+            cursor.execute(f"USE {ident(database).sql(dialect='duckdb')}")
+            cursor.execute(f'CREATE OR REPLACE TABLE "{name}" AS {select.sql(dialect="duckdb")}')
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(len(ranges)) as pool:
+        # list(): a part's error is raised here
+        list(pool.map(part, names, *zip(*ranges, strict=True)))
+    union = " UNION ALL ".join(f'SELECT * FROM "{name}"' for name in names)
+    con.execute(f'CREATE OR REPLACE VIEW "{table}" AS {union}')
+    return names
 
 
 def _repeated_ids(source, sag: exp.Expression) -> exp.Select:
