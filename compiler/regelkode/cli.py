@@ -213,7 +213,7 @@ def _read_case(path: str):
     try:
         return read_json_file(Path(path))
     except files.FileRefused as exc:
-        raise rt.SagFejl("$", f"{path}: {exc}") from None
+        raise rt.SagFejl(exc.where or "$", f"{path}: {exc.reason}") from None
 
 
 def cmd_eval(args) -> int:

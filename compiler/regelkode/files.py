@@ -21,11 +21,14 @@ MAX_CASE_BYTES = 64_000_000
 
 class FileRefused(Exception):
     """A file that is not read; `code` is the diagnostic's code, the message is
-    Danish and names no path."""
+    Danish and names no file. `where` is the JSON path inside the file that the
+    `reason` is about, if any; the message then starts with it."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, reason: str, where: str | None = None):
+        super().__init__(reason if where is None else f"{where} {reason}")
         self.code = code
+        self.reason = reason
+        self.where = where
 
 
 def is_utf8(name: str) -> bool:

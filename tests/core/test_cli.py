@@ -181,6 +181,9 @@ def test_eval_json_report(tmp_path):
     ('{"startdato": ', "ugyldig JSON"),
     ('{"navnet": "x"}', "ukendt faktum `navnet` (mente du `navn`?)"),
     ('{"udbetalinger": [{"beløb": 1.5}]}', "$.udbetalinger[0].beløb"),
+    # JSON does not say which of two values counts (Python's json takes the last)
+    ('{"startdato": "2024-01-08", "startdato": "2024-02-01"}',
+     "afvises: $.startdato: "),
 ])
 def test_eval_refuses_a_malformed_case_with_its_path(tmp_path, content, words):
     path = tmp_path / "sag.json"

@@ -198,6 +198,51 @@ def test_json_python_cannot_read_is_a_refused_case_not_a_traceback(tmp_path, sam
         assert {row[0] for row in _rows(out, "jsonl")} == {good_id}
 
 
+def test_a_name_twice_in_an_object_is_a_refused_case(tmp_path, samples, capsys):
+    """JSON does not say which of two values under one name counts: Python's json takes
+    the last, DuckDB's reader the first. A case holding one is refused at the name's
+    path, from a JSONL line (its `id` too) and from a folder's file alike."""
+    good = next(iter(samples.values()))
+    text = json.dumps(good, ensure_ascii=False)
+    top = text.replace('{', '{"forløb_startdato": "2020-01-01", ', 1)
+    i = text.index('"samtaler": [{') + len('"samtaler": [{')
+    nested = text[:i] + '"dato": "2020-01-01", ' + text[i:]
+    assert json.loads(top) == json.loads(nested) == good     # Python would judge them
+    lines = [top, nested, '{"id": "a", "id": "b"}', text]
+    src = tmp_path / "sager.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = tmp_path / "sager"
+    folder.mkdir()
+    for name, line in zip("abcd", lines, strict=True):
+        (folder / f"{name}.json").write_text(line, encoding="utf-8")
+    why = "står to gange i samme objekt; JSON siger ikke, hvilken af værdierne der gælder"
+    for source, ids in ((src, "1234"), (folder, "abcd")):
+        out = tmp_path / "ud.jsonl"
+        assert main(["batch", str(PACK), str(source), "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert f"sag {ids[0]}: afvist: $.forløb_startdato: {why}" in err
+        assert f"sag {ids[1]}: afvist: $.samtaler[0].dato: {why}" in err
+        assert f"sag {ids[2]}: afvist: $.id: {why}" in err
+        assert {row[0] for row in _rows(out, "jsonl")} == {ids[3]}
+
+
+def test_a_name_twice_is_found_outer_first_and_at_any_depth():
+    from regelkode.front.parse_errors import DuplicateKey, loads_case
+
+    with pytest.raises(DuplicateKey) as info:
+        loads_case('{"a": 1, "b": [1, {"c": 2, "c": 3}], "a": 2}')
+    assert info.value.path == "$.a"
+    with pytest.raises(DuplicateKey) as info:
+        loads_case('{"x": [{"a": 1, "a": 2}, {"b": 1, "b": 2}], "y": {"c": 1, "c": 2}}')
+    assert info.value.path == "$.x[0].a"
+    deep = '{"x": ' + "[" * 900 + '{"y z": 1, "y z": 2}' + "]" * 900 + "}"
+    with pytest.raises(DuplicateKey) as info:
+        loads_case(deep)
+    assert info.value.path == '$.x' + "[0]" * 900 + '["y z"]'
+    assert loads_case('{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}') == {
+        "a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}       # the same name in other objects
+
+
 def test_a_case_too_large_or_not_a_file_is_refused_not_read(tmp_path, samples, capsys,
                                                             monkeypatch):
     """Cases are read as every case file is (files.py): a FIFO or a directory named

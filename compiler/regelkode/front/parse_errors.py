@@ -99,11 +99,68 @@ _JSON = {
 }
 
 
+class DuplicateKey(ValueError):
+    """A name twice in one JSON object. JSON does not say which value counts (Python's
+    json takes the last, DuckDB's reader the first), so a case holding one is refused
+    rather than judged on either; `path` is the name's JSON path."""
+
+    def __init__(self, path: str):
+        super().__init__(f"{path} står to gange i samme objekt; JSON siger ikke, hvilken "
+                         "af værdierne der gælder")
+        self.path = path
+        self.message = self.args[0].removeprefix(path + " ")
+
+
+class _Twice(dict):
+    """An object that had `key` twice, marked where json.loads builds it."""
+    key: str
+
+
+def loads_case(text: str | bytes):
+    """json.loads for a case: a name twice in an object is DuplicateKey, at its path."""
+    import json
+
+    twice = []
+
+    def pairs(items: list) -> dict:
+        obj = dict(items)
+        if len(obj) != len(items):
+            seen: set = set()
+            obj = _Twice(obj)
+            obj.key = next(k for k, _v in items if k in seen or seen.add(k))
+            twice.append(obj)
+        return obj
+
+    data = json.loads(text, object_pairs_hook=pairs)
+    if twice:
+        raise DuplicateKey(_first_twice(data))
+    return data
+
+
+def _first_twice(data) -> str:
+    """The JSON path of the name that the first object holding one twice (in document
+    order, outer before inner) holds twice. Iterative: a case may nest as deep as
+    json.loads allows."""
+    from .. import runtime as rt
+
+    stack = [(data, ())]
+    while stack:
+        value, parts = stack.pop()
+        if isinstance(value, _Twice):
+            return rt._sti((*parts, value.key))
+        children = (value.items() if isinstance(value, dict)
+                    else enumerate(value) if isinstance(value, list) else ())
+        stack.extend(reversed([(v, (*parts, k)) for k, v in children]))
+    raise AssertionError("a marked object is in the data")
+
+
 def json_message(exc: Exception, *, one_line: bool = False) -> str:
     """A json.loads failure as a Danish sentence with line and column (only the column
     for `one_line`: a JSONL line, whose number the caller gives)."""
     import json
 
+    if isinstance(exc, DuplicateKey):
+        return str(exc)
     if isinstance(exc, json.JSONDecodeError):
         what = _JSON.get(exc.msg, exc.msg)
         where = "" if one_line else f"linje {exc.lineno}, "
@@ -122,11 +179,12 @@ def read_json_file(path: Path):
     """A case file's JSON (a regular file of at most files.MAX_CASE_BYTES), or
     files.FileRefused with the Danish reason: every reader of case files says the same.
     ValueError besides JSONDecodeError and UnicodeDecodeError: Python refuses an
-    integer of more than 4300 digits; RecursionError: nesting too deep for it."""
-    import json
-
+    integer of more than 4300 digits; RecursionError: nesting too deep for it;
+    DuplicateKey: a name twice in an object."""
     data = files.read_bytes(Path(path), files.MAX_CASE_BYTES)
     try:
-        return json.loads(data.decode("utf-8"))
+        return loads_case(data.decode("utf-8"))
+    except DuplicateKey as exc:
+        raise files.FileRefused("json", exc.message, exc.path) from None
     except (ValueError, RecursionError) as exc:
         raise files.FileRefused("json", json_message(exc)) from None

@@ -101,7 +101,7 @@ def read_cases(source: Path, facts, skipped: list | None = None
             try:
                 case = read_json_file(path)
             except files.FileRefused as exc:
-                yield sag, None, Problem(sag, "$", str(exc))
+                yield sag, None, Problem(sag, exc.where or "$", exc.reason)
                 continue
             yield sag, case, None
         return

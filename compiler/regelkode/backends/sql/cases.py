@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ... import files
 from ... import runtime as rt
-from ...front.parse_errors import json_message
+from ...front.parse_errors import DuplicateKey, json_message, loads_case
 from .. import OutOfRange, Refusal
 from .limits import OutsideRange, row_converter
 from .names import columns_arg
@@ -125,7 +125,9 @@ def jsonl_case(number: int, raw: bytes | None, facts
     if not raw.strip():
         return None
     try:
-        case = json.loads(raw)
+        case = loads_case(raw)
+    except DuplicateKey as exc:
+        return sag, None, Problem(sag, exc.path, exc.message)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return sag, None, Problem(sag, "$", json_message(exc, one_line=True))
     if case.__class__ is dict and ID in case and ID not in facts:
