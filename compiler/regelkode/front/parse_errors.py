@@ -104,11 +104,11 @@ class DuplicateKey(ValueError):
     json takes the last, DuckDB's reader the first), so a case holding one is refused
     rather than judged on either; `path` is the name's JSON path."""
 
+    message = "står to gange i samme objekt; JSON siger ikke, hvilken af værdierne der gælder"
+
     def __init__(self, path: str):
-        super().__init__(f"{path} står to gange i samme objekt; JSON siger ikke, hvilken "
-                         "af værdierne der gælder")
+        super().__init__(f"{path} {self.message}")
         self.path = path
-        self.message = self.args[0].removeprefix(path + " ")
 
 
 class _Twice(dict):
