@@ -64,6 +64,8 @@ def analyse_pack(compiled, diags: Diagnostics) -> None:
     analyse_tables(compiled, diags)
     from .lovdaekning import law_coverage  # every sentence in scope encoded or left out
     law_coverage(pack, diags)
+    from .samples import check_samples  # sager/*.json are cases the module accepts
+    check_samples(compiled, diags)
     for cid, c in pack.conflicts.items():
         for name in c.rules:
             if pack.kind_of(name) is None and not _is_exception(pack, name):
