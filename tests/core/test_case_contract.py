@@ -19,6 +19,7 @@ import pytest
 
 from regelkode import runtime as rt
 from regelkode.backends.schema.emit import case_schema
+from regelkode.front.parse_errors import DuplicateKey, loads_case
 from regelkode.ir import interpret
 from regelkode.passes.pipeline import compile_pack
 
@@ -219,3 +220,20 @@ def test_patterns_refuse_a_trailing_newline_under_ecma(schema):
     run = subprocess.run(["node", "-e", script, json.dumps(_patterns(schema))],
                          capture_output=True, text=True, timeout=60, check=True)
     assert json.loads(run.stdout) == [[False, True]] * len(_patterns(schema))
+
+
+def test_a_name_twice_is_found_outer_first_and_at_any_depth():
+    """Read from JSON text, an object holding a name twice is refused at the name's path
+    (tests/sql/test_batch.py: from batch's inputs; test_cli.py: from eval)."""
+    with pytest.raises(DuplicateKey) as info:
+        loads_case('{"a": 1, "b": [1, {"c": 2, "c": 3}], "a": 2}')
+    assert info.value.path == "$.a"
+    with pytest.raises(DuplicateKey) as info:
+        loads_case('{"x": [{"a": 1, "a": 2}, {"b": 1, "b": 2}], "y": {"c": 1, "c": 2}}')
+    assert info.value.path == "$.x[0].a"
+    deep = '{"x": ' + "[" * 900 + '{"y z": 1, "y z": 2}' + "]" * 900 + "}"
+    with pytest.raises(DuplicateKey) as info:
+        loads_case(deep)
+    assert info.value.path == '$.x' + "[0]" * 900 + '["y z"]'
+    assert loads_case('{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}') == {
+        "a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}       # the same name in other objects

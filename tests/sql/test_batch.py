@@ -226,23 +226,6 @@ def test_a_name_twice_in_an_object_is_a_refused_case(tmp_path, samples, capsys):
         assert {row[0] for row in _rows(out, "jsonl")} == {ids[3]}
 
 
-def test_a_name_twice_is_found_outer_first_and_at_any_depth():
-    from regelkode.front.parse_errors import DuplicateKey, loads_case
-
-    with pytest.raises(DuplicateKey) as info:
-        loads_case('{"a": 1, "b": [1, {"c": 2, "c": 3}], "a": 2}')
-    assert info.value.path == "$.a"
-    with pytest.raises(DuplicateKey) as info:
-        loads_case('{"x": [{"a": 1, "a": 2}, {"b": 1, "b": 2}], "y": {"c": 1, "c": 2}}')
-    assert info.value.path == "$.x[0].a"
-    deep = '{"x": ' + "[" * 900 + '{"y z": 1, "y z": 2}' + "]" * 900 + "}"
-    with pytest.raises(DuplicateKey) as info:
-        loads_case(deep)
-    assert info.value.path == '$.x' + "[0]" * 900 + '["y z"]'
-    assert loads_case('{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}') == {
-        "a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}       # the same name in other objects
-
-
 def test_a_case_too_large_or_not_a_file_is_refused_not_read(tmp_path, samples, capsys,
                                                             monkeypatch):
     """Cases are read as every case file is (files.py): a FIFO or a directory named
