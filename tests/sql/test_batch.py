@@ -234,12 +234,14 @@ def test_a_case_too_large_or_not_a_file_is_refused_not_read(tmp_path, samples, c
     from regelkode import files
 
     good = json.dumps(next(iter(samples.values())), ensure_ascii=False)
-    limit = len(good.encode("utf-8")) + 10
+    # the pack's own sample cases are read by `check` under the same limit
+    limit = max(p.stat().st_size for p in (PACK / "sager").glob("*.json")) + 10
     monkeypatch.setattr(files, "MAX_CASE_BYTES", limit)
+    padding = " " * (limit - len(good.encode("utf-8")) + 1)
     folder = tmp_path / "sager"
     folder.mkdir()
     (folder / "a.json").write_text(good, encoding="utf-8")
-    (folder / "b.json").write_text(good + " " * 20, encoding="utf-8")
+    (folder / "b.json").write_text(good + padding, encoding="utf-8")
     os.mkfifo(folder / "c.json")
     (folder / "d.json").mkdir()
     out = tmp_path / "ud.jsonl"
@@ -251,7 +253,7 @@ def test_a_case_too_large_or_not_a_file_is_refused_not_read(tmp_path, samples, c
     assert {row[0] for row in _rows(out, "jsonl")} == {"a"}
 
     src = tmp_path / "sager.jsonl"
-    src.write_text("\n".join([good, good + " " * 5000, good]) + "\n", encoding="utf-8")
+    src.write_text("\n".join([good, good + padding, good]) + "\n", encoding="utf-8")
     assert main(["batch", str(PACK), str(src), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert f"sag 2: afvist: $: linjen er over {limit} bytes og læses ikke" in err
