@@ -18,9 +18,11 @@ import html
 import json
 from importlib import resources
 
+from .. import files
 from .. import runtime as rt
 from ..backends.js.emit import emit_script
 from ..checks.examples import _expected_value, collect
+from ..front.parse_errors import read_json_file
 from .context import PackContext
 
 ASSET_DIR = "assets"
@@ -67,8 +69,8 @@ def data(ctx: PackContext) -> dict:
     cases = []
     for path in sorted((ctx.c.path / "sager").glob("*.json")):
         try:
-            case = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            case = read_json_file(path)     # as check read it (checks/samples.py)
+        except files.FileRefused:
             continue
         cases.append({"navn": path.stem, "sag": case})
     examples: dict[str, list] = {}

@@ -54,6 +54,11 @@ class BatchFejl(Exception):
     """A problem with the batch as a whole (unreadable input, unknown format)."""
 
 
+def unreadable(source: Path, exc: Exception) -> BatchFejl:
+    """DuckDB could not read the Parquet file: its footer, its schema or its rows."""
+    return BatchFejl(f"{source}: kan ikke læses som Parquet: {exc}")
+
+
 @dataclass
 class Summary:
     judged: int = 0
@@ -131,7 +136,7 @@ def _parquet_cases(source: Path):
         try:
             cursor = con.execute(f"SELECT to_json(t) FROM read_parquet({path}) AS t")
         except duckdb.Error as exc:
-            raise BatchFejl(f"{source}: kan ikke læses som Parquet: {exc}") from None
+            raise unreadable(source, exc) from None
         number = 0
         while True:
             chunk = cursor.fetchmany(10_000)
@@ -285,7 +290,7 @@ def _readable_parquet(source: Path) -> None:
         schema = con.execute("SELECT name, num_children FROM parquet_schema(?)",
                              [str(source)]).fetchall()
     except duckdb.Error as exc:
-        raise BatchFejl(f"{source}: kan ikke læses som Parquet: {exc}") from None
+        raise unreadable(source, exc) from None
     finally:
         con.close()
     if clash := _name_clash(schema):
@@ -327,7 +332,7 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
         try:
             loaded = load_parquet(engine.con, program, source, dato)
         except duckdb.Error as exc:
-            raise BatchFejl(f"{source}: kan ikke læses som Parquet: {exc}") from None
+            raise unreadable(source, exc) from None
     if loaded is None:
         summary.judged = write_rows(program, source, rows_path, dato, summary, progress)
         engine.load_jsonl(rows_path)
