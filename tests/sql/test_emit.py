@@ -250,3 +250,68 @@ def test_conflicts_between_exceptions_and_table_rows_reach_the_status(tmp_path):
     assert not marker["status:uden"] and not marker["mangler:uden"]
     assert all(marker[f"status:{rid}"] and marker[f"mangler:{rid}"]
                for rid in ("via_definition", "via_tabel", "egne_undtagelser"))
+
+
+
+DURATION_RULES = {
+    "laveste": "lang = mindste af (kort, lang, n × enhed)",
+    "hoejeste": "største af (kort, n × enhed) er ukendt",
+    "gange": "(n × enhed) er ukendt",
+    "plus": "(lang + n × enhed) er kendt",
+    "minus": "(lang - enhed) er ukendt",
+    "negativ": "(-enhed) er ukendt",
+    "definition": "tid er ukendt",
+    "i_listen": "lang i (kort, n × enhed)",
+}
+
+
+def duration_program(tmp_path):
+    """Durations computed from unknown facts, read by every operation that tests a
+    duration as a whole: `er (u)kendt`, `mindste af`/`største af`, `i`, a definition."""
+    rules = "".join(f"  {rid}:\n    titel: T\n    område: o\n    alvor: brud\n"
+                    f"    krav: {krav}\n    meddelelse: m\n"
+                    for rid, krav in DURATION_RULES.items())
+    return _compiled(tmp_path, "varigheder", (
+        "fakta:\n  kort: {type: varighed (dage), beskrivelse: x}\n"
+        "  lang: {type: varighed, beskrivelse: x}\n"
+        "  enhed: {type: varighed, beskrivelse: x}\n"
+        "  n: {type: heltal, beskrivelse: x}\n"
+        "definitioner:\n  tid:\n    titel: T\n    type: varighed\n    værdi: n × enhed\n"
+        "regler:\n" + rules))
+
+
+def duration_cases():
+    known = {"kort": {"måneder": 0, "dage": 1}, "lang": {"måneder": 0, "dage": 6}}
+    return [(known | {k: v for k, v in (("n", n), ("enhed", e)) if v is not None}
+             | {"beregningsdato": "2025-01-01"}, None)
+            for n in (None, 2) for e in (None, {"måneder": 0, "dage": 3}, {"dage": 6})]
+
+
+def test_a_duration_computed_from_an_unknown_is_unknown(tmp_path):
+    """A duration is a struct in SQL, and a struct whose fields are NULL is not NULL in
+    DuckDB or Spark: `n × enhed` with `n` unknown read as known to `er ukendt`,
+    and `mindste af (1 dag, 6 dage, n × enhed)` took the unknown for the smallest, so
+    rules were broken where the interpreter says `ukendt` (found by a long run of the
+    random differential test). In the batch output the definition's value is empty
+    where the duration is unknown, and the duration's JSON where it is known."""
+    import json
+
+    from differential.harness import compare, reference
+    from regelkode.cli import main
+
+    program = duration_program(tmp_path)
+    cases = duration_cases()
+    statuses = {(r["id"], r["status"]) for report in reference(program, cases)
+                for r in report["regler"]}
+    assert {("laveste", "ukendt"), ("gange", "brud"), ("plus", "brud")} <= statuses
+    assert not compare(program, cases, "sql")
+
+    source = tmp_path / "sager.jsonl"
+    source.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c, _d in cases),
+                      encoding="utf-8")
+    out = tmp_path / "ud.jsonl"
+    assert main(["batch", str(tmp_path / "varigheder"), str(source), "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in
+            (tmp_path / "ud.definitioner.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["vaerdi"] for r in rows] == [None] * 4 + [
+        '{"måneder": 0, "dage": 6}', '{"måneder": 0, "dage": 12}']

@@ -104,3 +104,11 @@ def test_the_printed_script_runs_again_and_keeps_the_cases(pg_dsn):
         assert sorted(engine.results()) == first
     finally:
         engine.close()
+
+
+def test_durations_computed_from_unknowns_on_postgres(tmp_path, pg_backend):
+    """The durations of test_emit's pack agree with the interpreter on PostgreSQL too:
+    its `IS NULL` takes a row of NULL fields for NULL, but `i` did not."""
+    from .test_emit import duration_cases, duration_program
+
+    assert not compare(duration_program(tmp_path), duration_cases(), pg_backend)

@@ -93,6 +93,28 @@ class Compiler(ListOps, TableOps):
     def strict(self, val, *parts: V) -> V:
         return V(val, self.cat(*(p.m for p in parts)))
 
+    def duration(self, val, *parts: V) -> V:
+        """A duration computed from `parts`: NULL where one of them is. A struct whose
+        fields are NULL is not NULL itself (in DuckDB and Spark; PostgreSQL's `IS NULL`
+        says it is, its other operators do not), so `er ukendt`, `mindste af`, `i` and
+        the definition's text took a sum or product of an unknown for a known
+        duration. A duration is NULL or has both fields."""
+        unknown = [is_null(p.val) for p in parts if not self._never_null(p.val)]
+        if unknown:
+            val = case([(or_(*unknown), exp.Null())], val)
+        return V(val, self.cat(*(p.m for p in parts)), dur=True)
+
+    def _never_null(self, e) -> bool:
+        """A literal number, or a duration of two literal numbers."""
+        if isinstance(e, exp.Neg):
+            e = e.this
+        if isinstance(e, exp.Literal):
+            return True
+        if isinstance(e, exp.Struct) or (isinstance(e, exp.Cast) and isinstance(
+                e.this, exp.Anonymous) and e.this.name == "ROW"):
+            return all(self._never_null(part) for part in self.d.varighed_parts(e))
+        return False
+
     # -- entry --
     def expr(self, node) -> V:
         if self.binder is not None and self.in_lambda and self._row_invariant(node):
@@ -288,17 +310,17 @@ class Compiler(ListOps, TableOps):
     # -- arithmetic --
     def op_plus(self, a, b, node=None):
         if a.dur:
-            return V(self.d.varighed_plus(a.val, b.val, 1), self.cat(a.m, b.m), dur=True)
+            return self.duration(self.d.varighed_plus(a.val, b.val, 1), a, b)
         return self.strict(exp.Add(this=paren(a.val), expression=paren(b.val)), a, b)
 
     def op_minus(self, a, b, node=None):
         if a.dur:
-            return V(self.d.varighed_plus(a.val, b.val, -1), self.cat(a.m, b.m), dur=True)
+            return self.duration(self.d.varighed_plus(a.val, b.val, -1), a, b)
         return self.strict(exp.Sub(this=paren(a.val), expression=paren(b.val)), a, b)
 
     def op_neg(self, a, node=None):
         if a.dur:
-            return V(self.d.varighed_neg(a.val), a.m, dur=True)
+            return self.duration(self.d.varighed_neg(a.val), a)
         return V(exp.Neg(this=exp.Paren(this=a.val)), a.m)
 
     def op_gange(self, a, b, node=None):
@@ -328,7 +350,7 @@ class Compiler(ListOps, TableOps):
     def op_varighed_gange(self, v, n, node=None):
         if not v.dur:
             v, n = n, v
-        return V(self.d.varighed_scale(v.val, n.val), self.cat(v.m, n.m), dur=True)
+        return self.duration(self.d.varighed_scale(v.val, n.val), v, n)
 
     # -- dates --
     def op_dato_plus(self, d, v, node=None):
