@@ -222,3 +222,31 @@ def test_the_printed_spark_sql_runs_as_printed(tmp_path, compiled, spark_backend
     assert got == judge_rows(program, rows)
     # the catalog's default database is made on first use: in a temporary folder
     assert not (ROOT / "spark-warehouse").exists()
+
+
+def test_a_number_spark_cannot_hold_is_a_message_not_a_traceback(tmp_path, monkeypatch,
+                                                                 capsys):
+    """Spark (ANSI mode) stops the query on an overflow, as DuckDB does; the batch says
+    so in one message, writes nothing, and points to the DuckDB engine, which names
+    the cases (tests/sql/test_overflow.py). The real overflow was run by hand: a
+    Spark query per halving would cost minutes here."""
+    from pyspark.errors import ArithmeticException
+
+    from regelkode.backends.sql import spark
+    from regelkode.backends.sql.cases import OVERFLOW
+
+    def overflow(*args, **kwargs):
+        raise ArithmeticException(message="[ARITHMETIC_OVERFLOW] overflow. SQLSTATE: 22003\n"
+                                          "== SQL (line 1, position 76) ==")
+
+    monkeypatch.setattr(spark, "run_spark", overflow)
+    src = tmp_path / "sager.jsonl"
+    case = json.loads(next(iter(sorted((PACK / "sager").glob("*.json")))).read_text(
+        encoding="utf-8"))
+    src.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "ud.csv"
+    assert main(["batch", str(PACK), str(src), "--out", str(out), "--engine", "spark"]) == 1
+    err = capsys.readouterr().err
+    assert (f"regelkode: Spark kan ikke bedømme sagerne: {OVERFLOW} ([ARITHMETIC_OVERFLOW] "
+            "overflow. SQLSTATE: 22003); --engine duckdb bedømmer de andre") in err
+    assert "Traceback" not in err and not out.exists()

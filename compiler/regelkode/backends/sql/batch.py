@@ -39,7 +39,17 @@ from ...front.parse_errors import read_json_file
 from ...runtime import _tusinder
 from .bulk import ROW
 from .bulk import load as load_parquet
-from .cases import ID_RULE, CaseId, Problem, jsonl_case, jsonl_lines, valid_id, validated
+from .cases import (
+    ID_RULE,
+    OVERFLOW,
+    CaseId,
+    Problem,
+    jsonl_case,
+    jsonl_lines,
+    out_of_range,
+    valid_id,
+    validated,
+)
 from .engine import DuckDBEngine
 from .names import sql_text
 from .outfiles import copy_to, database_tables, staged, targets, unwritable
@@ -264,8 +274,16 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
             summary.judged = write_rows(program, Path(source), rows_path, dato, summary,
                                         progress)
             progress.done(f"{cases_text(summary.judged)} valideret")
+            from pyspark.errors import ArithmeticException
+
             from .spark import run_spark
-            run_spark(program, rows_path, out, fmt, cases=summary.judged)
+            try:
+                run_spark(program, rows_path, out, fmt, cases=summary.judged)
+            except ArithmeticException as exc:
+                # finding the cases costs a Spark query per halving: DuckDB does that
+                first = str(exc).strip().splitlines()[0]
+                raise BatchFejl(f"Spark kan ikke bedømme sagerne: {OVERFLOW} ({first}); "
+                                "--engine duckdb bedømmer de andre og navngiver dem") from None
             summary.outputs = list(targets(out, fmt).values())
         else:
             _run_duckdb(program, Path(source), rows_path, out, fmt, dato, summary, progress)
@@ -344,6 +362,21 @@ def _load(engine, program, source: Path, rows_path: Path, dato, summary, progres
     progress.done(f"{cases_text(summary.judged)} valideret")
 
 
+def _materialised(engine, fmt: str) -> dict:
+    """engine.materialise, with DuckDB's own words where more cases are outside its
+    range than it looks for one by one (a constant of the pack's own puts them all)."""
+    import duckdb
+
+    from .engine import MAX_OUT_OF_RANGE
+
+    try:
+        return engine.materialise(labels=fmt != "duckdb")
+    except duckdb.OutOfRangeException as exc:
+        raise BatchFejl(f"DuckDB kan ikke bedømme sagerne: {OVERFLOW}, i mere end "
+                        f"{MAX_OUT_OF_RANGE} sager "
+                        f"({str(exc).strip()}); Python-modulet regner med større tal") from None
+
+
 def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dato,
                 summary: Summary, progress: Progress) -> None:
     interactive = sys.stderr.isatty()
@@ -354,7 +387,11 @@ def _run_duckdb(program, source: Path, rows_path: Path, out: Path, fmt: str, dat
         try:
             engine.con.execute(f"SET enable_progress_bar = {'true' if interactive else 'false'}")
             _load(engine, program, source, rows_path, dato, summary, progress)
-            selects = engine.materialise(labels=fmt != "duckdb")
+            selects = _materialised(engine, fmt)
+            for sag, reason in engine.out_of_range.items():
+                summary.problems.append(Problem(sag, "$", out_of_range(reason).besked,
+                                                "uden_for_omraade"))
+            summary.judged -= len(engine.out_of_range)
             views = {"resultater": selects[view_name(program.pack, "resultater")],
                      "definitioner": selects[view_name(program.pack, "definitioner")]}
             if fmt == "duckdb":

@@ -186,11 +186,23 @@ def by_case(rows) -> dict:
     return out
 
 
+def out_of_range(reason: str) -> OutOfRange:
+    """A valid case the engine could not compute: a number left its range mid-way."""
+    return OutOfRange("$", f"{OVERFLOW} ({reason})")
+
+
+OVERFLOW = "beregningen giver et tal, som SQL-motoren ikke kan holde"
+
+
 def reports(program, out: list, results: dict) -> list:
-    """`out` with each judged case's report: id, status and mangler per rule."""
+    """`out` with each judged case's report: id, status and mangler per rule (or the
+    case's OutOfRange, where the engine could not compute it)."""
     for i, item in enumerate(out):
         if item is None:
             per_rule = results[str(i)]
+            if isinstance(per_rule, OutOfRange):
+                out[i] = per_rule
+                continue
             out[i] = {"regler": [{"id": r.id, "status": per_rule[r.id][0],
                                   "mangler": per_rule[r.id][1]} for r in program.rules]}
     return out

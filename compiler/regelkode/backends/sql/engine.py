@@ -24,6 +24,10 @@ ROW_GROUP_SIZE = 8192
 
 QUIET_OPTIMIZERS = "common_subexpressions,statistics_propagation"
 
+# Each case outside the engine's range costs about twenty runs of the wide query to
+# find (one per halving); more than this many and the batch stops with the first.
+MAX_OUT_OF_RANGE = 25
+
 
 class DuckDBEngine:
     """`con`'s default catalog is a scratch database with small row groups (`sager`,
@@ -48,6 +52,7 @@ class DuckDBEngine:
             raise
         self._created = False
         self._labels = None
+        self.out_of_range: dict[str, str] = {}
 
     def load_jsonl(self, path: Path, table: str = "sager", append: bool = False) -> None:
         """Rows written by cases.row_line, read with the pack's column types."""
@@ -83,12 +88,76 @@ class DuckDBEngine:
         # batch's query (results are the same; tests/differential holds them)
         self.con.execute(f"SET disabled_optimizers = '{QUIET_OPTIMIZERS}'")
         try:
-            self.con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {wide}')
+            self._wide(table, wide)
         finally:
             self.con.execute("SET disabled_optimizers = ''")
         types = self._label_types() if labels else None
         return {name: select.sql(dialect="duckdb", copy=False)
                 for name, select in long_views(self.program, "duckdb", table, types).items()}
+
+    def _wide(self, table: str, wide: str) -> None:
+        """The wide table. A case whose numbers leave the engine's range (a product of
+        three large integers over BIGINT, of two large decimals over DECIMAL(38)),
+        where the runtime computes on, stops the whole query in DuckDB: those cases
+        are found by halving the caseload, left out with the engine's reason
+        (`self.out_of_range`, {case id: reason}), and the others judged."""
+        import duckdb
+
+        try:
+            self.con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {wide}')
+            return
+        except duckdb.OutOfRangeException as exc:
+            first = exc
+        self.con.execute("CREATE OR REPLACE SCHEMA arbejde._proeve")
+        # a base table's rowid is its rows' order: ranges of it are the probes
+        self.con.execute("CREATE TABLE arbejde._proeve.alle AS SELECT * FROM arbejde.main.sager")
+        n = self.con.execute("SELECT count(*) FROM arbejde._proeve.alle").fetchone()[0]
+        bad: dict[int, str] = {}
+        pending = [(0, n)]
+        while pending:
+            lo, hi = pending.pop()
+            reason = first if (lo, hi) == (0, n) else self._stops(
+                wide, f"rowid >= {lo} AND rowid < {hi}")
+            if reason is None:
+                continue
+            if hi - lo == 1:
+                bad[lo] = str(reason).strip()
+                if len(bad) > MAX_OUT_OF_RANGE:
+                    raise reason
+                continue
+            mid = (lo + hi) // 2
+            pending += [(mid, hi), (lo, mid)]
+        if not bad:
+            raise first         # no one case stops it alone
+        positions = ", ".join(map(str, sorted(bad)))
+        ids = self.con.execute(f"SELECT sag FROM arbejde._proeve.alle WHERE rowid IN "
+                               f"({positions}) ORDER BY rowid").fetchall()
+        self.out_of_range = {sag: bad[pos] for (sag,), pos in zip(ids, sorted(bad), strict=True)}
+        self._probe(f"rowid NOT IN ({positions}) ORDER BY rowid")
+        try:
+            self.con.execute(f'CREATE OR REPLACE TABLE arbejde.main."{table}" AS {wide}')
+        finally:
+            self.con.execute("USE arbejde")
+
+    def _probe(self, where: str) -> None:
+        """`sager` is now the rows of arbejde._proeve.alle `where` holds (the wide SELECT
+        reads `sager` unqualified: USE decides which)."""
+        self.con.execute(f"CREATE OR REPLACE TABLE arbejde._proeve.sager AS SELECT * FROM "
+                         f"arbejde._proeve.alle WHERE {where}")
+        self.con.execute("USE arbejde._proeve")
+
+    def _stops(self, wide: str, where: str):
+        """The engine's range error if the wide SELECT stops on the rows `where` holds."""
+        import duckdb
+
+        self._probe(where)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TABLE arbejde._proeve.bred AS {wide}")
+        except duckdb.OutOfRangeException as exc:
+            return exc
+        finally:
+            self.con.execute("USE arbejde")
+        return None
 
     def _label_types(self) -> dict:
         if self._labels is None:
@@ -114,8 +183,9 @@ class DuckDBEngine:
 
 
 def judge_rows(program, rows: list[dict]) -> dict:
-    """{case id: {rule id: (status, mangler)}} for validated rows, by DuckDB."""
-    from .cases import by_case, row_line
+    """{case id: {rule id: (status, mangler)}} for validated rows, by DuckDB; a case
+    outside the engine's range (DuckDBEngine._wide) maps to its OutOfRange."""
+    from .cases import by_case, out_of_range, row_line
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sager.jsonl"
@@ -125,6 +195,8 @@ def judge_rows(program, rows: list[dict]) -> dict:
         engine = DuckDBEngine(program)
         try:
             engine.load_jsonl(path)
-            return by_case(engine.results())
+            judged = by_case(engine.results())
+            return judged | {sag: out_of_range(reason)
+                             for sag, reason in engine.out_of_range.items()}
         finally:
             engine.close()

@@ -34,6 +34,7 @@ from .terms import (
     V,
     and_,
     case,
+    cast,
     compare,
     is_null,
     lit,
@@ -152,7 +153,10 @@ class Compiler(ListOps, TableOps):
         if cls is bool:
             return exp.true() if value else exp.false()
         if cls is int:
-            return exp.Literal.number(value)
+            # typed: a bare literal is a 32-bit INTEGER in every dialect, and a product of
+            # two (a parameter's rate times an amount in øre) overflowed it, stopping the
+            # batch, where heltal and beløb are BIGINT
+            return cast(exp.Literal.number(value), self.d.type("BIGINT"))
         if cls is Decimal:
             return self.d.decimal_literal(value)
         if cls is str:

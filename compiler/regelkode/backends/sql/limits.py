@@ -14,6 +14,13 @@ outside this range is answered `OutOfRange` at the fact's JSON path:
 - varighed: |months|, |days| < 10^5.
 
 Real cases are far inside: the packs' own cases never hit it (tests/sql).
+
+Facts inside the range keep a product of two inside the engine's types, not
+every computation: three large integers multiplied leave BIGINT, two large
+decimals DECIMAL(38) (DuckDB keeps both scales: 24 places). The engine then
+stops the query. The DuckDB engine finds each such case and answers it
+`OutOfRange` at `$` with the engine's words (engine.DuckDBEngine._wide); the
+Spark engine stops the batch with a message (tests/sql/test_overflow.py).
 """
 
 from __future__ import annotations
