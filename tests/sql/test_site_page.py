@@ -23,6 +23,9 @@ def test_sql_page_and_downloads():
     assert docs.files["genereret/eksempel/eksempel.postgres.sql"].decode() == emit_sql(
         c.program, "postgres")
     assert "eksempel.postgres.sql" in page and "navngivne typer" in page
+    # the range is limits.py's own, and what happens outside it
+    assert "heltal under 1.000.000.000, beløb under 100.000.000.000 kr." in page
+    assert "årene 1000-8999" in page and "DuckDB's egen forklaring" in page
 
 
 def test_a_pack_without_rules_gets_a_page_without_questions(tmp_path):

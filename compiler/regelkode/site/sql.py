@@ -9,6 +9,7 @@ SQL as an example, and the commands.
 from __future__ import annotations
 
 from .. import mdtext as md
+from ..backends.sql import limits
 from ..backends.sql.dialects import SqlDialect
 from ..backends.sql.expr import Unsupported
 from ..backends.sql.names import checked, sql_text
@@ -153,4 +154,25 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
               "Python (31. januar + 1 måned = 29. februar i skudår).", "",
               f"Beregningsdatoen er kolonnen `beregningsdato` (NULL: i dag, "
               f"{md.code(d.name)}-dialektens `CURRENT_DATE`)."]
+    lines += ["", "## Talområdet", "", _range_text()]
     return "\n".join(lines) + "\n"
+
+
+def _tal(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _range_text() -> str:
+    return (
+        "SQL-motorerne regner med 64-bit heltal og `DECIMAL(38, 12)`, Python-modulet med "
+        "vilkårligt store tal. En sag med et faktum uden for det område, hvor SQL'en "
+        f"regner præcis som Python-modulet (heltal under {_tal(limits.MAX_HELTAL)}, beløb "
+        f"under {_tal(limits.MAX_OERE // 100)} kr., decimaltal med højst "
+        f"{limits.MAX_HELE_CIFRE} cifre før og {limits.MAX_DECIMALER} efter kommaet, "
+        f"årene {limits.FOERSTE_AAR}-{limits.SIDSTE_AAR}, varigheder under "
+        f"{_tal(limits.MAX_VARIGHED)} måneder eller dage), bedømmes ikke, men nævnes med "
+        "faktummets JSON-sti som »uden for SQL-backendens talområde«. Giver "
+        "beregningen alligevel et tal, motoren ikke kan holde (fx tre store heltal "
+        "ganget sammen eller to store decimaltal), nævner `batch` sagen på samme måde "
+        "med DuckDB's egen forklaring og bedømmer de andre; med `--engine spark` "
+        "stopper kørslen med en besked. Sådanne sager bedømmes af Python-modulet.")
