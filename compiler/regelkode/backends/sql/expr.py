@@ -97,16 +97,18 @@ class Compiler(ListOps, TableOps):
     def duration(self, val, *parts: V) -> V:
         """A duration computed from `parts`: NULL where one of them is. A struct whose
         fields are NULL is not NULL itself (in DuckDB and Spark; PostgreSQL's `IS NULL`
-        says it is, its other operators do not), so `er ukendt`, `mindste af`, `i` and
-        the definition's text took a sum or product of an unknown for a known
-        duration. A duration is NULL or has both fields."""
+        says it is, its other operators do not), so `er ukendt`, `mindste af` and `i`
+        took a sum or product of an unknown for a known duration. A duration is NULL
+        or has both fields."""
         unknown = [is_null(p.val) for p in parts if not self._never_null(p.val)]
         if unknown:
             val = case([(or_(*unknown), exp.Null())], val)
         return V(val, self.cat(*(p.m for p in parts)), dur=True)
 
     def _never_null(self, e) -> bool:
-        """A literal number, or a duration of two literal numbers."""
+        """A literal number (typed or not), or a duration of two literal numbers."""
+        if isinstance(e, exp.Cast) and isinstance(e.this, (exp.Literal, exp.Neg)):
+            e = e.this
         if isinstance(e, exp.Neg):
             e = e.this
         if isinstance(e, exp.Literal):
