@@ -14,6 +14,7 @@ from ..backends.sql.dialects import SqlDialect
 from ..backends.sql.expr import Unsupported
 from ..backends.sql.names import checked, sql_text
 from ..backends.sql.program import emit_sql, input_columns, long_views, view_name
+from ..runtime import _tusinder
 from .context import PackContext
 
 RUN = """\
@@ -158,19 +159,15 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _tal(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _range_text() -> str:
     return (
         "SQL-motorerne regner med 64-bit heltal og `DECIMAL(38, 12)`, Python-modulet med "
         "vilkårligt store tal. En sag med et faktum uden for det område, hvor SQL'en "
-        f"regner præcis som Python-modulet (heltal under {_tal(limits.MAX_HELTAL)}, beløb "
-        f"under {_tal(limits.MAX_OERE // 100)} kr., decimaltal med højst "
+        f"regner præcis som Python-modulet (heltal under {_tusinder(limits.MAX_HELTAL)}, beløb "
+        f"under {_tusinder(limits.MAX_OERE // 100)} kr., decimaltal med højst "
         f"{limits.MAX_HELE_CIFRE} cifre før og {limits.MAX_DECIMALER} efter kommaet, "
         f"årene {limits.FOERSTE_AAR}-{limits.SIDSTE_AAR}, varigheder under "
-        f"{_tal(limits.MAX_VARIGHED)} måneder eller dage), bedømmes ikke, men nævnes med "
+        f"{_tusinder(limits.MAX_VARIGHED)} måneder eller dage), bedømmes ikke, men nævnes med "
         "faktummets JSON-sti som »uden for SQL-backendens talområde«. Giver "
         "beregningen alligevel et tal, motoren ikke kan holde (fx tre store heltal "
         "ganget sammen eller to store decimaltal), nævner `batch` sagen på samme måde "
