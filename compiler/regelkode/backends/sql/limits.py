@@ -68,9 +68,9 @@ def _decimal_problem(value) -> str | None:
     return None
 
 
-_HELTAL = f"SQL-backenden regner kun med heltal under {MAX_HELTAL:,}".replace(",", ".")
-_BELOEB = "SQL-backenden regner kun med beløb under 100.000.000.000 kr."
-_VARIGHED = f"SQL-backenden regner kun med varigheder under {MAX_VARIGHED:,}".replace(",", ".")
+_HELTAL = f"SQL-backenden regner kun med heltal under {rt._tusinder(MAX_HELTAL)}"
+_BELOEB = f"SQL-backenden regner kun med beløb under {rt._tusinder(MAX_OERE // 100)} kr."
+_VARIGHED = f"SQL-backenden regner kun med varigheder under {rt._tusinder(MAX_VARIGHED)}"
 
 
 def _converter(desc):
