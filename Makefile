@@ -8,7 +8,8 @@
 #   make bench   set up .venv, build the packs, then time evaluation, batch, compile and site
 #                (table on stdout, numbers in build/bench.json; see bench/run.py)
 #   make fuzz-long   the reliability property tests with 10,000 examples each, one
-#                process per core (about 1½ hours on 2 cores)
+#                process per core (about 1½ hours on 2 cores); FUZZ_SEED=n for
+#                inputs other than the derandomized ones
 #   make clean   remove build output and tool caches (keeps .venv)
 #   make distclean   clean, and remove .venv too
 #
@@ -88,6 +89,9 @@ bench: $(VENV_STAMP)
 # per-property summary, in build/fuzz-long.log; the summary as a Markdown table
 # in build/fuzz-long.md. See site/docs/paalidelighed.md for the last run.
 FUZZ_EXAMPLES ?= 10000
+# Empty: derandomized, the same inputs every run. A number: other inputs, the
+# same ones again for the same number (tests/reliability/support.py).
+FUZZ_SEED ?=
 FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_FIRST := test_differential test_hostile_text test_atomic_build test_front_end_fuzz \
 	test_runtime_total test_bad_cases
@@ -109,11 +113,14 @@ fuzz-long: $(VENV_STAMP)
 # renamed when pytest ends, so a log that exists is a finished run; its last
 # line is the exit code, which the summary reads.
 build/fuzz-long/%.log: $(VENV_STAMP)
-	@echo "fuzz-long: $* started at $$(date +%H:%M:%S)"
-	@rc=0; start=$$(date +%s); mkdir -p "$(FUZZ_TMP)"; \
-	REGELKODE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) "$(VPY)" -m pytest -q -p no:cacheprovider \
+	@echo "fuzz-long: $* started at $$(date +%H:%M:%S)$(if $(FUZZ_SEED), with seed $(FUZZ_SEED))"
+	@rc=0; start=$$(date +%s); mkdir -p "$(FUZZ_TMP)" "$(@D)"; \
+	echo "fuzz-long: $* seed=$(or $(FUZZ_SEED),derandomized)" > "$@.part"; \
+	REGELKODE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) REGELKODE_FUZZ_SEED=$(FUZZ_SEED) \
+	  "$(VPY)" -m pytest -q -p no:cacheprovider \
 	  --basetemp="$(FUZZ_TMP)/$*" --hypothesis-show-statistics --durations=10 \
-	  tests/reliability/$*.py > "$@.part" 2>&1 || rc=$$?; \
+	  $(if $(FUZZ_SEED),--hypothesis-seed=$(FUZZ_SEED)) \
+	  tests/reliability/$*.py >> "$@.part" 2>&1 || rc=$$?; \
 	echo "fuzz-long: $* examples=$(FUZZ_EXAMPLES) seconds=$$(( $$(date +%s) - start )) exit=$$rc" >> "$@.part"; \
 	mv "$@.part" "$@"; \
 	echo "fuzz-long: $* ended at $$(date +%H:%M:%S) with exit $$rc"; \

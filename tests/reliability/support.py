@@ -7,6 +7,11 @@ is reproducible); `REGELKODE_FUZZ_EXAMPLES=10000` selects `regelkode-lang`
 with that many examples (`make fuzz-long`). Profiles are applied per test,
 never loaded globally, so other suites' hypothesis settings are untouched.
 
+Seeds. Derandomized, a long run of N examples repeats the same N inputs every
+time. `REGELKODE_FUZZ_SEED` (set with pytest's `--hypothesis-seed` to the
+same number, as `make fuzz-long FUZZ_SEED=n` does) turns derandomizing off,
+so each seed explores other inputs and the same seed repeats them.
+
 Time. Hypothesis' `deadline` reports an example that is slow; it cannot stop
 one that never returns. `time_limit` arms SIGALRM around each run so a hang
 becomes a test failure (`Hang`) naming the input instead of a stuck CI job.
@@ -30,13 +35,14 @@ from hypothesis import HealthCheck, Phase, settings
 from regelkode.cli import main as cli_main
 
 EXAMPLES_ENV = "REGELKODE_FUZZ_EXAMPLES"
+SEED_ENV = "REGELKODE_FUZZ_SEED"
 CI_EXAMPLES = 200
 # Wall-clock limit for one run of one command on one input. Generous: a
 # normal run takes well under a second; this only has to catch real hangs.
 HARD_LIMIT_S = 30
 
 _COMMON = dict(
-    derandomize=True,
+    derandomize=not os.environ.get(SEED_ENV),
     database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
