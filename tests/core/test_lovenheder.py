@@ -121,3 +121,11 @@ def test_addresses_as_cited():
     assert units[0].adresse() == "stk. 1, 1. pkt."
     assert units[2].adresse() == "stk. 1, nr. 1"
     assert units[-1].adresse(stk_har_flere=False) == "stk. 3"
+
+
+def test_blank_before_a_list_is_no_unit():
+    # Found by the long run with a seed (test_lovenheder_total): the whitespace
+    # before "1)" became a unit with no text, its start equal to its end.
+    units = split_units("\n1) 2) § 12. ")
+    assert [(u.pkt, u.nr, u.tekst) for u in units] == [(1, 1, "1)"), (1, 2, "2) § 12.")]
+    assert all(u.start < u.end for u in units)

@@ -118,7 +118,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             i = begin
             continue
         i += 1
-    if begin < end:
+    if begin < end and not text[begin:end].isspace():   # blank before a list is no pkt.
         out.append((begin, end))
     return out
 
