@@ -10,6 +10,28 @@ from regelkode.checks.analysis import compile_checked
 from .harness import ROOT, compare, sample_cases
 
 
+class _GivesUp:
+    """A backend that answers every case `OutOfRange`: it compares nothing."""
+
+    name, judges = "opgiver", True
+
+    def emit(self, program):
+        return {}
+
+    def unavailable(self):
+        return None
+
+    def runner(self, program, workdir):
+        class Runner:
+            def judge(self, cases):
+                return [backends.OutOfRange("$", "for stort") for _ in cases]
+
+            def close(self):
+                pass
+
+        return Runner()
+
+
 class _OffByOne:
     """The Python backend, except that the first rule of every report says `brud`."""
 
@@ -41,17 +63,34 @@ class _OffByOne:
         return Runner()
 
 
-def test_a_wrong_backend_is_caught_at_the_field(monkeypatch):
+def _register(monkeypatch, name, impl):
     import sys
     import types
 
-    module = types.ModuleType("regelkode_test_skaev")
-    module.BACKEND = _OffByOne()
+    module = types.ModuleType(f"regelkode_test_{impl.__class__.__name__.lower()}")
+    module.BACKEND = impl
     monkeypatch.setitem(sys.modules, module.__name__, module)
-    monkeypatch.setitem(backends.REGISTRY, "skæv", module.__name__)
+    monkeypatch.setitem(backends.REGISTRY, name, module.__name__)
+
+
+def test_a_wrong_backend_is_caught_at_the_field(monkeypatch):
+    _register(monkeypatch, "skæv", _OffByOne())
     c = compile_checked(ROOT / "tests/packs/eksempel")
     cases = sample_cases(c.path)
     bad = compare(c.program, cases, "skæv")
     assert len(bad) == len(cases)
     assert bad[0].where == "/regler/0/status"
     assert compare(c.program, cases, "python") == []
+
+
+def test_giving_up_is_a_difference_unless_the_caller_allows_it(monkeypatch):
+    # Only the random property, whose cases hold values beyond the SQL backend's
+    # documented range, allows OutOfRange; everywhere else it must not pass.
+    _register(monkeypatch, "opgiver", _GivesUp())
+    c = compile_checked(ROOT / "tests/packs/eksempel")
+    cases = sample_cases(c.path)
+    bad = compare(c.program, cases, "opgiver")
+    assert len(bad) == len(cases) and bad[0].where == "/"
+    skipped: list[int] = []
+    assert compare(c.program, cases, "opgiver", out_of_range=skipped) == []
+    assert skipped == list(range(len(cases)))
