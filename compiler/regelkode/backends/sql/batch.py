@@ -367,11 +367,13 @@ def _materialised(engine, fmt: str) -> dict:
     range than it looks for one by one (a constant of the pack's own puts them all)."""
     import duckdb
 
-    from .engine import MAX_OUT_OF_RANGE
+    from .engine import MAX_OUT_OF_RANGE, beyond_range
 
     try:
         return engine.materialise(labels=fmt != "duckdb")
-    except duckdb.OutOfRangeException as exc:
+    except duckdb.Error as exc:
+        if not beyond_range(exc):
+            raise
         raise BatchFejl(f"DuckDB kan ikke bedømme sagerne: {OVERFLOW}, i mere end "
                         f"{MAX_OUT_OF_RANGE} sager "
                         f"({str(exc).strip()}); Python-modulet regner med større tal") from None

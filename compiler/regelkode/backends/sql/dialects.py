@@ -23,12 +23,19 @@ from decimal import Decimal
 from sqlglot import exp
 
 from . import pgsql
+from .limits import INEXAKT
 from .terms import call, case, cast, is_null
 
 DIALECTS = ("duckdb", "spark", "postgres", "trino")
 
 # decimals are carried with this scale; a division keeps this many places
 DECIMAL_TYPE = "DECIMAL(38, 12)"
+_SCALE = 12
+_ONE = 10 ** _SCALE         # 1 as an unscaled DECIMAL(38, 12)
+
+
+def _hugeint(n: int):
+    return cast(exp.Literal.number(n), _build_type("HUGEINT"))
 
 
 class Unsupported(Exception):
@@ -208,9 +215,60 @@ class SqlDialect:
         return cast(exp.Literal.number(text), self.type(DECIMAL_TYPE))
 
     def divide(self, a, b):
+        """a / b as DECIMAL(38, 12), b not 0.
+
+        DuckDB divides decimals as DOUBLE (about 16 digits: 123456789012.345678 / 7
+        came out wrong from the 7th decimal), so there the quotient is computed with
+        128-bit integers. It must end within 12 places: one that does not (1 / 3)
+        cannot equal the runtime's 40 digits, and the engine stops on that case with
+        INEXAKT (limits.py), which engine.DuckDBEngine answers OutOfRange."""
         dec = self.type(DECIMAL_TYPE)
-        q = exp.Div(this=cast(_p(a), dec), expression=cast(_p(b), dec))
-        return cast(q, dec)
+        if self.name != "duckdb":
+            return cast(exp.Div(this=cast(_p(a), dec), expression=cast(_p(b), dec)), dec)
+        # a/b = i + r/b with i = A // B, r = A % B (A, B: a and b times 10^12, both
+        # truncate toward zero); r/b ends within 12 places iff B divides r·10^12.
+        # sqlglot writes no parentheses around an operand of // or %: each is a _p.
+        big_a, big_b = self._unscaled(a), self._unscaled(b)
+        rest = _p(exp.Mul(this=_p(exp.Mod(this=big_a, expression=big_b)),
+                          expression=_hugeint(_ONE)))
+        whole = cast(exp.IntDiv(this=big_a, expression=big_b), dec)
+        part = exp.Mul(this=cast(exp.IntDiv(this=rest, expression=big_b),
+                                 self.type(f"DECIMAL({_SCALE}, 0)")),
+                       expression=cast(exp.Literal.number(f"{Decimal(1).scaleb(-_SCALE):f}"),
+                                       self.type(f"DECIMAL({_SCALE + 1}, {_SCALE})")))
+        remainder = exp.Mod(this=rest, expression=big_b)
+        # an unknown operand makes both tests NULL: the quotient is NULL, not an ERROR
+        return case([
+            (exp.EQ(this=remainder, expression=_n(0)), exp.Add(this=whole, expression=part)),
+            (exp.NEQ(this=remainder, expression=_n(0)),
+             call("ERROR", exp.Literal.string(INEXAKT)))])
+
+    def divide_rounded(self, a, b):
+        """a / b rounded to a whole number, half away from zero, as BIGINT (money: øre
+        divided by a number, or by 100 to whole kroner). Exact in DuckDB: with
+        n = a·10^12 and d = b·10^12 as integers, |q| = (2|n| + |d|) // 2|d|."""
+        if self.name != "duckdb":
+            return self.round_half_away(self.divide(a, b))
+        n, d = self._unscaled(a), self._unscaled(b)
+        two = _hugeint(2)
+        magnitude = _p(exp.IntDiv(
+            this=_p(exp.Add(this=exp.Mul(this=two, expression=exp.Abs(this=n)),
+                            expression=exp.Abs(this=d))),
+            expression=_p(exp.Mul(this=two, expression=exp.Abs(this=d)))))
+        negative = exp.NEQ(this=exp.Paren(this=exp.LT(this=n, expression=_n(0))),
+                           expression=exp.Paren(this=exp.LT(this=d, expression=_n(0))))
+        return cast(case([(negative, exp.Neg(this=magnitude))], magnitude), self.type("BIGINT"))
+
+    def _unscaled(self, x):
+        """x·10^12 as a 128-bit integer (DuckDB's HUGEINT), x any DECIMAL(38, 12): its
+        whole part times 10^12 plus its decimals times 10^12, for x·10^12 itself would
+        leave DECIMAL(38, 12) from 10^14."""
+        hugeint, x = self.type("HUGEINT"), cast(_p(x), self.type(DECIMAL_TYPE))
+        whole = call("TRUNC", x)
+        decimals = exp.Mul(this=_p(exp.Sub(this=x, expression=whole)),
+                           expression=exp.Literal.number(_ONE))
+        return _p(exp.Add(this=exp.Mul(this=cast(whole, hugeint), expression=_hugeint(_ONE)),
+                          expression=cast(decimals, hugeint)))
 
     def round_half_away(self, x):
         return cast(exp.Round(this=x), self.type("BIGINT"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ...runtime import STATUSER
 from .cases import duckdb_columns
+from .limits import INEXAKT
 from .names import sql_text
 from .program import build_views, emit_sql, long_views, view_name
 
@@ -106,7 +107,9 @@ class DuckDBEngine:
         try:
             self.con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {wide}')
             return
-        except duckdb.OutOfRangeException as exc:
+        except duckdb.Error as exc:
+            if not beyond_range(exc):
+                raise
             first = exc
         self.con.execute("CREATE OR REPLACE SCHEMA arbejde._proeve")
         # a base table's rowid is its rows' order: ranges of it are the probes
@@ -153,7 +156,9 @@ class DuckDBEngine:
         self._probe(where)
         try:
             self.con.execute(f"CREATE OR REPLACE TABLE arbejde._proeve.bred AS {wide}")
-        except duckdb.OutOfRangeException as exc:
+        except duckdb.Error as exc:
+            if not beyond_range(exc):
+                raise
             return exc
         finally:
             self.con.execute("USE arbejde")
@@ -180,6 +185,18 @@ class DuckDBEngine:
     def close(self) -> None:
         self.con.close()
         self._cleanup()
+
+
+def beyond_range(exc) -> bool:
+    """Whether DuckDB stopped because a case left the range it computes exactly in: an
+    overflow, a result cast to BIGINT that does not fit (money divided by a tiny
+    number), or a quotient that does not end within 12 places (limits.INEXAKT)."""
+    import duckdb
+
+    text = str(exc)
+    return isinstance(exc, duckdb.OutOfRangeException) or (
+        isinstance(exc, duckdb.ConversionException) and "out of range" in text) or (
+        isinstance(exc, duckdb.InvalidInputException) and INEXAKT in text)
 
 
 def judge_rows(program, rows: list[dict]) -> dict:

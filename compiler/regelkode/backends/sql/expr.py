@@ -345,12 +345,11 @@ class Compiler(ListOps, TableOps):
 
     def op_beloeb_divider(self, oere, tal, node=None):
         zero = compare(exp.EQ, tal.val, exp.Literal.number(0))
-        return self.strict(case([(zero, exp.Null())],
-                                self.d.round_half_away(self.d.divide(oere.val, tal.val))),
+        return self.strict(case([(zero, exp.Null())], self.d.divide_rounded(oere.val, tal.val)),
                            oere, tal)
 
     def op_afrund_kroner(self, oere, node=None):
-        kroner = self.d.round_half_away(self.d.divide(oere.val, exp.Literal.number(100)))
+        kroner = self.d.divide_rounded(oere.val, exp.Literal.number(100))
         return V(exp.Mul(this=paren(kroner), expression=exp.Literal.number(100)), oere.m)
 
     def op_varighed_gange(self, v, n, node=None):
