@@ -250,3 +250,19 @@ def test_a_number_spark_cannot_hold_is_a_message_not_a_traceback(tmp_path, monke
     assert (f"regelkode: Spark kan ikke bedømme sagerne: {OVERFLOW} ([ARITHMETIC_OVERFLOW] "
             "overflow. SQLSTATE: 22003); --engine duckdb bedømmer de andre") in err
     assert "Traceback" not in err and not out.exists()
+
+
+def test_spark_divides_as_the_runtime_or_stops(tmp_path, spark_backend):
+    """Spark rounds a decimal quotient to 6 places (1 / 1024 was 0.000977): it now
+    divides with DECIMAL(38, 0) integers like DuckDB, and a quotient that does not
+    end within 12 places stops the batch with a message instead of a wrong answer."""
+    from .test_division import EXACT, INEXACT, RULES
+    from .test_emit import _compiled
+
+    program = _compiled(tmp_path, "division", RULES)
+    assert not compare(program, EXACT, spark_backend)
+    source = tmp_path / "sager.jsonl"
+    source.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n"
+                              for c, _ in EXACT + INEXACT[:1]), encoding="utf-8")
+    assert main(["batch", str(tmp_path / "division"), str(source),
+                 "--out", str(tmp_path / "ud.jsonl"), "--engine", "spark"]) == 1

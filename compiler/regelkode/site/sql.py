@@ -172,4 +172,14 @@ def _range_text() -> str:
         "beregningen alligevel et tal, motoren ikke kan holde (fx tre store heltal "
         "ganget sammen eller to store decimaltal), nævner `batch` sagen på samme måde "
         "med DuckDB's egen forklaring og bedømmer de andre; med `--engine spark` "
-        "stopper kørslen med en besked. Sådanne sager bedømmes af Python-modulet.")
+        "stopper kørslen med en besked. Sådanne sager bedømmes af Python-modulet.\n\n"
+        "**Division.** Python-modulet regner en kvotient med 40 cifre, SQL med "
+        f"{limits.MAX_DECIMALER} decimaler. DuckDB og Spark regner derfor en kvotient med "
+        f"heltal: går den op med højst {limits.MAX_DECIMALER} decimaler (7 / 8), er den "
+        "præcis Python-modulets; gør den ikke (1 / 3), nævner DuckDB sagen som uden for "
+        "talområdet, og Spark stopper kørslen med en besked. Et beløb delt med et tal og "
+        "et beløb afrundet til hele kroner rundes præcis som i Python-modulet (halve øre "
+        "og kroner væk fra nul). Den udskrevne SQL til PostgreSQL og Trino bruger deres "
+        f"egen decimaldivision, som runder kvotienten til {limits.MAX_DECIMALER} decimaler: "
+        "en regel, der sammenligner en kvotient, der ikke går op, kan dér blive bedømt "
+        "anderledes end i Python-modulet.")

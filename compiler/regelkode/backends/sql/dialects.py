@@ -34,8 +34,10 @@ _SCALE = 12
 _ONE = 10 ** _SCALE         # 1 as an unscaled DECIMAL(38, 12)
 
 
-def _hugeint(n: int):
-    return cast(exp.Literal.number(n), _build_type("HUGEINT"))
+# Where a quotient is computed with integers, and the function that stops the engine
+# on one that does not end within 12 places; the integer type wide enough for it.
+_EXACT_DIVISION = {"duckdb": "ERROR", "spark": "RAISE_ERROR"}
+_WIDE_INTEGER = {"duckdb": "HUGEINT", "spark": "DECIMAL(38, 0)"}
 
 
 class Unsupported(Exception):
@@ -218,57 +220,75 @@ class SqlDialect:
         """a / b as DECIMAL(38, 12), b not 0.
 
         DuckDB divides decimals as DOUBLE (about 16 digits: 123456789012.345678 / 7
-        came out wrong from the 7th decimal), so there the quotient is computed with
-        128-bit integers. It must end within 12 places: one that does not (1 / 3)
+        came out wrong from the 7th decimal) and Spark rounds the quotient to 6
+        places, so there it is computed with integers (DuckDB's HUGEINT, Spark's
+        DECIMAL(38, 0)). It must end within 12 places: one that does not (1 / 3)
         cannot equal the runtime's 40 digits, and the engine stops on that case with
-        INEXAKT (limits.py), which engine.DuckDBEngine answers OutOfRange."""
+        INEXAKT (limits.py): DuckDBEngine answers it OutOfRange, Spark stops the
+        batch. PostgreSQL and Trino keep their own division (the SQL page says so)."""
         dec = self.type(DECIMAL_TYPE)
-        if self.name != "duckdb":
+        if self.name not in _EXACT_DIVISION:
             return cast(exp.Div(this=cast(_p(a), dec), expression=cast(_p(b), dec)), dec)
         # a/b = i + r/b with i = A // B, r = A % B (A, B: a and b times 10^12, both
         # truncate toward zero); r/b ends within 12 places iff B divides r·10^12.
         # sqlglot writes no parentheses around an operand of // or %: each is a _p.
         big_a, big_b = self._unscaled(a), self._unscaled(b)
         rest = _p(exp.Mul(this=_p(exp.Mod(this=big_a, expression=big_b)),
-                          expression=_hugeint(_ONE)))
-        whole = cast(exp.IntDiv(this=big_a, expression=big_b), dec)
-        part = exp.Mul(this=cast(exp.IntDiv(this=rest, expression=big_b),
+                          expression=self._integer(_ONE)))
+        # widths that keep Spark's sum exact (it narrows a sum past 38 digits)
+        whole = cast(self._int_div(big_a, big_b), self.type(f"DECIMAL(37, {_SCALE})"))
+        part = exp.Mul(this=cast(self._int_div(rest, big_b),
                                  self.type(f"DECIMAL({_SCALE}, 0)")),
                        expression=cast(exp.Literal.number(f"{Decimal(1).scaleb(-_SCALE):f}"),
                                        self.type(f"DECIMAL({_SCALE + 1}, {_SCALE})")))
         remainder = exp.Mod(this=rest, expression=big_b)
-        # an unknown operand makes both tests NULL: the quotient is NULL, not an ERROR
+        stop = call(_EXACT_DIVISION[self.name], exp.Literal.string(INEXAKT))
+        # an unknown operand makes both tests NULL: the quotient is NULL, not a stop
         return case([
-            (exp.EQ(this=remainder, expression=_n(0)), exp.Add(this=whole, expression=part)),
-            (exp.NEQ(this=remainder, expression=_n(0)),
-             call("ERROR", exp.Literal.string(INEXAKT)))])
+            (exp.EQ(this=remainder, expression=_n(0)),
+             cast(exp.Add(this=whole, expression=part), dec)),
+            (exp.NEQ(this=remainder, expression=_n(0)), stop)])
 
     def divide_rounded(self, a, b):
         """a / b rounded to a whole number, half away from zero, as BIGINT (money: øre
-        divided by a number, or by 100 to whole kroner). Exact in DuckDB: with
-        n = a·10^12 and d = b·10^12 as integers, |q| = (2|n| + |d|) // 2|d|."""
-        if self.name != "duckdb":
+        divided by a number, or by 100 to whole kroner). Exact in DuckDB and Spark:
+        with n = a·10^12 and d = b·10^12 as integers, |q| = (2|n| + |d|) // 2|d|."""
+        if self.name not in _EXACT_DIVISION:
             return self.round_half_away(self.divide(a, b))
         n, d = self._unscaled(a), self._unscaled(b)
-        two = _hugeint(2)
-        magnitude = _p(exp.IntDiv(
-            this=_p(exp.Add(this=exp.Mul(this=two, expression=exp.Abs(this=n)),
-                            expression=exp.Abs(this=d))),
-            expression=_p(exp.Mul(this=two, expression=exp.Abs(this=d)))))
+        two = self._integer(2)
+        magnitude = self._int_div(
+            _p(exp.Add(this=exp.Mul(this=two, expression=exp.Abs(this=n)),
+                       expression=exp.Abs(this=d))),
+            _p(exp.Mul(this=two, expression=exp.Abs(this=d))))
         negative = exp.NEQ(this=exp.Paren(this=exp.LT(this=n, expression=_n(0))),
                            expression=exp.Paren(this=exp.LT(this=d, expression=_n(0))))
         return cast(case([(negative, exp.Neg(this=magnitude))], magnitude), self.type("BIGINT"))
 
+    def _int_div(self, x, y):
+        """x // y, truncated toward zero, of two wide integers. Spark's DIV gives a
+        BIGINT, which a quotient of 10^20 leaves; (x - x % y) / y is an exact
+        DECIMAL there."""
+        if self.name != "spark":
+            return _p(exp.IntDiv(this=x, expression=y))
+        return _p(exp.Div(this=_p(exp.Sub(this=x, expression=exp.Mod(this=x, expression=y))),
+                          expression=y))
+
+    def _integer(self, n: int):
+        return cast(exp.Literal.number(n), self.type(_WIDE_INTEGER[self.name]))
+
     def _unscaled(self, x):
-        """x·10^12 as a 128-bit integer (DuckDB's HUGEINT), x any DECIMAL(38, 12): its
-        whole part times 10^12 plus its decimals times 10^12, for x·10^12 itself would
-        leave DECIMAL(38, 12) from 10^14."""
-        hugeint, x = self.type("HUGEINT"), cast(_p(x), self.type(DECIMAL_TYPE))
+        """x·10^12 as a wide integer, x any DECIMAL(38, 12). DuckDB: its whole part
+        and its decimals apart, for x·10^12 would leave DECIMAL(38, 12) from 10^14.
+        Spark widens the product itself (to 20 whole digits)."""
+        wide, x = self.type(_WIDE_INTEGER[self.name]), cast(_p(x), self.type(DECIMAL_TYPE))
+        if self.name == "spark":
+            return _p(cast(exp.Mul(this=x, expression=exp.Literal.number(_ONE)), wide))
         whole = call("TRUNC", x)
         decimals = exp.Mul(this=_p(exp.Sub(this=x, expression=whole)),
                            expression=exp.Literal.number(_ONE))
-        return _p(exp.Add(this=exp.Mul(this=cast(whole, hugeint), expression=_hugeint(_ONE)),
-                          expression=cast(decimals, hugeint)))
+        return _p(exp.Add(this=exp.Mul(this=cast(whole, wide), expression=self._integer(_ONE)),
+                          expression=cast(decimals, wide)))
 
     def round_half_away(self, x):
         return cast(exp.Round(this=x), self.type("BIGINT"))
