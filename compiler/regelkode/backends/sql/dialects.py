@@ -23,14 +23,15 @@ from decimal import Decimal
 from sqlglot import exp
 
 from . import pgsql
-from .limits import INEXAKT
+from .limits import INEXAKT, MAX_DECIMALER
 from .terms import call, case, cast, is_null
 
 DIALECTS = ("duckdb", "spark", "postgres", "trino")
 
-# decimals are carried with this scale; a division keeps this many places
-DECIMAL_TYPE = "DECIMAL(38, 12)"
-_SCALE = 12
+# decimals are carried with this scale (limits.MAX_DECIMALER); a division keeps
+# this many places
+_SCALE = MAX_DECIMALER
+DECIMAL_TYPE = f"DECIMAL(38, {_SCALE})"
 _ONE = 10 ** _SCALE         # 1 as an unscaled DECIMAL(38, 12)
 
 
