@@ -22,9 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from differential.harness import ROOT, _copy, example_cases, sample_cases, variants
-from regelkode.backends.sql.cases import row_line, rows_for
-from regelkode.backends.sql.engine import DuckDBEngine
-from regelkode.backends.sql.names import view_name
+from regelkode.backends.sql.cases import rows_for
+from regelkode.backends.sql.engine import loaded
 from regelkode.checks.analysis import compile_checked
 from regelkode.ir import interpret
 from reliability import packgen
@@ -35,21 +34,12 @@ from reliability.test_differential import compile_spec
 PLAIN = {"heltal", "decimal", "beløb", "dato", "sandhedsværdi", "tekst", "enum"}
 
 
-def _sql_definitions(program, cases, workdir: Path) -> dict:
+def _sql_definitions(program, cases, kinds: dict) -> dict:
     """{case index: {definition: text or JSON value, or (None, mangler)}} from DuckDB,
     for the cases it judged (not refused, not out of its range)."""
     rows, _refused = rows_for(program, cases)
-    path = workdir / "sager.jsonl"
-    path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
-    engine = DuckDBEngine(program)
-    try:
-        engine.load_jsonl(path)
-        select = engine.materialise()[view_name(program.pack, "definitioner")]
-        got = engine.con.execute(
-            f"SELECT sag, definition, vaerdi, mangler FROM ({select})").fetchall()
-    finally:
-        engine.close()
-    kinds = {d.name: d.desc[0] for d in program.defs}
+    with loaded(program, rows) as engine:
+        got = engine.definitions()
     out: dict = {}
     for sag, name, value, mangler in got:
         if value is None:
@@ -68,9 +58,9 @@ def _reference(value, kind):
     return value
 
 
-def _differences(program, cases, workdir: Path) -> list:
-    sql = _sql_definitions(program, cases, workdir)
+def _differences(program, cases) -> list:
     kinds = {d.name: d.desc[0] for d in program.defs}
+    sql = _sql_definitions(program, cases, kinds)
     out = []
     for i, (case, dato) in enumerate(cases):
         if i not in sql:
@@ -88,12 +78,12 @@ PACKS = ["tests/packs/eksempel", "tests/packs/eksempel_lag", "tests/packs/fjendt
 
 
 @pytest.mark.parametrize("pack", PACKS)
-def test_the_packs_definitions_are_the_interpreters(pack, tmp_path):
+def test_the_packs_definitions_are_the_interpreters(pack):
     compiled = compile_checked(ROOT / pack)
     assert compiled.ok
     base = example_cases(compiled) + sample_cases(compiled.path)
     cases = base + variants(base, 1, seed=zlib.crc32(pack.encode()))
-    bad = _differences(compiled.program, cases, tmp_path)
+    bad = _differences(compiled.program, cases)
     assert not bad, f"{len(bad)} values differ; the first: {bad[0]}"
 
 
@@ -105,7 +95,7 @@ def test_random_packs_definitions_are_the_interpreters(data):
         try:
             compiled = compile_spec(spec, Path(tmp))
             cases = [data.draw(packgen.cases(spec), label=f"case {i}") for i in range(8)]
-            bad = _differences(compiled.program, cases, Path(tmp))
+            bad = _differences(compiled.program, cases)
             assert not bad, f"{bad[0]}\n{spec.yaml()}"
         finally:
             forget_generated_modules()

@@ -7,6 +7,7 @@ one query: the views are planned once per batch.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import weakref
@@ -179,8 +180,15 @@ class DuckDBEngine:
 
     def results(self):
         """(sag, regel, status, mangler) rows, in case and rule order."""
-        select = self.materialise()[view_name(self.program.pack, "resultater")]
-        return self.con.execute(f"SELECT sag, regel, status, mangler FROM ({select})").fetchall()
+        return self._long("resultater", "sag, regel, status, mangler")
+
+    def definitions(self):
+        """(sag, definition, vaerdi, mangler) rows: the batch's second table."""
+        return self._long("definitioner", "sag, definition, vaerdi, mangler")
+
+    def _long(self, view: str, columns: str):
+        select = self.materialise()[view_name(self.program.pack, view)]
+        return self.con.execute(f"SELECT {columns} FROM ({select})").fetchall()
 
     def close(self) -> None:
         self.con.close()
@@ -202,7 +210,18 @@ def beyond_range(exc) -> bool:
 def judge_rows(program, rows: list[dict]) -> dict:
     """{case id: {rule id: (status, mangler)}} for validated rows, by DuckDB; a case
     outside the engine's range (DuckDBEngine._wide) maps to its OutOfRange."""
-    from .cases import by_case, out_of_range, row_line
+    from .cases import by_case, out_of_range
+
+    with loaded(program, rows) as engine:
+        judged = by_case(engine.results())
+        return judged | {sag: out_of_range(reason)
+                         for sag, reason in engine.out_of_range.items()}
+
+
+@contextlib.contextmanager
+def loaded(program, rows: list[dict]):
+    """A DuckDBEngine with validated `rows` in its table `sager`, closed afterwards."""
+    from .cases import row_line
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sager.jsonl"
@@ -212,8 +231,6 @@ def judge_rows(program, rows: list[dict]) -> dict:
         engine = DuckDBEngine(program)
         try:
             engine.load_jsonl(path)
-            judged = by_case(engine.results())
-            return judged | {sag: out_of_range(reason)
-                             for sag, reason in engine.out_of_range.items()}
+            yield engine
         finally:
             engine.close()
