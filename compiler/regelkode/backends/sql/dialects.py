@@ -262,8 +262,8 @@ class SqlDialect:
             _p(exp.Add(this=exp.Mul(this=two, expression=exp.Abs(this=n)),
                        expression=exp.Abs(this=d))),
             _p(exp.Mul(this=two, expression=exp.Abs(this=d))))
-        negative = exp.NEQ(this=exp.Paren(this=exp.LT(this=n, expression=_n(0))),
-                           expression=exp.Paren(this=exp.LT(this=d, expression=_n(0))))
+        negative = exp.NEQ(this=_p(exp.LT(this=n, expression=_n(0))),
+                           expression=_p(exp.LT(this=d, expression=_n(0))))
         return cast(case([(negative, exp.Neg(this=magnitude))], magnitude), self.type("BIGINT"))
 
     def _int_div(self, x, y):
