@@ -115,3 +115,24 @@ def test_too_many_of_them_stop_the_batch_with_a_message(tmp_path, capsys, monkey
     assert f"regelkode: DuckDB kan ikke bedømme sagerne: {OVERFLOW}, i mere end 2 sager" in err
     assert "Traceback" not in err and not out.exists()
 
+
+
+def test_money_times_a_large_decimal_is_out_of_range_not_a_traceback(tmp_path):
+    """Money times a decimal is rounded to øre and cast to BIGINT. Where the product
+    does not fit, DuckDB words the stop "Failed to cast decimal value", not "out of
+    range"; it was a traceback (found by tests/reliability/test_bulk_parquet.py)."""
+    _pack_dir, program = _pack(tmp_path, """\
+fakta:
+  m: {type: beløb, beskrivelse: x}
+  x: {type: decimal, beskrivelse: x}
+regler:
+  beloeb_gange_decimal: {titel: T, område: o, alvor: brud, meddelelse: m,
+                         krav: "m × x er mindst 0 kr"}
+""")
+    day = {"beregningsdato": "2025-01-01"}
+    cases = [(dict(day, m="99999999999.99", x=x), None) for x in ("2", "1000000", "-0.5")]
+    out = backend("sql").runner(program, tmp_path).judge(cases)
+    assert isinstance(out[1], OutOfRange) and "Failed to cast decimal value" in out[1].besked
+    skipped: list[int] = []
+    assert not compare(program, cases, "sql", out_of_range=skipped)
+    assert skipped == [1]

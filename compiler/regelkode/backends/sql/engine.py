@@ -198,12 +198,14 @@ class DuckDBEngine:
 def beyond_range(exc) -> bool:
     """Whether DuckDB stopped because a case left the range it computes exactly in: an
     overflow, a result cast to BIGINT that does not fit (money divided by a tiny
-    number), or a quotient that does not end within 12 places (limits.INEXAKT)."""
+    number, or times a large decimal: DuckDB words the two casts differently), or a
+    quotient that does not end within 12 places (limits.INEXAKT)."""
     import duckdb
 
     text = str(exc)
     return isinstance(exc, duckdb.OutOfRangeException) or (
-        isinstance(exc, duckdb.ConversionException) and "out of range" in text) or (
+        isinstance(exc, duckdb.ConversionException) and (
+            "out of range" in text or "Failed to cast decimal value" in text)) or (
         isinstance(exc, duckdb.InvalidInputException) and INEXAKT in text)
 
 
