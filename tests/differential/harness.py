@@ -16,11 +16,14 @@ tests/reliability/test_differential.py, through the same `compare`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import json
 import random
+import sys
 import tempfile
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +37,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def judging_backends() -> list[str]:
     return [name for name in REGISTRY if backend(name).judges]
+
+
+@contextlib.contextmanager
+def registered(name: str, impl):
+    """The backend object `impl` in the registry as `name` while the block runs: the
+    engines left out of it (Spark, PostgreSQL: each needs a JVM or a server) and test
+    doubles are then held to `compare` like any registered backend."""
+    module = types.ModuleType("regelkode_test_" + name.replace("-", "_"))
+    module.BACKEND = impl
+    before = sys.modules.get(module.__name__), REGISTRY.get(name)
+    sys.modules[module.__name__] = module
+    REGISTRY[name] = module.__name__
+    try:
+        yield name
+    finally:
+        for table, key, value in ((sys.modules, module.__name__, before[0]),
+                                  (REGISTRY, name, before[1])):
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
 
 
 def _copy(case):

@@ -10,13 +10,11 @@ rule, on status and missing facts, through the one differential harness.
 from __future__ import annotations
 
 import sys
-import types
 import zlib
 
 import pytest
 
-from differential.harness import ROOT, compare, example_cases, sample_cases, variants
-from regelkode import backends
+from differential.harness import ROOT, compare, example_cases, registered, sample_cases, variants
 from regelkode.checks.analysis import compile_checked
 
 sys.path.insert(0, str(ROOT))
@@ -30,14 +28,11 @@ RANDOM_CASES = 40
 
 
 @pytest.fixture
-def pg_backend(monkeypatch, pg_dsn):
+def pg_backend(pg_dsn):
     from regelkode.backends.sql.postgres import PostgresSqlBackend
 
-    module = types.ModuleType("regelkode_test_sql_postgres")
-    module.BACKEND = PostgresSqlBackend(pg_dsn)
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    monkeypatch.setitem(backends.REGISTRY, "sql-postgres", module.__name__)
-    return "sql-postgres"
+    with registered("sql-postgres", PostgresSqlBackend(pg_dsn)) as name:
+        yield name
 
 
 @pytest.mark.parametrize("pack", PACKS)
