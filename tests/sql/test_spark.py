@@ -9,8 +9,6 @@ Skipped only when pyspark is absent (`make test` installs it and Java).
 from __future__ import annotations
 
 import json
-import sys
-import types
 import zlib
 
 import duckdb
@@ -18,8 +16,14 @@ import pytest
 
 pytest.importorskip("pyspark")
 
-from differential.harness import ROOT, compare, example_cases, sample_cases, variants
-from regelkode import backends
+from differential.harness import (
+    ROOT,
+    compare,
+    example_cases,
+    registered,
+    sample_cases,
+    variants,
+)
 from regelkode.backends.sql import emit_sql
 from regelkode.checks.analysis import compile_checked
 from regelkode.cli import main
@@ -37,17 +41,14 @@ def compiled():
 
 
 @pytest.fixture
-def spark_backend(monkeypatch):
+def spark_backend():
     from regelkode.backends.sql import spark
 
-    module = types.ModuleType("regelkode_test_sql_spark")
-    module.BACKEND = spark.BACKEND
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    monkeypatch.setitem(backends.REGISTRY, "sql-spark", module.__name__)
     reason = spark.unavailable()
     if reason:
         pytest.fail(f"pyspark is installed but Spark cannot run: {reason}")
-    return "sql-spark"
+    with registered("sql-spark", spark.BACKEND) as name:
+        yield name
 
 
 def test_spark_agrees_with_the_interpreter(compiled, spark_backend, monkeypatch):
@@ -255,12 +256,18 @@ def test_a_number_spark_cannot_hold_is_a_message_not_a_traceback(tmp_path, monke
 def test_spark_divides_as_the_runtime_or_stops(tmp_path, spark_backend):
     """Spark rounds a decimal quotient to 6 places (1 / 1024 was 0.000977): it now
     divides with DECIMAL(38, 0) integers like DuckDB, and a quotient that does not
-    end within 12 places stops the batch with a message instead of a wrong answer."""
+    end within 12 places stops the batch with a message instead of a wrong answer.
+    The harness's runner finds that case by halving, as DuckDB does, and answers it
+    OutOfRange; the others are compared."""
     from .test_division import EXACT, INEXACT, RULES
     from .test_emit import _compiled
 
     program = _compiled(tmp_path, "division", RULES)
     assert not compare(program, EXACT, spark_backend)
+    skipped: list[int] = []
+    mixed = EXACT[:3] + INEXACT[:1] + EXACT[3:5]
+    assert not compare(program, mixed, spark_backend, out_of_range=skipped)
+    assert skipped == [3]
     source = tmp_path / "sager.jsonl"
     source.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n"
                               for c, _ in EXACT + INEXACT[:1]), encoding="utf-8")

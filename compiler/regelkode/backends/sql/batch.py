@@ -51,7 +51,6 @@ from .cases import (
     validated,
 )
 from .engine import DuckDBEngine
-from .limits import INEXAKT
 from .names import sql_text
 from .outfiles import copy_to, database_tables, staged, targets, unwritable
 from .program import view_name
@@ -275,16 +274,14 @@ def run_batch(program, source: Path, out: Path, *, dato: dt.date | None = None,
             summary.judged = write_rows(program, Path(source), rows_path, dato, summary,
                                         progress)
             progress.done(f"{cases_text(summary.judged)} valideret")
-            from pyspark.errors import ArithmeticException, SparkRuntimeException
+            from pyspark.errors import PySparkException
 
-            from .spark import run_spark
+            from .spark import beyond_range, run_spark
             try:
                 run_spark(program, rows_path, out, fmt, cases=summary.judged)
-            except (ArithmeticException, SparkRuntimeException) as exc:
-                # an overflow, or RAISE_ERROR(INEXAKT) for a quotient that does not end
-                # within 12 places; finding the cases costs a Spark query per halving:
-                # DuckDB does that
-                if not isinstance(exc, ArithmeticException) and INEXAKT not in str(exc):
+            except PySparkException as exc:
+                # finding the cases costs a Spark query per halving: DuckDB does that
+                if not beyond_range(exc):
                     raise
                 first = str(exc).strip().splitlines()[0]
                 raise BatchFejl(f"Spark kan ikke bedømme sagerne: {OVERFLOW} ({first}); "

@@ -15,8 +15,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .cases import COMPARES, by_case, judged, row_line
+from .cases import COMPARES, by_case, judged, out_of_range, row_line
 from .dialects import SqlDialect
+from .limits import INEXAKT
 from .program import build_views, input_columns, long_views, rules_view, view_name
 
 
@@ -116,6 +117,16 @@ def _layered(spark, query):
     return query
 
 
+def beyond_range(exc) -> bool:
+    """Whether Spark stopped because a case left the range it computes exactly in: an
+    overflow (ANSI mode), or RAISE_ERROR(INEXAKT) for a quotient that does not end
+    within 12 places. Like engine.beyond_range for DuckDB."""
+    from pyspark.errors import ArithmeticException, SparkRuntimeException
+
+    return isinstance(exc, ArithmeticException) or (
+        isinstance(exc, SparkRuntimeException) and INEXAKT in str(exc))
+
+
 def judge_rows_spark(program, rows_path: Path) -> dict:
     """{case id: {rule id: (status, mangler)}}, like engine.judge_rows."""
     spark = spark_views(program, rows_path)
@@ -185,7 +196,7 @@ def _value(what: str) -> str:
     return "status" if what == "resultater" else "vaerdi"
 
 
-__all__ = ["judge_rows_spark", "run_spark", "session", "unavailable"]
+__all__ = ["beyond_range", "judge_rows_spark", "run_spark", "session", "unavailable"]
 
 
 class SparkSqlBackend:
@@ -208,11 +219,24 @@ class SparkSqlBackend:
 
 
 def _judge_rows_spark(program, rows: list[dict]) -> dict:
-    """judge_rows_spark for rows in memory: Spark reads them from a JSONL file."""
+    """judge_rows_spark for rows in memory: Spark reads them from a JSONL file. A case
+    that stops Spark (beyond_range) is found by halving the rows, as DuckDB finds it
+    (engine.DuckDBEngine._wide), and maps to its OutOfRange; a query per halving is
+    slow on Spark, so `batch --engine spark` stops instead."""
+    from pyspark.errors import PySparkException
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sager.jsonl"
         path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
-        return judge_rows_spark(program, path)
+        try:
+            return judge_rows_spark(program, path)
+        except PySparkException as exc:
+            if not beyond_range(exc):
+                raise
+            if len(rows) == 1:
+                return {rows[0]["sag"]: out_of_range(str(exc).strip().splitlines()[0])}
+    half = len(rows) // 2
+    return _judge_rows_spark(program, rows[:half]) | _judge_rows_spark(program, rows[half:])
 
 
 class _SparkRunner:
