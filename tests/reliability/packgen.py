@@ -708,11 +708,13 @@ def _value(draw, spec: Spec, t, depth=0, ordinary=False):
 
 
 @st.composite
-def cases(draw, spec: Spec) -> tuple[dict, str | None]:
+def cases(draw, spec: Spec, ordinary: bool | None = None) -> tuple[dict, str | None]:
     """A case for `spec` and the date to judge it on (None: the case's beregningsdato).
 
-    About half are ordinary (see ORDINARY_DATES), the rest may hold wild values."""
-    ordinary = draw(st.booleans())
+    About half are ordinary (see ORDINARY_DATES), the rest may hold wild values;
+    `ordinary` True or False draws only one kind."""
+    if ordinary is None:
+        ordinary = draw(st.booleans())
     case = {}
     for name, t in spec.facts.items():
         choice = draw(st.integers(0, 6))

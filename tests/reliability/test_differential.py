@@ -12,6 +12,7 @@ to be total.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -19,8 +20,9 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from differential.harness import compare, judging_backends, reference
+from differential.harness import compare, judging_backends, reference, registered
 from regelkode.backends import Refusal, backend
+from regelkode.backends.sql import spark
 from regelkode.checks.analysis import compile_checked
 from regelkode.diagnostics import format_text
 
@@ -39,45 +41,59 @@ def compile_spec(spec: packgen.Spec, tmp: Path):
 
 
 # Backends that judge in another process or a database cost far more per random
-# pack; they get a share of the budget (CI's 200 examples: 50 and 20), the long
+# pack; they get a share of the budget (CI's 200 examples: 50, 20 and 10), the long
 # run (make fuzz-long) still gives them thousands.
-SHARE = {"js": 0.25, "sql": 0.1}
+SHARE = {"js": 0.25, "sql": 0.1, "sql-spark": 0.05}
+
+# Engines outside the registry, registered for their own property here. Spark: each
+# random pack costs seconds of Spark's analysis, so it gets the fewest examples, and
+# only ordinary cases, for a case beyond its range costs a Spark query per halving.
+UNREGISTERED = {"sql-spark": spark.BACKEND}
 
 
 def _agrees_with_the_interpreter(name: str):
-    @fuzz_settings(deadline_ms=20_000, share=SHARE.get(name, 1.0))
+    impl = UNREGISTERED.get(name)
+
+    @fuzz_settings(deadline_ms=20_000 if impl is None else 90_000,
+                   share=SHARE.get(name, 1.0))
     @given(data=st.data())
     def agrees(data):
-        reason = backend(name).unavailable()
-        if reason:
-            pytest.skip(reason)
-        spec = data.draw(packgen.packs(), label="pack")
-        with tempfile.TemporaryDirectory() as tmp, time_limit(60):
-            try:
-                compiled = compile_spec(spec, Path(tmp))
-                cases = [data.draw(packgen.cases(spec), label=f"case {i}")
-                         for i in range(CASES_PER_PACK)]
-                skipped: list[int] = []
-                bad = compare(compiled.program, cases, name, Path(tmp), skipped)
-                assert not bad, (f"{name} disagrees with the interpreter: {bad[0]}\n"
-                                 f"{spec.yaml()}")
-                for _ in skipped:
-                    event("not compared: beyond the backend's range")
-                for outcome in reference(compiled.program, cases):
-                    if isinstance(outcome, Refusal):
-                        event("case refused")
-                    else:
-                        for r in outcome["regler"]:
-                            event(f"status {r['status']}")
-            finally:
-                forget_generated_modules()
+        with registered(name, impl) if impl else contextlib.nullcontext():
+            _agrees(data, name, ordinary=True if impl else None)
 
     return agrees
+
+
+def _agrees(data, name: str, ordinary: bool | None) -> None:
+    reason = backend(name).unavailable()
+    if reason:
+        pytest.skip(reason)
+    spec = data.draw(packgen.packs(), label="pack")
+    with tempfile.TemporaryDirectory() as tmp, time_limit(60 if ordinary is None else 120):
+        try:
+            compiled = compile_spec(spec, Path(tmp))
+            cases = [data.draw(packgen.cases(spec, ordinary), label=f"case {i}")
+                     for i in range(CASES_PER_PACK)]
+            skipped: list[int] = []
+            bad = compare(compiled.program, cases, name, Path(tmp), skipped)
+            assert not bad, (f"{name} disagrees with the interpreter: {bad[0]}\n"
+                             f"{spec.yaml()}")
+            for _ in skipped:
+                event("not compared: beyond the backend's range")
+            for outcome in reference(compiled.program, cases):
+                if isinstance(outcome, Refusal):
+                    event("case refused")
+                else:
+                    for r in outcome["regler"]:
+                        event(f"status {r['status']}")
+        finally:
+            forget_generated_modules()
 
 
 # One module-level test per backend (test_sql_agrees_with_the_interpreter, …)
 # rather than one parametrized test with @given inside: pytest's hypothesis
 # plugin reports statistics only for a test that is itself @given, and the
 # long run's summary (fuzz_summary.py) is built from them.
-for _name in judging_backends():
-    globals()[f"test_{_name}_agrees_with_the_interpreter"] = _agrees_with_the_interpreter(_name)
+for _name in [*judging_backends(), *UNREGISTERED]:
+    _test = "test_" + _name.replace("-", "_") + "_agrees_with_the_interpreter"
+    globals()[_test] = _agrees_with_the_interpreter(_name)

@@ -3,6 +3,7 @@
 Few and fast on purpose (a Spark session takes seconds to start):
 the example pack's sample cases and seeded variants with missing facts,
 through the one differential harness, and one `batch --engine spark`.
+Random packs on Spark: tests/reliability/test_differential.py.
 Skipped only when pyspark is absent (`make test` installs it and Java).
 """
 

@@ -200,9 +200,10 @@ __all__ = ["beyond_range", "judge_rows_spark", "run_spark", "session", "unavaila
 
 
 class SparkSqlBackend:
-    """The SQL backend judged on Spark: for the differential harness (not in the
-    registry, so random packs don't each start Spark work; tests/sql/test_spark.py
-    registers it for the packs' own cases)."""
+    """The SQL backend judged on Spark: for the differential harness. Not in the
+    registry, so that not every test of every backend starts Spark work;
+    tests/sql/test_spark.py registers it for a pack's own cases, and
+    tests/reliability/test_differential.py for a few random packs."""
 
     name = "sql-spark"
     judges = True
