@@ -105,7 +105,7 @@ def test_postgres_month_arithmetic_like_the_runtime(pg_dsn):
         with con.cursor() as cur:
             cur.executemany("INSERT INTO t VALUES (%s, %s, %s)",
                             [(d, n, k) for d in DAYS for n in OFFSETS[::2] for k in (0, -1, 29)])
-        con.execute('CREATE TYPE "datoer:varighed" AS (maaneder BIGINT, dage BIGINT)')
+        con.execute('CREATE TYPE "datoer/varighed" AS (maaneder BIGINT, dage BIGINT)')
         v = P.varighed(exp.column("n"), exp.column("k"))
         plus = P.date_plus(exp.column("a"), v, 1).sql("postgres")
         minus = P.date_plus(exp.column("a"), v, -1).sql("postgres")

@@ -53,7 +53,7 @@ def test_postgres_has_its_types_and_no_lambdas(program):
     """PostgreSQL: named composite types and the table before the views, list
     operations as subqueries (tests/sql/test_postgres.py runs this text)."""
     text = emit_sql(program, "postgres")
-    assert ('DO $regelkode$ BEGIN CREATE TYPE "eksempel:varighed" AS (maaneder BIGINT, '
+    assert ('DO $regelkode$ BEGIN CREATE TYPE "eksempel/varighed" AS (maaneder BIGINT, '
             'dage BIGINT); EXCEPTION WHEN duplicate_object THEN NULL; END $regelkode$;') in text
     assert 'BEGIN CREATE TYPE "eksempel:samtaler" AS (' in text
     # made where missing, views made anew: test_postgres.py runs the script twice

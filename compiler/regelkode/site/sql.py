@@ -92,7 +92,7 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
         name = path.rsplit("/", 1)[1]
         lines.append(f"- {md.link(name, name)}")
     lines += ["", "PostgreSQL-filen opretter først de navngivne typer, som posterne og "
-              "varighederne skal have dér (fx `\"<pakke>:varighed\"`), og tabellen `sager`, "
+              "varighederne skal have dér (fx `\"<pakke>/varighed\"`), og tabellen `sager`, "
               "hvor de mangler, og derefter de tre views på ny. Den kan derfor køres igen i "
               "samme database, fx når pakken får nye satser, og sagerne i tabellen bliver "
               "stående. En type eller tabel, der findes, ændres ikke: får pakken nye fakta "

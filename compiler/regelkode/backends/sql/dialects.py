@@ -189,14 +189,16 @@ class SqlDialect:
                 ["_v"], self.field(exp.column("_v"), f))), _n(0), "BIGINT"))
         return self.varighed(*parts)
 
-    def list_min(self, values):
+    def list_min(self, values, dur: bool = False):
+        """The least element (a varighed's `dur`: compared field by field, as a struct
+        is), NULL elements aside; NULL for an empty list."""
         if self.name == "postgres":
-            return pgsql.aggregate("MIN", values)
+            return pgsql.least(values) if dur else pgsql.aggregate("MIN", values)
         return exp.ArrayMin(this=values)
 
-    def list_max(self, values):
+    def list_max(self, values, dur: bool = False):
         if self.name == "postgres":
-            return pgsql.aggregate("MAX", values)
+            return pgsql.greatest(values) if dur else pgsql.aggregate("MAX", values)
         return exp.ArrayMax(this=values)
 
     def index0_text(self, idx):

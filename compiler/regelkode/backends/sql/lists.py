@@ -269,7 +269,8 @@ class ListOps:
 
     def _yderst(self, node, seq, var, idx, pred, fv, fn):
         values, undecided, field_m = self._field_values(node, seq, var, idx, pred, fv)
-        val = case([(is_null(seq.val), exp.Null()), (undecided, exp.Null())], fn(values))
+        val = case([(is_null(seq.val), exp.Null()), (undecided, exp.Null())],
+                   fn(values, dur=fv.dur))
         return V(val, self.agg_missing(val, seq, var, idx, pred, field_m), dur=fv.dur)
 
     def agg_mindste_felt(self, node, seq, var, idx, pred, fv):

@@ -15,10 +15,10 @@ the flattening of a list of missing-fact arrays is one subquery that unnests
 each element's array in order (`flat_map`).
 
 Records need named composite types in PostgreSQL (an anonymous ROW has no
-field names): each record of a fact, and `varighed`, gets a type named after
-the pack and the fact path, with a colon no rule-language name holds
-(`ressourceforloeb:samtaler`, `ressourceforloeb:varighed`), so no two can
-collide; names over PostgreSQL's 63 bytes are cut and end in a hash.
+field names): each record of a fact gets a type named after the pack and the
+fact path, with a colon no rule-language name holds (`ressourceforloeb:samtaler`),
+and `varighed` one with a slash no path holds (`ressourceforloeb/varighed`), so
+no two can collide; names over PostgreSQL's 63 bytes are cut and end in a hash.
 """
 
 from __future__ import annotations
@@ -34,7 +34,17 @@ MAX_NAME_BYTES = 63
 
 
 def type_name(pack: str, path: str) -> str:
-    name = f"{pack}:{path}"
+    """A record's type: the pack and the record's path from its fact."""
+    return _named(f"{pack}:{path}")
+
+
+def varighed_type(pack: str) -> str:
+    """`varighed`'s type. A `/`, which no path holds: as `<pack>:varighed` it was the
+    type of a fact named `varighed` too, and its fields were looked up in the other."""
+    return _named(f"{pack}/varighed")
+
+
+def _named(name: str) -> str:
     if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
         return name
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
@@ -49,10 +59,6 @@ def quoted(name: str) -> str:
 
 def udt(name: str) -> exp.DataType:
     return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=quoted(name))
-
-
-def varighed_type(pack: str) -> str:
-    return type_name(pack, "varighed")
 
 
 def _null_stays_null(seq, array):
@@ -109,8 +115,29 @@ def flat_map(seq, lam: exp.Lambda):
     return _null_stays_null(seq, call("ARRAY", query))
 
 
+def least(values):
+    """The least element of a list of composites (varighed), which MIN does not take:
+    the first in their order (field by field), NULL elements last."""
+    return _first(values, desc=False)
+
+
+def greatest(values):
+    return _first(values, desc=True)
+
+
+def _first(values, desc: bool):
+    rows = exp.select(exp.alias_(call("UNNEST", values), "_x"), copy=False).subquery(
+        "_a", copy=False)
+    order = exp.Ordered(this=exp.column("_x"), desc=desc, nulls_first=False)
+    return (exp.select(exp.column("_x"), copy=False).from_(rows, copy=False)
+            .order_by(order, copy=False).limit(1, copy=False).subquery(copy=False))
+
+
 def aggregate(fn: str, values):
-    """(SELECT fn(_x) FROM unnest(values) AS _a(_x)): NULL for a NULL or empty list."""
-    rows = _rows("UNNEST", [values], "_a", "_x")
+    """(SELECT fn(_x) FROM (SELECT unnest(values) AS _x) AS _a): NULL for a NULL or empty
+    list. The unnest is in the select list: in FROM it spreads a composite element (a
+    varighed) into its fields, and `største af` durations took the months' maximum."""
+    rows = exp.select(exp.alias_(call("UNNEST", values), "_x"), copy=False).subquery(
+        "_a", copy=False)
     return exp.select(call(fn, exp.column("_x")), copy=False).from_(
         rows, copy=False).subquery(copy=False)
