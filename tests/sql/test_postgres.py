@@ -107,3 +107,79 @@ def test_durations_computed_from_unknowns_on_postgres(tmp_path, pg_backend):
     from .test_emit import duration_cases, duration_program
 
     assert not compare(duration_program(tmp_path), duration_cases(), pg_backend)
+
+
+DURATIONS_IN_LISTS = """\
+typer:
+  et_ophold:
+    beskrivelse: x
+    felter:
+      længde: {type: varighed (dage), beskrivelse: x}
+  periode:
+    beskrivelse: x
+    felter:
+      n: {type: heltal, beskrivelse: x}
+fakta:
+  ophold: {type: liste af et_ophold, beskrivelse: x}
+  varighed: {type: periode, beskrivelse: "en post, der hedder som typen"}
+definitioner:
+  længst: {type: varighed (dage), værdi: "største længde i ophold"}
+  kortest: {type: varighed (dage), værdi: "mindste længde i ophold"}
+regler:
+  højst_30: {titel: T, område: o, alvor: brud, meddelelse: m, krav: "længst er højst 30 dage"}
+  mindst_2: {titel: T, område: o, alvor: brud, meddelelse: m, krav: "kortest er mindst 2 dage"}
+  n: {titel: T, område: o, alvor: brud, meddelelse: m, krav: "varighed.n er mindst 0"}
+"""
+
+
+def test_the_least_and_greatest_duration_in_a_list_on_postgres(tmp_path, pg_backend):
+    """`største`/`mindste` of durations on PostgreSQL: unnest in FROM spread each
+    varighed into its fields (MAX took the months), and MAX has no composite form;
+    and the varighed type was named as a fact named `varighed`'s record type, so
+    `varighed.n` was looked up in the duration. Found by random packs on PostgreSQL."""
+    from .test_overflow import _pack
+
+    _dir, program = _pack(tmp_path, DURATIONS_IN_LISTS)
+    day = "2025-01-01"
+    lists = [[], [{"længde": {"dage": 3}}], [{"længde": {"dage": 40}}, {"længde": {"dage": 1}}],
+             [{"længde": {"dage": 5}}, {}], [{"længde": {"dage": 5}}, {"længde": None}]]
+    cases = [({"ophold": ophold, "varighed": {"n": 39}, "beregningsdato": day}, None)
+             for ophold in lists] + [({"beregningsdato": day, "varighed": {}}, None)]
+    assert not compare(program, cases, pg_backend)
+
+
+def test_a_nul_in_a_text_is_named_not_a_broken_script(tmp_path, pg_backend, capsys):
+    """PostgreSQL has no NUL (U+0000) in a text, and its server reads a statement only
+    up to one. A pack text with one: `regelkode sql --dialect postgres` refuses the
+    pack and names the text, where it printed a script that broke off there; DuckDB's
+    SQL holds it. A case text with one is beyond PostgreSQL's range, not a traceback.
+    Found by random packs on PostgreSQL."""
+    from regelkode.backends import OutOfRange, backend
+    from regelkode.cli import main
+
+    from .test_overflow import _pack
+
+    pack, _program = _pack(tmp_path / "titel", """\
+fakta:
+  t: {type: tekst, beskrivelse: x}
+regler:
+  r: {titel: "før\\0efter", område: o, alvor: brud, meddelelse: m, krav: "t er ukendt"}
+""")
+    assert main(["sql", str(pack), "--dialect", "postgres"]) == 1
+    out, err = capsys.readouterr()
+    assert not out and 'teksten "før\\u0000efter" indeholder tegnet NUL (U+0000)' in err
+    assert main(["sql", str(pack), "--dialect", "duckdb"]) == 0
+
+    _dir, program = _pack(tmp_path / "sag", """\
+fakta:
+  t: {type: liste af tekst, beskrivelse: x}
+regler:
+  r: {titel: T, område: o, alvor: brud, meddelelse: m, krav: "antal t er højst 1"}
+""")
+    cases = [({"t": ["a", "b\x00"], "beregningsdato": "2025-01-01"}, None),
+             ({"t": ["a"], "beregningsdato": "2025-01-01"}, None)]
+    skipped: list[int] = []
+    assert not compare(program, cases, pg_backend, out_of_range=skipped)
+    assert skipped == [0]
+    out = backend(pg_backend).runner(program, tmp_path).judge(cases)
+    assert isinstance(out[0], OutOfRange) and out[0].sti == "$.t[1]"

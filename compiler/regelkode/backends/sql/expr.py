@@ -96,8 +96,8 @@ class Compiler(ListOps, TableOps):
 
     def duration(self, val, *parts: V) -> V:
         """A duration computed from `parts`: NULL where one of them is. A struct whose
-        fields are NULL is not NULL itself (in DuckDB and Spark; PostgreSQL's `IS NULL`
-        says it is, its other operators do not), so `er ukendt`, `mindste af` and `i`
+        fields are NULL is not NULL itself (in DuckDB and Spark, and in PostgreSQL as
+        program._null_as_a_value asks), so `er ukendt`, `mindste af` and `i`
         took a sum or product of an unknown for a known duration. A duration is NULL
         or has both fields."""
         unknown = [is_null(p.val) for p in parts if not self._never_null(p.val)]

@@ -14,6 +14,8 @@ import itertools
 import json
 import os
 
+from ... import runtime as rt
+from .. import OutOfRange
 from .cases import COMPARES, by_case, judged
 from .program import emit_sql, view_name
 
@@ -64,12 +66,34 @@ class PostgresEngine:
             self.con.close()
 
 
+NUL = "PostgreSQL kan ikke have tegnet NUL (U+0000) i en tekst"
+
+
+def _nul_at(value, parts: list):
+    """The path from the row inwards to the first text with a NUL in it, or None."""
+    if isinstance(value, str):
+        return parts if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else ()
+    for key, item in items:
+        found = _nul_at(item, [*parts, key])
+        if found is not None:
+            return found
+    return None
+
+
 def judge_rows_postgres(program, rows: list[dict], dsn: str) -> dict:
-    """{case id: {rule id: (status, mangler)}}, like engine.judge_rows."""
+    """{case id: {rule id: (status, mangler)}}, like engine.judge_rows. A case with a
+    NUL in a text cannot be loaded (jsonb refuses it): it maps to its OutOfRange."""
+    beyond = {}
+    for row in rows:
+        parts = _nul_at({k: v for k, v in row.items() if k != "sag"}, [])
+        if parts is not None:
+            beyond[row["sag"]] = OutOfRange(rt._sti(parts), NUL)
     engine = PostgresEngine(program, dsn)
     try:
-        engine.load(rows)
-        return by_case(engine.results())
+        engine.load([row for row in rows if row["sag"] not in beyond])
+        return by_case(engine.results()) | beyond
     finally:
         engine.close()
 

@@ -20,6 +20,7 @@ import logging
 
 from sqlglot import exp
 
+from ... import runtime as rt
 from ...ir import nodes as ir
 from .bind import Binder
 from .dialects import SqlDialect, sql_type
@@ -341,6 +342,9 @@ def _emit(program, dialect, pretty, out) -> str:
                    "made where missing;\n-- the views are made anew, so the script can be "
                    "run again on the same database.")
         out += [stmt + ";" for stmt in schema(program.pack, program.facts)]
+        for _name, query in views:
+            _no_nul(query)
+            query.transform(_null_as_a_value, copy=False)
         # OR REPLACE cannot drop or rename a view's columns there, and the wide view's
         # change with every rule; no CASCADE, so a view of the user's on top stops the
         # script instead of vanishing
@@ -352,6 +356,25 @@ def _emit(program, dialect, pretty, out) -> str:
                           replace=not postgres)
         out.append(stmt.sql(dialect=dialect, pretty=pretty, copy=False) + ";")   # a new tree
     return "\n\n".join(out) + "\n"
+
+
+def _null_as_a_value(node: exp.Expression) -> exp.Expression:
+    """PostgreSQL's `IS NULL` is true of a record whose fields are all NULL (a post
+    with every field unknown is known), and its `IS NOT NULL` false of one with any
+    NULL field; `IS NOT DISTINCT FROM NULL` asks whether the value itself is NULL,
+    as the other engines' `IS NULL` does."""
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
+        return exp.NullSafeEQ(this=node.this, expression=node.expression)
+    return node
+
+
+def _no_nul(query: exp.Expression) -> None:
+    """PostgreSQL holds no NUL (U+0000) in a text, and its server reads a statement only
+    up to one: a pack text with one would print a script that breaks off there."""
+    for literal in query.find_all(exp.Literal):
+        if literal.is_string and "\x00" in literal.this:
+            raise Unsupported(f"teksten {rt._citer(literal.this)} indeholder tegnet NUL "
+                              "(U+0000), som PostgreSQL ikke kan have i en tekst")
 
 
 def _view(name: str) -> exp.Table:
