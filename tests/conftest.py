@@ -1,5 +1,6 @@
 """Shared test options: `--update-golden` rewrites expected outputs from actual ones;
-REGELKODE_FUZZ_SEED must come with the same `--hypothesis-seed`."""
+REGELKODE_FUZZ_SEED must come with the same `--hypothesis-seed`. One throw-away
+PostgreSQL server per test session (sql/pgserver.py), started on first use."""
 
 import os
 from pathlib import Path
@@ -32,3 +33,29 @@ def update_golden(request) -> bool:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def pg_dsn():
+    """The server's connection string. Without a server: skipped on a developer's
+    machine, failed where it is required (`make test`, CI)."""
+    from sql.pgserver import REQUIRED, NoServer, cluster
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        reason = "psycopg is not installed (pip install 'regelkode[postgres]'; make venv does)"
+        if REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        manager = cluster()
+        dsn = manager.__enter__()
+    except NoServer as exc:
+        if REQUIRED:
+            pytest.fail(f"PostgreSQL is required here but cannot start: {exc}")
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    try:
+        yield dsn
+    finally:
+        manager.__exit__(None, None, None)

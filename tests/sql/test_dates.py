@@ -91,7 +91,7 @@ def test_the_leap_day_examples_of_the_design():
     assert got == (dt.date(2024, 2, 29), dt.date(2025, 2, 28), 1)
 
 
-# --- the same on PostgreSQL (a throw-away server, tests/sql/conftest.py) ------------------
+# --- the same on PostgreSQL (a throw-away server, pg_dsn in tests/conftest.py) ----------
 
 P = SqlDialect("postgres", "datoer")
 
