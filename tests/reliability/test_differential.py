@@ -58,9 +58,9 @@ def _agrees_with_the_interpreter(name: str):
 
 
 # Engines outside the registry, registered for a property of their own, on ordinary
-# cases only: their stop on a number beyond the range costs a query per halving
-# (Spark), or is an error of the server's (PostgreSQL). Spark's analysis costs seconds
-# a random pack: it gets the fewest examples.
+# cases only: a number beyond the range stops their whole query, and the case is
+# found with a query per halving. Spark's analysis costs seconds a random pack: it
+# gets the fewest examples.
 @fuzz_settings(deadline_ms=90_000, share=SHARE["sql-spark"])
 @given(data=st.data())
 def test_sql_spark_agrees_with_the_interpreter(data):

@@ -183,3 +183,23 @@ regler:
     assert skipped == [0]
     out = backend(pg_backend).runner(program, tmp_path).judge(cases)
     assert isinstance(out[0], OutOfRange) and out[0].sti == "$.t[1]"
+
+
+def test_postgres_divides_as_the_runtime_or_names_the_case(tmp_path, pg_backend):
+    """PostgreSQL's NUMERIC is exact at any width, but its quotient keeps about 16
+    digits (1 / 3 was 0.3333333333333333): it now divides with integers as DuckDB and
+    Spark do, and a quotient that does not end within 12 places stops the query; the
+    runner finds that case by halving and answers it OutOfRange."""
+    from regelkode.backends import OutOfRange, backend
+    from regelkode.backends.sql.limits import INEXAKT
+
+    from .test_division import EXACT, INEXACT, RULES
+    from .test_emit import _compiled
+
+    program = _compiled(tmp_path, "division", RULES)
+    cases = EXACT[:6] + INEXACT + EXACT[6:]
+    skipped: list[int] = []
+    assert not compare(program, cases, pg_backend, out_of_range=skipped)
+    assert skipped == list(range(6, 6 + len(INEXACT)))
+    out = backend(pg_backend).runner(program, tmp_path).judge(cases)
+    assert all(isinstance(r, OutOfRange) and INEXAKT in r.besked for r in out[6:10])

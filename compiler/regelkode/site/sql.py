@@ -99,7 +99,10 @@ def sql_page(ctx: PackContext, files: dict[str, bytes]) -> str:
               "eller felter, tilføjes de med `ALTER TABLE` eller `ALTER TYPE`. Rettigheder "
               "til de tre views gives igen efter en kørsel, for de er nye; har I selv lagt "
               "et view oven på dem, stopper kørslen i stedet for at slette det. Filen er "
-              "prøvet mod PostgreSQL 15 på de samme sager som de andre dialekter. "
+              "prøvet mod PostgreSQL 15 på de samme sager som de andre dialekter og på "
+              "tilfældige pakker. PostgreSQL kan ikke have tegnet NUL (U+0000) i en tekst: "
+              "har en af pakkens tekster det, skrives PostgreSQL-filen ikke, og "
+              "`regelkode sql --dialect postgres` siger hvilken tekst. "
               "Trino-filen er skrevet, men ikke kørt."]
     lines += ["", "## Sådan køres den", "", md.fenced(RUN.format(pack=f"rules/{pack}"), "sh"),
               "",
@@ -174,12 +177,13 @@ def _range_text() -> str:
         "med DuckDB's egen forklaring og bedømmer de andre; med `--engine spark` "
         "stopper kørslen med en besked. Sådanne sager bedømmes af Python-modulet.\n\n"
         "**Division.** Python-modulet regner en kvotient med 40 cifre, SQL med "
-        f"{limits.MAX_DECIMALER} decimaler. DuckDB og Spark regner derfor en kvotient med "
-        f"heltal: går den op med højst {limits.MAX_DECIMALER} decimaler (7 / 8), er den "
-        "præcis Python-modulets; gør den ikke (1 / 3), nævner DuckDB sagen som uden for "
-        "talområdet, og Spark stopper kørslen med en besked. Et beløb delt med et tal og "
-        "et beløb afrundet til hele kroner rundes præcis som i Python-modulet (halve øre "
-        "og kroner væk fra nul). Den udskrevne SQL til PostgreSQL og Trino bruger deres "
-        f"egen decimaldivision, som runder kvotienten til {limits.MAX_DECIMALER} decimaler: "
+        f"{limits.MAX_DECIMALER} decimaler. DuckDB, Spark og PostgreSQL regner derfor en "
+        f"kvotient med heltal: går den op med højst {limits.MAX_DECIMALER} decimaler "
+        "(7 / 8), er den præcis Python-modulets; gør den ikke (1 / 3), nævner DuckDB sagen "
+        "som uden for talområdet, Spark stopper kørslen med en besked, og PostgreSQL "
+        f"stopper forespørgslen med beskeden «{limits.INEXAKT}». Et beløb delt med et tal "
+        "og et beløb afrundet til hele kroner rundes præcis som i Python-modulet (halve "
+        "øre og kroner væk fra nul). Den udskrevne SQL til Trino bruger Trinos egen "
+        f"decimaldivision, som runder kvotienten til {limits.MAX_DECIMALER} decimaler: "
         "en regel, der sammenligner en kvotient, der ikke går op, kan dér blive bedømt "
         "anderledes end i Python-modulet.")

@@ -37,8 +37,8 @@ _ONE = 10 ** _SCALE         # 1 as an unscaled DECIMAL(38, 12)
 
 # Where a quotient is computed with integers, and the function that stops the engine
 # on one that does not end within 12 places; the integer type wide enough for it.
-_EXACT_DIVISION = {"duckdb": "ERROR", "spark": "RAISE_ERROR"}
-_WIDE_INTEGER = {"duckdb": "HUGEINT", "spark": "DECIMAL(38, 0)"}
+_EXACT_DIVISION = ("duckdb", "spark", "postgres")
+_WIDE_INTEGER = {"duckdb": "HUGEINT", "spark": "DECIMAL(38, 0)", "postgres": "DECIMAL(60, 0)"}
 
 
 class Unsupported(Exception):
@@ -228,7 +228,9 @@ class SqlDialect:
         DECIMAL(38, 0)). It must end within 12 places: one that does not (1 / 3)
         cannot equal the runtime's 40 digits, and the engine stops on that case with
         INEXAKT (limits.py): DuckDBEngine answers it OutOfRange, Spark stops the
-        batch. PostgreSQL and Trino keep their own division (the SQL page says so)."""
+        batch. PostgreSQL's NUMERIC is exact at any width, but its quotient keeps
+        about 16 digits; it divides as the others. Trino keeps its own division (the
+        SQL page says so)."""
         dec = self.type(DECIMAL_TYPE)
         if self.name not in _EXACT_DIVISION:
             return cast(exp.Div(this=cast(_p(a), dec), expression=cast(_p(b), dec)), dec)
@@ -245,7 +247,7 @@ class SqlDialect:
                        expression=cast(exp.Literal.number(f"{Decimal(1).scaleb(-_SCALE):f}"),
                                        self.type(f"DECIMAL({_SCALE + 1}, {_SCALE})")))
         remainder = exp.Mod(this=rest, expression=big_b)
-        stop = call(_EXACT_DIVISION[self.name], exp.Literal.string(INEXAKT))
+        stop = self._stop(INEXAKT, remainder)
         # an unknown operand makes both tests NULL: the quotient is NULL, not a stop
         return case([
             (exp.EQ(this=remainder, expression=_n(0)),
@@ -268,6 +270,20 @@ class SqlDialect:
                            expression=_p(exp.LT(this=d, expression=_n(0))))
         return cast(case([(negative, exp.Neg(this=magnitude))], magnitude), self.type("BIGINT"))
 
+    def _stop(self, message: str, row_value):
+        """An expression that stops the query with `message`. PostgreSQL has no such
+        function in SQL: a text that is no integer, cast to one, stops it with the text
+        in the error. The text ends with none of `row_value`'s characters, so that it
+        is no constant, which PostgreSQL would cast while it plans, in a CASE arm no
+        row takes."""
+        text = exp.Literal.string(message)
+        if self.name == "duckdb":
+            return call("ERROR", text)
+        if self.name == "spark":
+            return call("RAISE_ERROR", text)
+        nothing = exp.Left(this=cast(row_value, self.type("TEXT")), expression=_n(0))
+        return cast(exp.DPipe(this=text, expression=nothing), self.type("INTEGER"))
+
     def _int_div(self, x, y):
         """x // y, truncated toward zero, of two wide integers. Spark's DIV gives a
         BIGINT, which a quotient of 10^20 leaves; (x - x % y) / y is an exact
@@ -285,7 +301,7 @@ class SqlDialect:
         and its decimals apart, for x·10^12 would leave DECIMAL(38, 12) from 10^14.
         Spark widens the product itself (to 20 whole digits)."""
         wide, x = self.type(_WIDE_INTEGER[self.name]), cast(_p(x), self.type(DECIMAL_TYPE))
-        if self.name == "spark":
+        if self.name in ("spark", "postgres"):      # PostgreSQL: NUMERIC to 1000 digits
             return _p(cast(exp.Mul(this=x, expression=exp.Literal.number(_ONE)), wide))
         whole = call("TRUNC", x)
         decimals = exp.Mul(this=_p(exp.Sub(this=x, expression=whole)),

@@ -17,11 +17,12 @@ Real cases are far inside: the packs' own cases never hit it (tests/sql).
 
 A quotient of decimals must end within 12 places (7 / 8, not 1 / 3): the
 runtime carries 40 digits and DECIMAL(38, 12) only 12, so no engine could give
-the runtime's value. DuckDB and Spark compute a quotient with integers
-(dialects.SqlDialect.divide) and stop on such a case with INEXAKT: DuckDB's
-is answered `OutOfRange` at `$` as an overflow is (below), Spark stops the
-batch. Money divided by a number is rounded to whole øre exactly, as the
-runtime does. PostgreSQL and Trino keep their own division (12 places).
+the runtime's value. DuckDB, Spark and PostgreSQL compute a quotient with
+integers (dialects.SqlDialect.divide) and stop on such a case with INEXAKT:
+DuckDB's is answered `OutOfRange` at `$` as an overflow is (below), Spark stops
+the batch, and the PostgreSQL script stops its query. Money divided by a number
+is rounded to whole øre exactly, as the runtime does. Trino keeps its own
+division (12 places).
 
 Facts inside the range keep a product of two inside the engine's types, not
 every computation: three large integers multiplied leave BIGINT, two large
@@ -38,8 +39,8 @@ from decimal import Decimal
 
 from ... import runtime as rt
 
-# What ERROR() / RAISE_ERROR() says where a quotient does not end within 12 places
-# (dialects.SqlDialect.divide); engine.DuckDBEngine knows a stop by these words.
+# What the engine's stop says where a quotient does not end within 12 places
+# (dialects.SqlDialect.divide); the engines know a stop by these words.
 INEXAKT = "regelkode: divisionen går ikke op med 12 decimaler"
 
 MAX_HELTAL = 10 ** 9

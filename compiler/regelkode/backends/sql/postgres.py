@@ -16,7 +16,8 @@ import os
 
 from ... import runtime as rt
 from .. import OutOfRange
-from .cases import COMPARES, by_case, judged
+from .cases import COMPARES, by_case, judged, out_of_range
+from .limits import INEXAKT
 from .program import emit_sql, view_name
 
 
@@ -82,20 +83,46 @@ def _nul_at(value, parts: list):
     return None
 
 
+def beyond_range(exc) -> bool:
+    """Whether the server stopped because a case left the range it computes exactly
+    in: an overflow (SQLSTATE 22003), or the stop of a quotient that does not end
+    within 12 places (dialects.SqlDialect._stop, limits.INEXAKT)."""
+    import psycopg
+
+    return isinstance(exc, psycopg.errors.NumericValueOutOfRange) or (
+        isinstance(exc, psycopg.errors.InvalidTextRepresentation) and INEXAKT in str(exc))
+
+
 def judge_rows_postgres(program, rows: list[dict], dsn: str) -> dict:
     """{case id: {rule id: (status, mangler)}}, like engine.judge_rows. A case with a
-    NUL in a text cannot be loaded (jsonb refuses it): it maps to its OutOfRange."""
+    NUL in a text cannot be loaded (jsonb refuses it), and a case beyond the range
+    stops the query; such cases map to their OutOfRange, the latter found by halving
+    the rows, as DuckDB finds them (engine.DuckDBEngine._wide)."""
+    import psycopg
+
     beyond = {}
     for row in rows:
         parts = _nul_at({k: v for k, v in row.items() if k != "sag"}, [])
         if parts is not None:
             beyond[row["sag"]] = OutOfRange(rt._sti(parts), NUL)
-    engine = PostgresEngine(program, dsn)
-    try:
-        engine.load([row for row in rows if row["sag"] not in beyond])
-        return by_case(engine.results()) | beyond
-    finally:
-        engine.close()
+    pending = [[row for row in rows if row["sag"] not in beyond]]
+    judged: dict = {}
+    while pending:
+        part = pending.pop()
+        engine = PostgresEngine(program, dsn)
+        try:
+            engine.load(part)
+            judged |= by_case(engine.results())
+        except psycopg.Error as exc:
+            if not beyond_range(exc):
+                raise
+            if len(part) == 1:
+                judged[part[0]["sag"]] = out_of_range(str(exc).strip().splitlines()[0])
+            else:
+                pending += [part[:len(part) // 2], part[len(part) // 2:]]
+        finally:
+            engine.close()
+    return judged | beyond
 
 
 class PostgresSqlBackend:
@@ -133,4 +160,5 @@ class _PostgresRunner:
         pass
 
 
-__all__ = ["PostgresEngine", "PostgresSqlBackend", "judge_rows_postgres", "unavailable"]
+__all__ = ["PostgresEngine", "PostgresSqlBackend", "beyond_range", "judge_rows_postgres",
+           "unavailable"]
