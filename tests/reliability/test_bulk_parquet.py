@@ -28,36 +28,28 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from regelkode import runtime as rt
-from regelkode.backends.sql import batch
+from regelkode.backends.sql import batch, limits
 from regelkode.backends.sql.bulk import load as fast_path
 from regelkode.backends.sql.bulk import typed_columns
-from regelkode.backends.sql.limits import (
-    FOERSTE_AAR,
-    MAX_DECIMALER,
-    MAX_HELE_CIFRE,
-    MAX_HELTAL,
-    MAX_OERE,
-    MAX_VARIGHED,
-    SIDSTE_AAR,
-)
 
 from . import packgen
 from .support import forget_generated_modules, fuzz_settings, run_cli, time_limit
 from .test_differential import compile_spec
 
-KRONER = MAX_OERE // 100
-WHOLE = 10 ** MAX_HELE_CIFRE
-YEARS = [f"{FOERSTE_AAR - 1:04d}-12-31", f"{FOERSTE_AAR:04d}-01-01",
-         f"{SIDSTE_AAR:04d}-12-31", f"{SIDSTE_AAR + 1:04d}-01-01"]
+KRONER = limits.MAX_OERE // 100
+WHOLE = 10 ** limits.MAX_HELE_CIFRE
+HELTAL, VARIGHED = limits.MAX_HELTAL, limits.MAX_VARIGHED
+YEARS = [f"{limits.FOERSTE_AAR - 1:04d}-12-31", f"{limits.FOERSTE_AAR:04d}-01-01",
+         f"{limits.SIDSTE_AAR:04d}-12-31", f"{limits.SIDSTE_AAR + 1:04d}-01-01"]
 EDGES = {
-    "int": [MAX_HELTAL - 1, MAX_HELTAL, 1 - MAX_HELTAL, -MAX_HELTAL, 2 ** 63 - 1],
+    "int": [HELTAL - 1, HELTAL, 1 - HELTAL, -HELTAL, 2 ** 63 - 1],
     "money": [f"{KRONER - 1}.99", f"{KRONER}.00", f"-{KRONER - 1}.99", f"-{KRONER}.00",
               KRONER - 1, KRONER],
-    "dec": [f"{WHOLE - 1}.{'9' * MAX_DECIMALER}", str(WHOLE), f"-{WHOLE - 1}.5", f"-{WHOLE}",
-            "0." + "0" * (MAX_DECIMALER - 1) + "1", "0.000"],
+    "dec": [f"{WHOLE - 1}.{'9' * limits.MAX_DECIMALER}", str(WHOLE), f"-{WHOLE - 1}.5", f"-{WHOLE}",
+            "0." + "0" * (limits.MAX_DECIMALER - 1) + "1", "0.000"],
     "date": [*YEARS, "0001-01-01", "9999-12-31"],
-    "dur": [{"måneder": MAX_VARIGHED - 1, "dage": 0}, {"måneder": 0, "dage": MAX_VARIGHED},
-            {"måneder": -MAX_VARIGHED, "dage": 0}, {"måneder": 1 - MAX_VARIGHED, "dage": 3},
+    "dur": [{"måneder": VARIGHED - 1, "dage": 0}, {"måneder": 0, "dage": VARIGHED},
+            {"måneder": -VARIGHED, "dage": 0}, {"måneder": 1 - VARIGHED, "dage": 3},
             {"dage": 3}],           # a part left out is NULL in the struct: refused
     # the condition counts bytes: 2 bytes a character puts this under the runtime's
     # limit in characters and over it in bytes
@@ -101,8 +93,8 @@ def _as_written(value, t, spec):
     kind = t[0]
     if value is None:
         return None
-    if kind == "dec" and len(str(value).lstrip("-").split(".")[0]) > 38 - MAX_DECIMALER:
-        return str(10 ** (37 - MAX_DECIMALER))
+    if kind == "dec" and len(str(value).lstrip("-").split(".")[0]) > 38 - limits.MAX_DECIMALER:
+        return str(10 ** (37 - limits.MAX_DECIMALER))
     if kind == "dur":
         return {"måneder": value.get("måneder", 0), "dage": value.get("dage", 0)}
     if kind == "list":
