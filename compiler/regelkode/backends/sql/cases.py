@@ -186,6 +186,28 @@ def by_case(rows) -> dict:
     return out
 
 
+def halving(rows: list[dict], judge, stops) -> dict:
+    """`judge(rows)` ({case id: …}) for engines that stop a whole query on one case
+    beyond their range: where `judge` raises an exception `stops(exc)` says is such a
+    stop, the rows are halved until that case stands alone, and it maps to its
+    OutOfRange. Spark and PostgreSQL judge so for the harness; DuckDB does the same
+    inside one database (engine.DuckDBEngine._wide)."""
+    pending, out = [rows], {}
+    while pending:
+        part = pending.pop()
+        try:
+            out |= judge(part)
+        except Exception as exc:
+            if not stops(exc):
+                raise
+            if len(part) == 1:
+                out[part[0]["sag"]] = out_of_range(str(exc).strip().splitlines()[0])
+            else:
+                half = len(part) // 2
+                pending += [part[half:], part[:half]]
+    return out
+
+
 def out_of_range(reason: str) -> OutOfRange:
     """A valid case the engine could not compute: a number left its range mid-way."""
     return OutOfRange("$", f"{OVERFLOW} ({reason})")

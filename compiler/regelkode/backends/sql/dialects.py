@@ -35,8 +35,8 @@ DECIMAL_TYPE = f"DECIMAL(38, {_SCALE})"
 _ONE = 10 ** _SCALE         # 1 as an unscaled DECIMAL(38, 12)
 
 
-# Where a quotient is computed with integers, and the function that stops the engine
-# on one that does not end within 12 places; the integer type wide enough for it.
+# Where a quotient is computed with integers (SqlDialect.divide), and the integer type
+# wide enough for it.
 _EXACT_DIVISION = ("duckdb", "spark", "postgres")
 _WIDE_INTEGER = {"duckdb": "HUGEINT", "spark": "DECIMAL(38, 0)", "postgres": "DECIMAL(60, 0)"}
 
@@ -273,9 +273,8 @@ class SqlDialect:
     def _stop(self, message: str, row_value):
         """An expression that stops the query with `message`. PostgreSQL has no such
         function in SQL: a text that is no integer, cast to one, stops it with the text
-        in the error. The text ends with none of `row_value`'s characters, so that it
-        is no constant, which PostgreSQL would cast while it plans, in a CASE arm no
-        row takes."""
+        in the error. An empty piece of `row_value` is appended to the text: a constant
+        PostgreSQL would cast while it plans, even in a CASE arm no row takes."""
         text = exp.Literal.string(message)
         if self.name == "duckdb":
             return call("ERROR", text)
@@ -299,9 +298,10 @@ class SqlDialect:
     def _unscaled(self, x):
         """x·10^12 as a wide integer, x any DECIMAL(38, 12). DuckDB: its whole part
         and its decimals apart, for x·10^12 would leave DECIMAL(38, 12) from 10^14.
-        Spark widens the product itself (to 20 whole digits)."""
+        Spark widens the product itself (to 20 whole digits); PostgreSQL's NUMERIC
+        holds it."""
         wide, x = self.type(_WIDE_INTEGER[self.name]), cast(_p(x), self.type(DECIMAL_TYPE))
-        if self.name in ("spark", "postgres"):      # PostgreSQL: NUMERIC to 1000 digits
+        if self.name in ("spark", "postgres"):
             return _p(cast(exp.Mul(this=x, expression=exp.Literal.number(_ONE)), wide))
         whole = call("TRUNC", x)
         decimals = exp.Mul(this=_p(exp.Sub(this=x, expression=whole)),

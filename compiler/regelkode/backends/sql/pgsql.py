@@ -126,18 +126,21 @@ def greatest(values):
 
 
 def _first(values, desc: bool):
-    rows = exp.select(exp.alias_(call("UNNEST", values), "_x"), copy=False).subquery(
-        "_a", copy=False)
     order = exp.Ordered(this=exp.column("_x"), desc=desc, nulls_first=False)
-    return (exp.select(exp.column("_x"), copy=False).from_(rows, copy=False)
+    return (exp.select(exp.column("_x"), copy=False).from_(_unnested(values), copy=False)
             .order_by(order, copy=False).limit(1, copy=False).subquery(copy=False))
 
 
 def aggregate(fn: str, values):
     """(SELECT fn(_x) FROM (SELECT unnest(values) AS _x) AS _a): NULL for a NULL or empty
-    list. The unnest is in the select list: in FROM it spreads a composite element (a
-    varighed) into its fields, and `største af` durations took the months' maximum."""
-    rows = exp.select(exp.alias_(call("UNNEST", values), "_x"), copy=False).subquery(
-        "_a", copy=False)
+    list."""
     return exp.select(call(fn, exp.column("_x")), copy=False).from_(
-        rows, copy=False).subquery(copy=False)
+        _unnested(values), copy=False).subquery(copy=False)
+
+
+def _unnested(values):
+    """The list's elements as rows of one column `_x`. The unnest is in the select list:
+    in FROM it spreads a composite element (a varighed) into its fields, and `største`
+    of durations took the months'."""
+    return exp.select(exp.alias_(call("UNNEST", values), "_x"), copy=False).subquery(
+        "_a", copy=False)

@@ -16,7 +16,7 @@ import os
 
 from ... import runtime as rt
 from .. import OutOfRange
-from .cases import COMPARES, by_case, judged, out_of_range
+from .cases import COMPARES, by_case, halving, judged
 from .limits import INEXAKT
 from .program import emit_sql, view_name
 
@@ -96,33 +96,23 @@ def beyond_range(exc) -> bool:
 def judge_rows_postgres(program, rows: list[dict], dsn: str) -> dict:
     """{case id: {rule id: (status, mangler)}}, like engine.judge_rows. A case with a
     NUL in a text cannot be loaded (jsonb refuses it), and a case beyond the range
-    stops the query; such cases map to their OutOfRange, the latter found by halving
-    the rows, as DuckDB finds them (engine.DuckDBEngine._wide)."""
-    import psycopg
-
+    stops the query (found by cases.halving); both map to their OutOfRange."""
     beyond = {}
     for row in rows:
         parts = _nul_at({k: v for k, v in row.items() if k != "sag"}, [])
         if parts is not None:
             beyond[row["sag"]] = OutOfRange(rt._sti(parts), NUL)
-    pending = [[row for row in rows if row["sag"] not in beyond]]
-    judged: dict = {}
-    while pending:
-        part = pending.pop()
+
+    def judge(part: list[dict]) -> dict:
         engine = PostgresEngine(program, dsn)
         try:
             engine.load(part)
-            judged |= by_case(engine.results())
-        except psycopg.Error as exc:
-            if not beyond_range(exc):
-                raise
-            if len(part) == 1:
-                judged[part[0]["sag"]] = out_of_range(str(exc).strip().splitlines()[0])
-            else:
-                pending += [part[:len(part) // 2], part[len(part) // 2:]]
+            return by_case(engine.results())
         finally:
             engine.close()
-    return judged | beyond
+
+    return halving([row for row in rows if row["sag"] not in beyond], judge,
+                   beyond_range) | beyond
 
 
 class PostgresSqlBackend:

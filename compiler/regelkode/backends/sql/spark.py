@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .cases import COMPARES, by_case, judged, out_of_range, row_line
+from .cases import COMPARES, by_case, halving, judged, row_line
 from .dialects import SqlDialect
 from .limits import INEXAKT
 from .program import build_views, input_columns, long_views, rules_view, view_name
@@ -221,23 +221,15 @@ class SparkSqlBackend:
 
 def _judge_rows_spark(program, rows: list[dict]) -> dict:
     """judge_rows_spark for rows in memory: Spark reads them from a JSONL file. A case
-    that stops Spark (beyond_range) is found by halving the rows, as DuckDB finds it
-    (engine.DuckDBEngine._wide), and maps to its OutOfRange; a query per halving is
-    slow on Spark, so `batch --engine spark` stops instead."""
-    from pyspark.errors import PySparkException
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "sager.jsonl"
-        path.write_text("".join(row_line(r) + "\n" for r in rows), encoding="utf-8")
-        try:
+    that stops Spark is found by halving (cases.halving); a query per halving is slow
+    on Spark, so `batch --engine spark` stops instead."""
+    def judge(part: list[dict]) -> dict:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "sager.jsonl"
+            path.write_text("".join(row_line(r) + "\n" for r in part), encoding="utf-8")
             return judge_rows_spark(program, path)
-        except PySparkException as exc:
-            if not beyond_range(exc):
-                raise
-            if len(rows) == 1:
-                return {rows[0]["sag"]: out_of_range(str(exc).strip().splitlines()[0])}
-    half = len(rows) // 2
-    return _judge_rows_spark(program, rows[:half]) | _judge_rows_spark(program, rows[half:])
+
+    return halving(rows, judge, beyond_range)
 
 
 class _SparkRunner:
