@@ -203,3 +203,9 @@ def test_postgres_divides_as_the_runtime_or_names_the_case(tmp_path, pg_backend)
     assert skipped == list(range(6, 6 + len(INEXACT)))
     out = backend(pg_backend).runner(program, tmp_path).judge(cases)
     assert all(isinstance(r, OutOfRange) and INEXAKT in r.besked for r in out[6:10])
+
+
+def test_a_date_outside_the_calendar_on_postgres(tmp_path, pg_backend):
+    from .test_dates import CALENDAR_CASES, calendar_program
+
+    assert not compare(calendar_program(tmp_path), CALENDAR_CASES, pg_backend)

@@ -274,3 +274,9 @@ def test_spark_divides_as_the_runtime_or_stops(tmp_path, spark_backend):
                               for c, _ in EXACT + INEXACT[:1]), encoding="utf-8")
     assert main(["batch", str(tmp_path / "division"), str(source),
                  "--out", str(tmp_path / "ud.jsonl"), "--engine", "spark"]) == 1
+
+
+def test_a_date_outside_the_calendar_on_spark(tmp_path, spark_backend):
+    from .test_dates import CALENDAR_CASES, calendar_program
+
+    assert not compare(calendar_program(tmp_path), CALENDAR_CASES, spark_backend)

@@ -358,14 +358,27 @@ class SqlDialect:
                            unit=exp.var("DAY"))
 
     def date_plus(self, d, v, sign: int):
+        """d ± v: months first, then days, each step NULL where it leaves the years
+        1-9999, as the runtime's date is then unknown (with a reason, no missing
+        fact); the engines' own dates go further."""
         months, days = self.varighed_parts(v)
         out = d
         if not (isinstance(months, exp.Literal) and months.this == "0"):
-            out = self.add_months(out, months if sign > 0 else exp.Neg(
-                this=_p(months)))
+            n = months if sign > 0 else exp.Neg(this=_p(months))
+            out = self._in_calendar(self.add_months(out, n), n, 12 * 10_000)
         if not (isinstance(days, exp.Literal) and days.this == "0"):
-            out = self.add_days(out, days if sign > 0 else exp.Neg(this=_p(days)))
+            n = days if sign > 0 else exp.Neg(this=_p(days))
+            out = self._in_calendar(self.add_days(out, n), n, 366 * 10_000)
         return out
+
+    def _in_calendar(self, step, n, bound: int):
+        """`step` (a date moved n units) where it stays within the years 1-9999, else
+        NULL. It is not taken where |n| >= bound, which leaves them from any date:
+        DuckDB stops on a date past its timestamps (year 294247)."""
+        inside = case([(exp.Between(this=self.year(step), low=_n(1), high=_n(9999)), step)],
+                      exp.Null())
+        return case([(exp.LT(this=exp.Abs(this=n), expression=_n(bound)), inside)],
+                    exp.Null())
 
     def year(self, d):
         if self.name == "postgres":     # EXTRACT gives NUMERIC there
