@@ -58,12 +58,13 @@ def budget() -> int:
     return int(os.environ.get(EXAMPLES_ENV) or CI_EXAMPLES)
 
 
-def fuzz_settings(*, deadline_ms: int = 10_000, scale: float = 1.0, share: float = 1.0):
+def fuzz_settings(*, deadline_ms: int = 10_000, scale: float = 1.0, share: float = 1.0,
+                  floor: int = 10):
     """Settings for one property test: the active profile, a per-example deadline.
 
     `scale` lets a cheap property run more examples than the floor (never fewer);
     `share` lets an expensive one (a backend in another process or a database)
-    run that share of the budget, at least 10 examples.
+    run that share of the budget, at least `floor` examples.
     """
     profile = "regelkode-lang" if os.environ.get(EXAMPLES_ENV) else "regelkode-ci"
     parent = settings.get_profile(profile)
@@ -73,7 +74,7 @@ def fuzz_settings(*, deadline_ms: int = 10_000, scale: float = 1.0, share: float
         extra["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
     examples = max(parent.max_examples, int(parent.max_examples * scale))
     if share < 1.0:
-        examples = max(10, int(parent.max_examples * share))
+        examples = max(floor, int(parent.max_examples * share))
     return settings(parent, max_examples=examples,
                     deadline=timedelta(milliseconds=deadline_ms), **extra)
 

@@ -183,7 +183,7 @@ def _judged(pack: Path, parquet: Path, out: Path, dato: str | None, fast: bool):
     return (rows, defs, refused, run.code), took[0]
 
 
-@fuzz_settings(deadline_ms=30_000, share=0.1)
+@fuzz_settings(deadline_ms=30_000, share=0.05)
 @given(data=st.data())
 def test_the_fast_path_judges_and_refuses_as_the_runtime(data):
     spec = data.draw(packgen.packs(hostile_text=False), label="pack")
