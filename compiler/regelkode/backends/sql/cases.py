@@ -9,8 +9,10 @@ which DuckDB reads with the column types of `program.input_columns`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +54,17 @@ def case_row(program, sag_id: str, sag, dato: dt.date | None = None) -> dict:
     except OutsideRange as exc:
         raise UdenforOmraade(exc.path, exc.msg) from None
     return {"sag": sag_id, "beregningsdato": day.isoformat(), **row}
+
+
+@contextlib.contextmanager
+def rows_file(rows: list[dict]):
+    """Validated rows as a JSONL file, the engines' input, removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sager.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(row_line(row) + "\n")
+        yield path
 
 
 def row_line(row: dict) -> str:

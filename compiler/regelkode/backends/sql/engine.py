@@ -223,13 +223,9 @@ def judge_rows(program, rows: list[dict]) -> dict:
 @contextlib.contextmanager
 def loaded(program, rows: list[dict]):
     """A DuckDBEngine with validated `rows` in its table `sager`, closed afterwards."""
-    from .cases import row_line
+    from .cases import rows_file
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "sager.jsonl"
-        with path.open("w", encoding="utf-8") as out:
-            for row in rows:
-                out.write(row_line(row) + "\n")
+    with rows_file(rows) as path:
         engine = DuckDBEngine(program)
         try:
             engine.load_jsonl(path)

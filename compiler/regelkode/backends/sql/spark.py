@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .cases import COMPARES, by_case, halving, judged, row_line
+from .cases import COMPARES, by_case, halving, judged, rows_file
 from .dialects import SqlDialect
 from .limits import INEXAKT
 from .program import build_views, input_columns, long_views, rules_view, view_name
@@ -224,9 +224,7 @@ def _judge_rows_spark(program, rows: list[dict]) -> dict:
     that stops Spark is found by halving (cases.halving); a query per halving is slow
     on Spark, so `batch --engine spark` stops instead."""
     def judge(part: list[dict]) -> dict:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "sager.jsonl"
-            path.write_text("".join(row_line(r) + "\n" for r in part), encoding="utf-8")
+        with rows_file(part) as path:
             return judge_rows_spark(program, path)
 
     return halving(rows, judge, beyond_range)
