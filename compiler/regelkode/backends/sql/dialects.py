@@ -357,18 +357,23 @@ class SqlDialect:
         return exp.DateAdd(this=d, expression=cast(n, self.type("INTEGER")),
                            unit=exp.var("DAY"))
 
-    def date_plus(self, d, v, sign: int):
+    def date_plus(self, d, v, sign: int, inside=(False, False)):
         """d ± v: months first, then days, each step NULL where it leaves the years
         1-9999, as the runtime's date is then unknown (with a reason, no missing
-        fact); the engines' own dates go further."""
+        fact); the engines' own dates go further. `inside` says which steps stay
+        within the calendar for every case (ranges.Ranges): they are written bare."""
         months, days = self.varighed_parts(v)
         out = d
         if not (isinstance(months, exp.Literal) and months.this == "0"):
             n = months if sign > 0 else exp.Neg(this=_p(months))
-            out = self._in_calendar(self.add_months(out, n), n, 12 * 10_000)
+            out = self.add_months(out, n)
+            if not inside[0]:
+                out = self._in_calendar(out, n, 12 * 10_000)
         if not (isinstance(days, exp.Literal) and days.this == "0"):
             n = days if sign > 0 else exp.Neg(this=_p(days))
-            out = self._in_calendar(self.add_days(out, n), n, 366 * 10_000)
+            out = self.add_days(out, n)
+            if not inside[1]:
+                out = self._in_calendar(out, n, 366 * 10_000)
         return out
 
     def _in_calendar(self, step, n, bound: int):

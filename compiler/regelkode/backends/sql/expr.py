@@ -27,6 +27,7 @@ from ...ir import nodes as ir
 from .dialects import SqlDialect, Unsupported
 from .lists import ListOps
 from .names import col, def_col, def_m_col, fact_col, fact_m_col
+from .ranges import Ranges
 from .tables import TableOps
 from .terms import (
     KONFLIKT,
@@ -53,6 +54,7 @@ class Compiler(ListOps, TableOps):
         self.d = dialect
         self.binder = binder        # bind.Binder: each value outside a lambda as a column
         self.def_types = {d.name: d.desc for d in program.defs}
+        self.ranges = Ranges(program)
         # (element variable, index variable, path, element type) per open `hvor`; None
         # for one left open outside while a row-invariant value is compiled (expr)
         self.scopes: list[tuple | None] = []
@@ -359,10 +361,12 @@ class Compiler(ListOps, TableOps):
 
     # -- dates --
     def op_dato_plus(self, d, v, node=None):
-        return self.strict(self.d.date_plus(d.val, v.val, 1), d, v)
+        return self.strict(self.d.date_plus(d.val, v.val, 1, self.ranges.steps_inside(node)),
+                           d, v)
 
     def op_dato_minus(self, d, v, node=None):
-        return self.strict(self.d.date_plus(d.val, v.val, -1), d, v)
+        return self.strict(self.d.date_plus(d.val, v.val, -1, self.ranges.steps_inside(node)),
+                           d, v)
 
     def op_hele_maaneder(self, a, b, node=None):
         return self.strict(self.d.whole_months(a.val, b.val), a, b)
