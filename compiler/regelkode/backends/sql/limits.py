@@ -14,6 +14,8 @@ outside this range is answered `OutOfRange` at the fact's JSON path:
 - varighed: |months|, |days| < 10^5.
 
 Real cases are far inside: the packs' own cases never hit it (tests/sql).
+The SQL also counts on it: ranges.py leaves out the calendar guard of a date
+step that no date and duration within the range can take past year 1 or 9999.
 
 A quotient of decimals must end within 12 places (7 / 8, not 1 / 3): the
 runtime carries 40 digits and DECIMAL(38, 12) only 12, so no engine could give
