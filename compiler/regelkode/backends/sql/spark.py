@@ -60,7 +60,21 @@ def session():
                     .config("spark.driver.memory", "3g")
                     .getOrCreate())
         _SESSION.sparkContext.setLogLevel("ERROR")
+        _quiet_query_errors()
     return _SESSION
+
+
+def _quiet_query_errors() -> None:
+    """PySpark logs an error with a query context as JSON on stderr when it raises it
+    in Python; the batch catches it and says it in its own words (or lets it go up, an
+    unexpected one). Its own PySparkLogger, so its `exception(…, errorClass=…)` still
+    takes the keywords; a plain logger made under the name first would not."""
+    import logging
+
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def schema_ddl(program) -> str:
