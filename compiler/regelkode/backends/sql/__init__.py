@@ -2,7 +2,9 @@
 
 The IR is compiled to sqlglot expressions (expr.py with terms, lists and
 tables; program.py; every shared value once, as a column: bind.py) and
-sqlglot writes each dialect (dialects.py holds what differs). Cases are
+sqlglot writes each dialect (dialects.py holds what differs; ranges.py
+where a date can lie, so a step that cannot leave the calendar is not
+guarded). Cases are
 validated by the runtime, exactly as the Python module validates them
 (cases.py), or, for typed Parquet, in bulk in SQL with the runtime for the
 rows that fail (bulk.py), and judged many at a time (engine.py, batch.py). The SQL gives each rule's
