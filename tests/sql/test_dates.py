@@ -141,21 +141,6 @@ def test_postgres_month_arithmetic_like_the_runtime(pg_dsn):
 
 # --- a date moved out of the calendar --------------------------------------------------
 
-CALENDAR_RULES = """\
-fakta:
-  d: {type: dato, beskrivelse: x}
-  x: {type: varighed (måneder), beskrivelse: x}
-  n: {type: heltal, beskrivelse: x}
-definitioner:
-  tilbage: {titel: T, type: dato, værdi: "d - (12326 × x)"}
-  frem: {titel: T, type: dato, værdi: "d + (n × 1 dag)"}
-EDGES
-regler:
-  for_laenge_siden: {titel: T, område: o, alvor: brud, meddelelse: m,
-                     krav: "tilbage er før 1900-01-01 eller n er mindst 0"}
-  frem_i_tiden: {titel: T, område: o, alvor: brud, meddelelse: m,
-                 krav: "frem er efter 2000-01-01 eller d er ukendt"}
-RULES"""
 # A case's dates lie within 1000-8999 (limits.py), so a step is written without its
 # guard (ranges.py) exactly where it stays inside the years 1-9999 from every such
 # date: from 8999-12-31, 12000 months is 9999-12-31 and 365242 days too; from
@@ -171,11 +156,23 @@ EDGES = {"sidste_maaned": ("d + 12000 måneder", (True, True)),
          "foer_foerste_dag": ("d - 364878 dage", (True, False)),
          "dagen_efter_sidste_maaned": ("sidste_maaned + 1 dag", (True, False)),
          "dagen_efter_foerste_maaned": ("foerste_maaned + 1 dag", (True, True))}
-CALENDAR_RULES = CALENDAR_RULES.replace("EDGES\n", "".join(
-    f'  {name}: {{titel: T, type: dato, værdi: "{value}"}}\n'
-    for name, (value, _bare) in EDGES.items())).replace("RULES", "".join(
-    f'  {name}_kendt: {{titel: T, område: o, alvor: brud, meddelelse: m,\n'
-    f'    krav: "{name} er kendt"}}\n' for name in EDGES))
+CALENDAR_RULES = """\
+fakta:
+  d: {type: dato, beskrivelse: x}
+  x: {type: varighed (måneder), beskrivelse: x}
+  n: {type: heltal, beskrivelse: x}
+definitioner:
+  tilbage: {titel: T, type: dato, værdi: "d - (12326 × x)"}
+  frem: {titel: T, type: dato, værdi: "d + (n × 1 dag)"}
+""" + "".join(f'  {name}: {{titel: T, type: dato, værdi: "{value}"}}\n'
+              for name, (value, _bare) in EDGES.items()) + """\
+regler:
+  for_laenge_siden: {titel: T, område: o, alvor: brud, meddelelse: m,
+                     krav: "tilbage er før 1900-01-01 eller n er mindst 0"}
+  frem_i_tiden: {titel: T, område: o, alvor: brud, meddelelse: m,
+                 krav: "frem er efter 2000-01-01 eller d er ukendt"}
+""" + "".join(f'  {name}_kendt: {{titel: T, område: o, alvor: brud, meddelelse: m,\n'
+              f'    krav: "{name} er kendt"}}\n' for name in EDGES)
 # 12326 × 3 months back from 1900 is the year -1181; 12326 × 99999 months (10^8
 # years) is past DuckDB's timestamps, where it stopped the query; 10^9 days ahead too
 CALENDAR_CASES = [({"d": d, "x": {"måneder": m}, "n": n, "beregningsdato": "2025-01-01"}, None)
