@@ -364,16 +364,14 @@ class SqlDialect:
         within the calendar for every case (ranges.Ranges): they are written bare."""
         months, days = self.varighed_parts(v)
         out = d
-        if not (isinstance(months, exp.Literal) and months.this == "0"):
-            n = months if sign > 0 else exp.Neg(this=_p(months))
-            out = self.add_months(out, n)
-            if not inside[0]:
-                out = self._in_calendar(out, n, 12 * 10_000)
-        if not (isinstance(days, exp.Literal) and days.this == "0"):
-            n = days if sign > 0 else exp.Neg(this=_p(days))
-            out = self.add_days(out, n)
-            if not inside[1]:
-                out = self._in_calendar(out, n, 366 * 10_000)
+        steps = ((months, self.add_months, 12 * 10_000), (days, self.add_days, 366 * 10_000))
+        for (part, add, bound), bare in zip(steps, inside, strict=True):
+            if isinstance(part, exp.Literal) and part.this == "0":
+                continue
+            n = part if sign > 0 else exp.Neg(this=_p(part))
+            out = add(out, n)
+            if not bare:
+                out = self._in_calendar(out, n, bound)
         return out
 
     def _in_calendar(self, step, n, bound: int):
