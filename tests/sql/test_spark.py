@@ -226,16 +226,6 @@ def test_the_printed_spark_sql_runs_as_printed(tmp_path, compiled, spark_backend
     assert not (ROOT / "spark-warehouse").exists()
 
 
-OVERFLOWING = """\
-fakta:
-  a: {type: heltal, beskrivelse: x}
-definitioner:
-  x: {titel: T, type: heltal, værdi: "a × a × a"}
-regler:
-  r: {titel: T, område: o, alvor: brud, meddelelse: m, krav: "x er mindst 0"}
-"""
-
-
 def test_a_number_spark_cannot_hold_is_one_message_not_a_traceback(tmp_path, spark_backend,
                                                                    capfd):
     """Spark (ANSI mode) stops the query on an overflow, as DuckDB does; the batch says
@@ -243,13 +233,19 @@ def test_a_number_spark_cannot_hold_is_one_message_not_a_traceback(tmp_path, spa
     the cases (tests/sql/test_overflow.py). Its stderr is that message alone: not the
     executor's Java stack, the task manager's "aborting job" or PySpark's JSON copy of
     the error (some 40 lines before)."""
+    from regelkode.backends.sql import spark
     from regelkode.backends.sql.cases import OVERFLOW
-    from reliability.support import write_pack
 
-    pack = write_pack(tmp_path, "ov", {"regler.yaml": OVERFLOWING})
+    from .test_overflow import OVER, SMALL, _pack
+
+    pack, _program = _pack(tmp_path)
     src = tmp_path / "sager.jsonl"
-    src.write_text('{"a": 999999999}\n{"a": 5}\n', encoding="utf-8")
+    src.write_text("".join(json.dumps(case) + "\n" for case in (SMALL, SMALL | OVER[2])),
+                   encoding="utf-8")
     out = tmp_path / "ud.csv"
+    # the session first: a starting JVM prints its incubator-module notice once per
+    # process (Spark's launcher adds the module), which is no part of the stop
+    spark.session()
     capfd.readouterr()
     assert main(["batch", str(pack), str(src), "--out", str(out), "--engine", "spark"]) == 1
     err = capfd.readouterr().err
