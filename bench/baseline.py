@@ -320,6 +320,7 @@ FAKTA = {
     "fødselsdato": _dato,
     "forløb_startdato": _dato,
     "bevilget_slutdato": _dato,
+    "beslutning_om_fremadrettet_indsats_dato": _dato,
     "ydelse_startdato": _dato,
     "ønsker_forløb_trods_alder": _bool,
     "samtaler": _liste(_SAMTALE),
@@ -686,8 +687,14 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
     orlovsdage = _orlovsdage(orlov, _forlaenger_forloebet)
     slutdato = (_flet(bevilget_slut, orlovsdage) if bevilget_slut.__class__ is Mangler
                 or orlovsdage.__class__ is Mangler else _plus_dage(bevilget_slut, orlovsdage))
-    # While the course runs, for the groups on the basic rates.
-    gaelder = _og(_og(_ge(idag, ydelse_start), _le(idag, slutdato)),
+    # While the course runs, for the groups on the basic rates. It runs past its last
+    # day until the kommune decides what comes next (principafgørelse 82-16); a missing
+    # decision date is no decision.
+    beslutning = f["beslutning_om_fremadrettet_indsats_dato"]
+    besluttet = beslutning.__class__ is not Mangler and beslutning <= idag
+    fortsaetter = _og(_gt(idag, slutdato), not besluttet)
+    ikke_afsluttet = _eller(_le(idag, slutdato), fortsaetter)
+    gaelder = _og(_og(_ge(idag, ydelse_start), ikke_afsluttet),
                   forud if forud.__class__ is Mangler else forud in _GRUNDSATS_GRUPPER)
     pligt = grundsats = korrekt = krav = None
     if forklaring or gaelder is True:
@@ -736,13 +743,16 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
     if forklaring:
         fakta = {k: _j(f[k]) for k in (
             "antal_børn_med_bidragspligt", "barn_født_under_forløbet", "barns_fødselsdato",
-            "bevilget_slutdato", "forudgående_forsørgelse", "har_forsørgelsespligt_over_for_barn",
+            "beslutning_om_fremadrettet_indsats_dato", "bevilget_slutdato",
+            "forudgående_forsørgelse", "har_forsørgelsespligt_over_for_barn",
             "sygedagpengeniveau_ophører", "under_25_og_hjemmeboende", "ydelse_startdato")}
         fakta["hidtidig_ydelse_pr_måned"] = _j_beloeb(f["hidtidig_ydelse_pr_måned"])
         fakta["månedlig_ydelse_før_fradrag"] = _j_beloeb(udbetalt)
         fakta["oplyst_grundsats"] = _j_beloeb(f["oplyst_grundsats"])
         fakta["orlovsperioder"] = _j_poster(orlov)
         definitioner = {"forløbets_slutdato": _j(slutdato),
+                        "forløbet_fortsætter_uden_beslutning": _j(fortsaetter),
+                        "forløbet_er_ikke_afsluttet": _j(ikke_afsluttet),
                         "orlovsforlængelse": _j_dage(orlovsdage),
                         "forsørgelsespligt_på_beregningsdatoen": _j(pligt),
                         "grundsats": _j_beloeb(grundsats),

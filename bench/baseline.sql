@@ -28,6 +28,7 @@ WITH v AS (
     "fødselsdato" AS foedt,
     "ønsker_forløb_trods_alder" AS oensker,
     "bevilget_slutdato" AS bslut,
+    "beslutning_om_fremadrettet_indsats_dato" AS beslut,
     "samtaler" AS samtaler,
     "indsatser" AS indsatser,
     "orlovsperioder" AS orlov,
@@ -168,9 +169,12 @@ WITH v AS (
       ELSE 'opmærksomhed'
     END AS s_indsats,
     CASE
-      WHEN NOT (idag >= ystart AND idag <= slutdato AND forud IN (
-        'kontanthjælp', 'uddannelseshjælp', 'jobafklaringsydelse', 'selvforsørgelse',
-        'anden_forsørgelse')) THEN 'ikke_relevant'
+      -- the course runs past its last day until the kommune decides what comes next
+      -- (principafgørelse 82-16); a missing decision date is no decision
+      WHEN NOT (idag >= ystart
+                AND (idag <= slutdato OR (idag > slutdato AND NOT coalesce(beslut <= idag, false)))
+                AND forud IN ('kontanthjælp', 'uddannelseshjælp', 'jobafklaringsydelse',
+                              'selvforsørgelse', 'anden_forsørgelse')) THEN 'ikke_relevant'
       WHEN ystart IS NULL OR slutdato IS NULL OR forud IS NULL THEN 'ukendt'
       WHEN udbetalt = grundsats THEN 'opfyldt'
       WHEN udbetalt <> grundsats THEN 'brud'

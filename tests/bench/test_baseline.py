@@ -77,3 +77,30 @@ def test_an_undecided_exception_and_an_unknown_base_both_count_as_missing(pack):
     entry = next(e for e in baseline.evaluate(sag)["regler"] if e["id"] == rid)
     assert entry["mangler"] == ["fødselsdato", "ønsker_forløb_trods_alder"]
     assert list(module.evaluate(sag).regel(rid).mangler) == entry["mangler"]
+
+
+def test_the_benefit_is_judged_after_the_last_day_until_the_decision(pack):
+    # principafgørelse 82-16: with no decision on what comes next, the course and its
+    # benefit run on past the last day. The random cases seldom land on the decision's
+    # day, so the baseline is held to the module there and on the days either side.
+    compiled, module = pack
+    rid = "ydelse_efter_grundsatserne"
+    sag = cases.make_case(3, compiled.program.facts, cases.rates(compiled.program))
+    sag.update({"ydelse_startdato": "2024-03-01", "bevilget_slutdato": "2026-11-30",
+                "orlovsperioder": [], "forudgående_forsørgelse": "kontanthjælp",
+                "månedlig_ydelse_før_fradrag": "0.00"})
+    seen = set()
+    for decided in (None, "2026-11-20", "2026-12-14", "2026-12-15", "2026-12-16"):
+        if decided is None:
+            sag.pop("beslutning_om_fremadrettet_indsats_dato", None)
+        else:
+            sag["beslutning_om_fremadrettet_indsats_dato"] = decided
+        for forklaring in (True, False):
+            generated = module.evaluate(sag, dato="2026-12-15", forklaring=forklaring).regel(rid)
+            entry = next(e for e in baseline.evaluate(sag, dato="2026-12-15",
+                                                      forklaring=forklaring)["regler"]
+                         if e["id"] == rid)
+            assert (entry["status"], entry["mangler"]) == (
+                generated.status, list(generated.mangler)), decided
+        seen.add(generated.status)
+    assert seen == {"brud", "ikke_relevant"}

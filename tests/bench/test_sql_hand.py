@@ -28,6 +28,7 @@ from regelkode.checks.analysis import compile_checked  # noqa: E402
 PACK = ROOT / "rules" / "ressourceforloeb"
 LISTS = ("samtaler", "indsatser", "orlovsperioder", "fritagelsesperioder")
 DATES = ("forløb_startdato", "ydelse_startdato", "bevilget_slutdato", "fødselsdato")
+DECISION = "beslutning_om_fremadrettet_indsats_dato"
 
 
 def _variant(case: dict, rng: random.Random) -> dict:
@@ -63,8 +64,20 @@ def _variant(case: dict, rng: random.Random) -> dict:
                           "ydelse_udbetalt": True})
         if leave:
             case["orlovsperioder"] = leave
+    end = case.get("bevilget_slutdato")
+    if end and rng.random() < 0.2:
+        # judged after the last day: the course runs on until the kommune decides what
+        # comes next (principafgørelse 82-16) — no decision, or one before, on or after
+        # the judging day
+        day = dt.date.fromisoformat(end) + dt.timedelta(days=rng.randint(1, 60))
+        case["beregningsdato"] = day.isoformat()
+        decided = rng.choice((None, -1, 0, 1))
+        if decided is None:
+            case.pop(DECISION, None)
+        else:
+            case[DECISION] = (day + dt.timedelta(days=decided)).isoformat()
     if rng.random() < 0.3:          # a course from before the parameters' histories
-        for name in (*DATES, "beregningsdato"):
+        for name in (*DATES, DECISION, "beregningsdato"):
             if case.get(name):
                 day = dt.date.fromisoformat(case[name])
                 case[name] = (day - dt.timedelta(days=rng.randint(700, 1400))).isoformat()

@@ -50,7 +50,7 @@ def test_every_seed_has_its_provenance(national):
 def test_sources_page_titles_are_real_titles_not_page_chrome(pages):
     page = pages["genereret/ressourceforloeb/kilder.md"]
     headings = [line for line in page.splitlines() if line.startswith("## Kildedokument")]
-    assert len(headings) == 5
+    assert len(headings) == 6
     assert not [h for h in headings if "hovedindhold" in h or "Kontakt os" in h]
     assert any("Frederiksberg Kommune" in h for h in headings)
     html = _html(page)
@@ -61,6 +61,15 @@ def test_sources_page_titles_are_real_titles_not_page_chrome(pages):
     commercial = commercial.split("\n## ", 1)[0]
     assert '!!! warning "Kommerciel kilde med udaterede tal"' in commercial
     assert "står uden dato" in commercial
+
+
+def test_an_authority_reading_is_marked_as_one_and_not_warned_about(pages):
+    page = pages["genereret/ressourceforloeb/kilder.md"]
+    section = page[page.index("## Kildedokument 005"):].split("\n## ", 1)[0]
+    assert "Ankestyrelsen" in section.splitlines()[0]
+    assert "**Art:** myndighedspraksis \\(Ankestyrelsen, ministeriet\\)" in section
+    assert "!!! warning" not in section
+    assert "principafgørelse 82\\-16" in section
 
 
 def test_a_citation_names_the_document_and_marks_a_commercial_one(pages):

@@ -213,7 +213,8 @@ def owner_link(ctx: PackContext, page: str, kind: str, owner: str) -> str:
 
 # -- where a document comes from ----------------------------------------------------
 
-KINDS = {"lov": "lovtekst", "national_vejledning": "national vejledning",
+KINDS = {"lov": "lovtekst", "myndighedspraksis": "myndighedspraksis (Ankestyrelsen, ministeriet)",
+         "national_vejledning": "national vejledning",
          "kommunal_vejledning": "kommunal vejledning",
          "interesseorganisation": "interesseorganisation", "kommerciel": "kommerciel side"}
 
