@@ -70,6 +70,7 @@ def test_an_authority_reading_is_marked_as_one_and_not_warned_about(pages):
     assert "**Art:** myndighedspraksis \\(Ankestyrelsen, ministeriet\\)" in section
     assert "!!! warning" not in section
     assert "principafgørelse 82\\-16" in section
+    assert "afsnit er dækket" in section and "Ikke dækket endnu" not in section
 
 
 def test_a_citation_names_the_document_and_marks_a_commercial_one(pages):
