@@ -50,7 +50,7 @@ def test_every_seed_has_its_provenance(national):
 def test_sources_page_titles_are_real_titles_not_page_chrome(pages):
     page = pages["genereret/ressourceforloeb/kilder.md"]
     headings = [line for line in page.splitlines() if line.startswith("## Kildedokument")]
-    assert len(headings) == 7
+    assert len(headings) == 8
     assert not [h for h in headings if "hovedindhold" in h or "Kontakt os" in h]
     assert any("Frederiksberg Kommune" in h for h in headings)
     html = _html(page)
