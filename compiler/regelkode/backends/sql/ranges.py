@@ -24,14 +24,13 @@ go to the ends of the result.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from ...ir import nodes as ir
+from ...runtime import _plus_maaneder
 from .limits import FOERSTE_AAR, MAX_HELTAL, MAX_VARIGHED, SIDSTE_AAR
 
 _FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
-_FIRST_MONTH, _LAST_MONTH = 1 * 12, 9999 * 12 + 11     # year * 12 + month - 1
 CASE_DATES = (dt.date(FOERSTE_AAR, 1, 1).toordinal(), dt.date(SIDSTE_AAR, 12, 31).toordinal())
 _CASE_PART = (-(MAX_VARIGHED - 1), MAX_VARIGHED - 1)
 CASE_DURATIONS = (_CASE_PART, _CASE_PART)
@@ -52,15 +51,12 @@ def _add(a, b):
 
 
 def _plus_months(ordinal: int, n: int, last: bool) -> tuple[int, bool]:
-    """(the day `ordinal` + n months, clamped as the runtime clamps; whether it is in
-    the calendar). Outside it, the calendar's first or last day (`last`)."""
-    d = dt.date.fromordinal(ordinal)
-    index = d.year * 12 + d.month - 1 + n
-    if not _FIRST_MONTH <= index <= _LAST_MONTH:
+    """(the day `ordinal` + n months, by the runtime's own month step; whether it is
+    in the calendar). Outside it, the calendar's first or last day (`last`)."""
+    d = _plus_maaneder(dt.date.fromordinal(ordinal), n)
+    if d is None:
         return (_LAST_DAY if last else _FIRST_DAY), False
-    year, month = divmod(index, 12)
-    length = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(d.day, length)).toordinal(), True
+    return d.toordinal(), True
 
 
 class Ranges:
