@@ -469,18 +469,21 @@ R_SEKS_AAR = ("ikke_forløb_med_mindre_end_seks_år_til_folkepension",
                "Kilde 004, »For personer med mindre en 6 år til folkepensionsalderen«"), "alder")
 
 
+def _folkepension(foedt):
+    """(folkepensionsalder in months, the day it is reached) for a birth date."""
+    if foedt.__class__ is Mangler:
+        return foedt, foedt
+    alder = _PENSION_ALDER[bisect_right(_PENSION_GRAENSER, foedt)]
+    return alder, _plus_maaneder(foedt, alder)
+
+
 def seks_aar_til_folkepension(f, idag, forklaring):
     """LAB § 112, stk. 3: no course with less than 6 years to folkepension, unless wanted."""
     start, foedt, oensker = f["forløb_startdato"], f["fødselsdato"], f["ønsker_forløb_trods_alder"]
     gaelder = _param("seks_års_regel_gælder", *SEKS_AARS_REGEL, start)
     alder = pensionsdato = mindre = None
     if forklaring or (gaelder is True and oensker is not True):
-        if foedt.__class__ is Mangler:
-            alder = foedt
-        else:
-            alder = _PENSION_ALDER[bisect_right(_PENSION_GRAENSER, foedt)]
-        pensionsdato = _flet(alder, foedt) if alder.__class__ is Mangler or \
-            foedt.__class__ is Mangler else _plus_maaneder(foedt, alder)
+        alder, pensionsdato = _folkepension(foedt)
         afstand = _param("afstand_til_folkepension", *AFSTAND_TIL_FOLKEPENSION, start)
         graense = (_flet(start, afstand) if afstand.__class__ is Mangler
                    or start.__class__ is Mangler else _plus_maaneder(start, afstand))
@@ -689,11 +692,13 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
                 or orlovsdage.__class__ is Mangler else _plus_dage(bevilget_slut, orlovsdage))
     # While the course runs, for the groups on the basic rates. It runs past its last
     # day until the kommune decides what comes next (principafgørelse 82-16); a missing
-    # decision date is no decision.
+    # decision date is no decision. Never from the day folkepensionsalderen is reached
+    # (LAB § 114, stk. 4, 2. pkt.).
     beslutning = f["beslutning_om_fremadrettet_indsats_dato"]
     besluttet = beslutning.__class__ is not Mangler and beslutning <= idag
     fortsaetter = _og(_gt(idag, slutdato), not besluttet)
-    ikke_afsluttet = _eller(_le(idag, slutdato), fortsaetter)
+    pensionsalder, pensionsdato = _folkepension(f["fødselsdato"])
+    ikke_afsluttet = _og(_eller(_le(idag, slutdato), fortsaetter), _lt(idag, pensionsdato))
     gaelder = _og(_og(_ge(idag, ydelse_start), ikke_afsluttet),
                   forud if forud.__class__ is Mangler else forud in _GRUNDSATS_GRUPPER)
     pligt = grundsats = korrekt = krav = None
@@ -744,13 +749,15 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
         fakta = {k: _j(f[k]) for k in (
             "antal_børn_med_bidragspligt", "barn_født_under_forløbet", "barns_fødselsdato",
             "beslutning_om_fremadrettet_indsats_dato", "bevilget_slutdato",
-            "forudgående_forsørgelse", "har_forsørgelsespligt_over_for_barn",
+            "forudgående_forsørgelse", "fødselsdato", "har_forsørgelsespligt_over_for_barn",
             "sygedagpengeniveau_ophører", "under_25_og_hjemmeboende", "ydelse_startdato")}
         fakta["hidtidig_ydelse_pr_måned"] = _j_beloeb(f["hidtidig_ydelse_pr_måned"])
         fakta["månedlig_ydelse_før_fradrag"] = _j_beloeb(udbetalt)
         fakta["oplyst_grundsats"] = _j_beloeb(f["oplyst_grundsats"])
         fakta["orlovsperioder"] = _j_poster(orlov)
-        definitioner = {"forløbets_slutdato": _j(slutdato),
+        definitioner = {"folkepensionsalder": _j_maaneder(pensionsalder),
+                        "folkepensionsdato": _j(pensionsdato),
+                        "forløbets_slutdato": _j(slutdato),
                         "forløbet_fortsætter_uden_beslutning": _j(fortsaetter),
                         "forløbet_er_ikke_afsluttet": _j(ikke_afsluttet),
                         "orlovsforlængelse": _j_dage(orlovsdage),

@@ -170,12 +170,15 @@ WITH v AS (
     END AS s_indsats,
     CASE
       -- the course runs past its last day until the kommune decides what comes next
-      -- (principafgørelse 82-16); a missing decision date is no decision
+      -- (principafgørelse 82-16); a missing decision date is no decision; never from
+      -- the day folkepensionsalderen is reached (LAB § 114, stk. 4, 2. pkt.)
       WHEN NOT (idag >= ystart
                 AND (idag <= slutdato OR (idag > slutdato AND NOT coalesce(beslut <= idag, false)))
+                AND idag < pensionsdato
                 AND forud IN ('kontanthjælp', 'uddannelseshjælp', 'jobafklaringsydelse',
                               'selvforsørgelse', 'anden_forsørgelse')) THEN 'ikke_relevant'
-      WHEN ystart IS NULL OR slutdato IS NULL OR forud IS NULL THEN 'ukendt'
+      WHEN ystart IS NULL OR slutdato IS NULL OR forud IS NULL OR pensionsdato IS NULL
+        THEN 'ukendt'
       WHEN udbetalt = grundsats THEN 'opfyldt'
       WHEN udbetalt <> grundsats THEN 'brud'
       ELSE 'ukendt'
@@ -241,8 +244,10 @@ SELECT
                        THEN ['fritagelsesperioder[' || (i - 1) || '].kalenderdage']
                        ELSE []::VARCHAR[] END)) END])) END,
     CASE WHEN s_ydelse <> 'ukendt' THEN []::VARCHAR[]
-         WHEN ystart IS NULL OR slutdato IS NULL OR forud IS NULL THEN list_sort(flatten([
+         WHEN ystart IS NULL OR slutdato IS NULL OR forud IS NULL OR pensionsdato IS NULL
+         THEN list_sort(flatten([
            CASE WHEN ystart IS NULL THEN ['ydelse_startdato'] END,
+           CASE WHEN pensionsdato IS NULL THEN ['fødselsdato'] END,
            CASE WHEN slutdato IS NULL THEN list_concat(
              CASE WHEN bslut IS NULL THEN ['bevilget_slutdato'] END,
              CASE WHEN orlov IS NULL THEN ['orlovsperioder']

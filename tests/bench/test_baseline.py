@@ -104,3 +104,33 @@ def test_the_benefit_is_judged_after_the_last_day_until_the_decision(pack):
                 generated.status, list(generated.mangler)), decided
         seen.add(generated.status)
     assert seen == {"brud", "ikke_relevant"}
+
+
+def test_the_benefit_is_not_judged_from_folkepensionsalderen(pack):
+    # LAB § 114, stk. 4, 2. pkt.: a course can only be given up to folkepensionsalderen,
+    # so it ends then, even while it runs on without a decision (82-16). The random
+    # cases seldom land on that day, so the baseline is held to the module on it, on the
+    # days either side, and with the birth date missing.
+    compiled, module = pack
+    rid = "ydelse_efter_grundsatserne"
+    sag = cases.make_case(3, compiled.program.facts, cases.rates(compiled.program))
+    sag.update({"ydelse_startdato": "2024-03-01", "bevilget_slutdato": "2026-11-30",
+                "orlovsperioder": [], "forudgående_forsørgelse": "kontanthjælp",
+                "månedlig_ydelse_før_fradrag": "0.00"})
+    sag.pop("beslutning_om_fremadrettet_indsats_dato", None)
+    seen = set()
+    # 67 years (born 1955-07-01 .. 1962-12-31): folkepensionsalderen on 2026-12-15
+    for born in (None, "1959-12-14", "1959-12-15", "1959-12-16"):
+        if born is None:
+            sag.pop("fødselsdato", None)
+        else:
+            sag["fødselsdato"] = born
+        for forklaring in (True, False):
+            generated = module.evaluate(sag, dato="2026-12-15", forklaring=forklaring).regel(rid)
+            entry = next(e for e in baseline.evaluate(sag, dato="2026-12-15",
+                                                      forklaring=forklaring)["regler"]
+                         if e["id"] == rid)
+            assert (entry["status"], entry["mangler"]) == (
+                generated.status, list(generated.mangler)), born
+        seen.add(generated.status)
+    assert seen == {"ukendt", "brud", "ikke_relevant"}

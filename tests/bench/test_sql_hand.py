@@ -83,6 +83,17 @@ def _variant(case: dict, rng: random.Random) -> dict:
                 case[name] = (day - dt.timedelta(days=rng.randint(700, 1400))).isoformat()
     if rng.random() < 0.1:          # judged after the last year with known rates
         case["beregningsdato"] = "2027-03-01"
+    today = case.get("beregningsdato")
+    if today and rng.random() < 0.15:
+        # folkepensionsalderen reached on the judging day, give or take one: the course
+        # ends then, decided or not (LAB § 114, stk. 4, 2. pkt.)
+        today = dt.date.fromisoformat(today)
+        for months in baseline._PENSION_ALDER:
+            born = baseline._plus_maaneder(today, -months)
+            if baseline._folkepension(born)[0] == months:
+                born += dt.timedelta(days=rng.randint(-1, 1))
+                case["fødselsdato"] = born.isoformat()
+                break
     return case
 
 
