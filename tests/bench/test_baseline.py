@@ -71,6 +71,7 @@ def test_an_undecided_exception_and_an_unknown_base_both_count_as_missing(pack):
     # case is made so here, not left to the generator's draw (which moves with the pack).
     compiled, module = pack
     sag = cases.make_case(449, compiled.program.facts, cases.rates(compiled.program))
+    sag["forløb_startdato"] = "2024-01-08"      # the six-year rule applies
     sag.pop("fødselsdato", None)
     sag.pop("ønsker_forløb_trods_alder", None)
     rid = "ikke_forløb_med_mindre_end_seks_år_til_folkepension"
