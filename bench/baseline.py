@@ -300,7 +300,8 @@ _FRITAGELSE = _post("fritagelsesperiode", {
 _INDSATS = _post("indsats", {
     "navn": _tekst,
     "art": _enum("indsatsart", "sundhedsindsats", "beskæftigelsesindsats", "socialindsats"),
-    "lovgrundlag": _enum("lovgrundlag", "beskæftigelsesloven", "serviceloven", "sundhedsloven"),
+    "lovgrundlag": _enum("lovgrundlag", "beskæftigelsesloven", "serviceloven", "sundhedsloven",
+                         "anden_lovgivning"),
     "startdato": _dato, "slutdato": _dato, "påbegyndt": _bool, "i_indsatsplan": _bool,
     "beskæftigelsesrettet_tilbud": _bool, "anmodet_om_sundhedskoordinator": _bool,
     "anmodet_før_start": _bool, "samtale_med_sundhedskoordinator_holdt": _bool,
