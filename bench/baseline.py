@@ -550,6 +550,21 @@ R_SAMTALER = ("fire_samtaler_første_seks_måneder",
               ("LAB § 31, stk. 3", "LAB § 9, stk. 2, nr. 3", "LAB § 6, nr. 8",
                "Kilde 000, »Samtaler med din koordinerende sagsbehandler«",
                "Kilde 001, »Samtaler«"), "samtaler")
+R_SAMTALER_FRAVAER = R_SAMTALER[:2] + ("opmærksomhed",) + R_SAMTALER[3:]
+
+
+def _nogen(poster, p):
+    """Three-valued `nogen`: true if `p` holds for one record, unknown if it may."""
+    if poster.__class__ is Mangler:
+        return poster
+    ukendt = None
+    for post in poster:
+        v = p(post)
+        if v is True:
+            return True
+        if v.__class__ is Mangler:
+            ukendt = v if ukendt is None else _flet(ukendt, v)
+    return False if ukendt is None else ukendt
 
 
 def fire_samtaler(f, idag, forklaring):
@@ -575,11 +590,27 @@ def fire_samtaler(f, idag, forklaring):
             antal = n if ukendt is None else ukendt
         if gaelder is True:
             krav = _ge(antal, _param("antal_samtaler_første_periode", *ANTAL_SAMTALER, start))
+    meta = R_SAMTALER
+    if krav is not None and krav is not True:
+        # The exception: barsel, sorgorlov or an exemption in the first six months makes
+        # too few conversations an opmærksomhed. Undecided, the main rule's severity
+        # stands, and an unknown requirement also misses what the exception needs.
+        fravaer = _eller(
+            _nogen(f["orlovsperioder"], lambda o: _og(o["ret_efter_barselsloven"], _og(
+                _le(o["startdato"], frist), _ge(o["slutdato"], start)))),
+            _nogen(f["fritagelsesperioder"], lambda p: _og(
+                _le(p["startdato"], frist), _ge(p["slutdato"], start))))
+        if krav is False and fravaer is True:
+            meta = R_SAMTALER_FRAVAER
+        elif krav.__class__ is Mangler and fravaer.__class__ is Mangler:
+            krav = _flet(krav, fravaer)
     fakta = definitioner = {}
     if forklaring:
-        fakta = {"samtaler": _j_poster(samtaler), "ydelse_startdato": _j(start)}
+        fakta = {"fritagelsesperioder": _j_poster(f["fritagelsesperioder"]),
+                 "orlovsperioder": _j_poster(f["orlovsperioder"]),
+                 "samtaler": _j_poster(samtaler), "ydelse_startdato": _j(start)}
         definitioner = {"antal_samtaler_i_første_periode": _j(antal), "samtalefrist": _j(frist)}
-    return _resultat(R_SAMTALER, gaelder, krav, lambda: (
+    return _resultat(meta, gaelder, krav, lambda: (
         f"Der er kun holdt {_t_heltal(antal)} individuelle jobsamtaler fra {_t_dato(start)} til "
         f"{_t_dato(frist)}; loven kræver mindst 4 (LAB § 31, stk. 3). Indkald til samtale nu, og "
         "registrér årsagen til de manglende samtaler."), fakta, definitioner)

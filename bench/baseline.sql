@@ -113,6 +113,11 @@ WITH v AS (
                  END AS INTEGER) AS slutdato,
     list_transform(samtaler, lambda s: s.afholdt AND s.dato >= ystart AND s.dato <= sfrist)
       AS holdt,
+    -- leave with a right under barselsloven, or an exemption, in the first six months
+    list_transform(orlov, lambda o:
+      o.ret_efter_barselsloven AND o.startdato <= sfrist AND o.slutdato >= ystart) AS orl_i,
+    list_transform(fritagelse, lambda p: p.startdato <= sfrist AND p.slutdato >= ystart)
+      AS frit_f,
     CASE WHEN ung THEN ung_sats WHEN NOT ung THEN uden_barn WHEN ung_sats = uden_barn THEN uden_barn
     END AS ung_eller_ej
   FROM (SELECT *,
@@ -128,6 +133,11 @@ WITH v AS (
       AND i.grundlag IN ('lab_tilbud_kapitel_11_12_14', 'serviceloven', 'sundhedsloven_kommunal')
       AND i.startdato >= fstart AND (i.startdato <= gfrist OR i.startdato <= sidste_dag))
       AS i_tide,
+    -- three-valued `nogen`: true if one is, unknown if the list is or one may be
+    CASE WHEN list_bool_or(orl_i) THEN true WHEN len(orl_i) > list_count(orl_i) THEN NULL
+         WHEN orl_i IS NOT NULL THEN false END AS orl_nogen,
+    CASE WHEN list_bool_or(frit_f) THEN true WHEN len(frit_f) > list_count(frit_f) THEN NULL
+         WHEN frit_f IS NOT NULL THEN false END AS frit_nogen,
     CASE WHEN satser_kendt IS NULL THEN CASE WHEN oplyst = grundsats0 THEN oplyst END
          WHEN satser_kendt THEN grundsats0
          ELSE oplyst END AS grundsats
@@ -156,6 +166,8 @@ WITH v AS (
       WHEN idag <= sfrist THEN 'ikke_relevant'
       WHEN samtaler IS NULL OR len(holdt) > list_count(holdt) THEN 'ukendt'
       WHEN coalesce(list_sum(CAST(holdt AS INTEGER[])), 0) >= 4 THEN 'opfyldt'
+      -- the exception; undecided, the breach stands
+      WHEN orl_nogen OR frit_nogen THEN 'opmærksomhed'
       ELSE 'brud'
     END AS s_samtaler,
     CASE
@@ -207,12 +219,36 @@ SELECT
     CASE WHEN s_samtaler <> 'ukendt' THEN []::VARCHAR[]
          WHEN ystart IS NULL THEN ['ydelse_startdato']
          WHEN ystart < DATE '2020-01-01' THEN []::VARCHAR[]
-         WHEN samtaler IS NULL THEN ['samtaler']
-         ELSE list_sort(flatten(list_transform(samtaler, lambda x, i:
-           CASE WHEN holdt[i] IS NULL THEN list_concat(
-             CASE WHEN x.afholdt IS NULL THEN ['samtaler[' || (i - 1) || '].afholdt'] END,
-             CASE WHEN x.dato IS NULL THEN ['samtaler[' || (i - 1) || '].dato'] END)
-           ELSE []::VARCHAR[] END))) END,
+         -- the count is unknown; so is what the exception needs, when it is undecided
+         ELSE list_sort(flatten([
+           CASE WHEN samtaler IS NULL THEN ['samtaler']
+                ELSE flatten(list_transform(samtaler, lambda x, i:
+                  CASE WHEN holdt[i] IS NULL THEN list_concat(
+                    CASE WHEN x.afholdt IS NULL THEN ['samtaler[' || (i - 1) || '].afholdt'] END,
+                    CASE WHEN x.dato IS NULL THEN ['samtaler[' || (i - 1) || '].dato'] END)
+                  ELSE []::VARCHAR[] END)) END,
+           CASE WHEN (orl_nogen OR frit_nogen) IS NOT NULL THEN []::VARCHAR[]
+                ELSE list_concat(
+                  CASE WHEN orl_nogen IS NOT NULL THEN []::VARCHAR[]
+                       WHEN orlov IS NULL THEN ['orlovsperioder']
+                       ELSE flatten(list_transform(orlov, lambda x, i:
+                         CASE WHEN orl_i[i] IS NULL THEN flatten([
+                           CASE WHEN x.ret_efter_barselsloven IS NULL
+                                THEN ['orlovsperioder[' || (i - 1) || '].ret_efter_barselsloven'] END,
+                           CASE WHEN x.startdato IS NULL
+                                THEN ['orlovsperioder[' || (i - 1) || '].startdato'] END,
+                           CASE WHEN x.slutdato IS NULL
+                                THEN ['orlovsperioder[' || (i - 1) || '].slutdato'] END])
+                         ELSE []::VARCHAR[] END)) END,
+                  CASE WHEN frit_nogen IS NOT NULL THEN []::VARCHAR[]
+                       WHEN fritagelse IS NULL THEN ['fritagelsesperioder']
+                       ELSE flatten(list_transform(fritagelse, lambda x, i:
+                         CASE WHEN frit_f[i] IS NULL THEN list_concat(
+                           CASE WHEN x.startdato IS NULL
+                                THEN ['fritagelsesperioder[' || (i - 1) || '].startdato'] END,
+                           CASE WHEN x.slutdato IS NULL
+                                THEN ['fritagelsesperioder[' || (i - 1) || '].slutdato'] END)
+                         ELSE []::VARCHAR[] END)) END) END])) END,
     CASE WHEN s_indsats <> 'ukendt' THEN []::VARCHAR[]
          WHEN fstart IS NOT NULL AND fstart >= DATE '2022-01-01' AND sidste_dag IS NOT NULL THEN
            CASE WHEN indsatser IS NULL THEN ['indsatser']
