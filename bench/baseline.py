@@ -550,7 +550,7 @@ R_SAMTALER = ("fire_samtaler_første_seks_måneder",
               ("LAB § 31, stk. 3", "LAB § 9, stk. 2, nr. 3", "LAB § 6, nr. 8",
                "Kilde 000, »Samtaler med din koordinerende sagsbehandler«",
                "Kilde 001, »Samtaler«"), "samtaler")
-R_SAMTALER_FRAVAER = R_SAMTALER[:2] + ("opmærksomhed",) + R_SAMTALER[3:]
+R_SAMTALER_FRAVAER = (*R_SAMTALER[:2], "opmærksomhed", *R_SAMTALER[3:])
 
 
 def _nogen(poster, p):
