@@ -283,9 +283,12 @@ def test_the_index_gives_exactly_a_scans_report(program, plain, module, fast_mod
 @pytest.mark.parametrize(("day", "status"), [("2024-03-05", "brud"), ("2024-04-05", "ukendt")])
 def test_a_known_period_decides_and_an_unknown_one_leaves_it_open(program, plain, day, status):
     case = _base()
-    case.update(sanktionshændelser=[{"dato": day, "indstillet_til_sanktion": True}],
-                orlovsperioder=[{"startdato": "2024-03-10"},           # no end: unknown
-                                {"startdato": "2024-03-01", "slutdato": "2024-03-31"}],
+    case.update(sanktionshændelser=[{"dato": day, "situation": "udeblevet_fra_samtale",
+                                     "indstillet_til_sanktion": True}],
+                orlovsperioder=[{"startdato": "2024-03-10",           # no end: unknown
+                                 "ret_efter_barselsloven": True},
+                                {"startdato": "2024-03-01", "slutdato": "2024-03-31",
+                                 "ret_efter_barselsloven": True}],
                 ferieperioder=[])
     got = interpret.evaluate(program, copy.deepcopy(case)).to_dict()
     assert got == interpret.evaluate(plain, copy.deepcopy(case)).to_dict()
