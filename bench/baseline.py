@@ -593,14 +593,14 @@ def fire_samtaler(f, idag, forklaring):
     meta = R_SAMTALER
     if krav is not None and krav is not True:
         # The exception: barsel, sorgorlov or an exemption in the first six months makes
-        # too few conversations an opmærksomhed. Undecided, the main rule's severity
-        # stands, and an unknown requirement also misses what the exception needs.
+        # too few conversations an opmærksomhed. Undecided, the milder severity (the
+        # exception lowers it), and an unknown requirement also misses what it needs.
         fravaer = _eller(
             _nogen(f["orlovsperioder"], lambda o: _og(o["ret_efter_barselsloven"], _og(
                 _le(o["startdato"], frist), _ge(o["slutdato"], start)))),
             _nogen(f["fritagelsesperioder"], lambda p: _og(
                 _le(p["startdato"], frist), _ge(p["slutdato"], start))))
-        if krav is False and fravaer is True:
+        if krav is False and fravaer is not False:
             meta = R_SAMTALER_FRAVAER
         elif krav.__class__ is Mangler and fravaer.__class__ is Mangler:
             krav = _flet(krav, fravaer)

@@ -166,8 +166,8 @@ WITH v AS (
       WHEN idag <= sfrist THEN 'ikke_relevant'
       WHEN samtaler IS NULL OR len(holdt) > list_count(holdt) THEN 'ukendt'
       WHEN coalesce(list_sum(CAST(holdt AS INTEGER[])), 0) >= 4 THEN 'opfyldt'
-      -- the exception; undecided, the breach stands
-      WHEN orl_nogen OR frit_nogen THEN 'opmærksomhed'
+      -- the exception; undecided, the milder severity
+      WHEN coalesce(orl_nogen OR frit_nogen, true) THEN 'opmærksomhed'
       ELSE 'brud'
     END AS s_samtaler,
     CASE

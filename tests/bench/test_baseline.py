@@ -140,7 +140,7 @@ def test_the_benefit_is_not_judged_from_folkepensionsalderen(pack):
 def test_too_few_conversations_with_barsel_in_the_first_months(pack):
     # The exception barsel_eller_fritagelse_i_de_første_seks_måneder makes too few
     # conversations an opmærksomhed when leave or an exemption fell in the first six
-    # months; undecided, the breach stands, and an unknown count misses its facts too.
+    # months; undecided, the milder severity, and an unknown count misses its facts too.
     # The random cases seldom have leave there, so the baseline is held to the module.
     compiled, module = pack
     rid = "fire_samtaler_første_seks_måneder"

@@ -23,6 +23,8 @@ from .typecheck import Typing
 
 COMPARE_OPS = {"=": "lig", "≠": "forskellig", "<": "mindre", "<=": "mindre_lig",
                ">": "stoerre", ">=": "stoerre_lig"}
+# How severe a rule's non-compliance is; an exception can make it milder or harsher.
+SEVERITY_RANK = {"opmærksomhed": 0, "brud": 1}
 
 
 class _Lowerer:
@@ -256,13 +258,23 @@ class _Lowerer:
 
     def severity(self, rule):
         """The severity as a value: an exception's `alvor` when its `hvis` holds, else the
-        rule's. Two applicable exceptions are already a konflikt of the krav."""
+        rule's. Two applicable exceptions are already a konflikt of the krav. When it is
+        unknown whether the exception holds, the milder of the two: an exception that
+        makes a breach an opmærksomhed applies unless its `hvis` is known to be false, so
+        a case that may be an opmærksomhed is not called a breach; one that makes an
+        opmærksomhed a breach applies only when its `hvis` is known to be true."""
         own = [e for e in rule.exceptions if e.severity]
         if not own:
             return None
         sev = ir.Const(rule.severity)
         for exc in reversed(own):
-            sev = self.call("hvis", self.lower(exc.when.node), ir.Const(exc.severity), sev)
+            when = self.lower(exc.when.node)
+            if SEVERITY_RANK[exc.severity] < SEVERITY_RANK[rule.severity]:
+                known_false = self.call("og", self.call("er_kendt", when),
+                                        self.call("ikke", when))
+                sev = self.call("hvis", known_false, sev, ir.Const(exc.severity))
+            else:
+                sev = self.call("hvis", when, ir.Const(exc.severity), sev)
         return sev
 
     def message_part(self, part, prog) -> tuple:
