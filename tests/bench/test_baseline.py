@@ -92,22 +92,33 @@ def _held_to_the_module(module, sag, rid, dato):
     return generated.status
 
 
+def _set_or_drop(sag, name, value):
+    """The fact `name` set to `value`, or left out of the case when `value` is None."""
+    if value is None:
+        sag.pop(name, None)
+    else:
+        sag[name] = value
+
+
+def _unpaid_benefit_case(compiled):
+    """A course on kontanthjælp's rates that ended on 2026-11-30, with nothing paid."""
+    sag = cases.make_case(3, compiled.program.facts, cases.rates(compiled.program))
+    sag.update({"ydelse_startdato": "2024-03-01", "bevilget_slutdato": "2026-11-30",
+                "orlovsperioder": [], "forudgående_forsørgelse": "kontanthjælp",
+                "månedlig_ydelse_før_fradrag": "0.00"})
+    return sag
+
+
 def test_the_benefit_is_judged_after_the_last_day_until_the_decision(pack):
     # principafgørelse 82-16: with no decision on what comes next, the course and its
     # benefit run on past the last day. The random cases seldom land on the decision's
     # day, so the baseline is held to the module there and on the days either side.
     compiled, module = pack
     rid = "ydelse_efter_grundsatserne"
-    sag = cases.make_case(3, compiled.program.facts, cases.rates(compiled.program))
-    sag.update({"ydelse_startdato": "2024-03-01", "bevilget_slutdato": "2026-11-30",
-                "orlovsperioder": [], "forudgående_forsørgelse": "kontanthjælp",
-                "månedlig_ydelse_før_fradrag": "0.00"})
+    sag = _unpaid_benefit_case(compiled)
     seen = set()
     for decided in (None, "2026-11-20", "2026-12-14", "2026-12-15", "2026-12-16"):
-        if decided is None:
-            sag.pop("beslutning_om_fremadrettet_indsats_dato", None)
-        else:
-            sag["beslutning_om_fremadrettet_indsats_dato"] = decided
+        _set_or_drop(sag, "beslutning_om_fremadrettet_indsats_dato", decided)
         seen.add(_held_to_the_module(module, sag, rid, "2026-12-15"))
     assert seen == {"brud", "ikke_relevant"}
 
@@ -119,18 +130,12 @@ def test_the_benefit_is_not_judged_from_folkepensionsalderen(pack):
     # days either side, and with the birth date missing.
     compiled, module = pack
     rid = "ydelse_efter_grundsatserne"
-    sag = cases.make_case(3, compiled.program.facts, cases.rates(compiled.program))
-    sag.update({"ydelse_startdato": "2024-03-01", "bevilget_slutdato": "2026-11-30",
-                "orlovsperioder": [], "forudgående_forsørgelse": "kontanthjælp",
-                "månedlig_ydelse_før_fradrag": "0.00"})
+    sag = _unpaid_benefit_case(compiled)
     sag.pop("beslutning_om_fremadrettet_indsats_dato", None)
     seen = set()
     # 67 years (born 1955-07-01 .. 1962-12-31): folkepensionsalderen on 2026-12-15
     for born in (None, "1959-12-14", "1959-12-15", "1959-12-16"):
-        if born is None:
-            sag.pop("fødselsdato", None)
-        else:
-            sag["fødselsdato"] = born
+        _set_or_drop(sag, "fødselsdato", born)
         seen.add(_held_to_the_module(module, sag, rid, "2026-12-15"))
     assert seen == {"ukendt", "brud", "ikke_relevant"}
 
@@ -166,9 +171,6 @@ def test_too_few_conversations_with_barsel_in_the_first_months(pack):
     for variant in variants:
         sag.update({"ydelse_startdato": "2024-03-01"})
         for name, value in variant.items():
-            if value is None:
-                sag.pop(name, None)
-            else:
-                sag[name] = value
+            _set_or_drop(sag, name, value)
         seen.add(_held_to_the_module(module, sag, rid, "2024-09-02"))
     assert seen == {"opmærksomhed", "brud", "ukendt"}
