@@ -330,6 +330,7 @@ FAKTA = {
     "fritagelsesperioder": _liste(_FRITAGELSE),
     "forudgående_forsørgelse": _enum("forsørgelsesgrundlag", *FORSOERGELSE),
     "har_forsørgelsespligt_over_for_barn": _bool,
+    "forsørgelsespligt_ophørt_dato": _dato,
     "barn_født_under_forløbet": _bool,
     "barns_fødselsdato": _dato,
     "under_25_og_hjemmeboende": _bool,
@@ -736,7 +737,10 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
     pligt = grundsats = korrekt = krav = None
     if forklaring or gaelder is True:
         barn_foedt, barns_dato = f["barn_født_under_forløbet"], f["barns_fødselsdato"]
-        pligt = _eller(f["har_forsørgelsespligt_over_for_barn"],
+        # the forsørgelsespligt from the start holds until a registered end
+        ophoert = f["forsørgelsespligt_ophørt_dato"]
+        pligt = _eller(_og(f["har_forsørgelsespligt_over_for_barn"],
+                           ophoert.__class__ is Mangler or ophoert > idag),
                        _og(barn_foedt, _le(barns_dato, idag)))
         med_barn = _param("ydelse_med_barn", *YDELSE_MED_BARN, idag)
         ung = f["under_25_og_hjemmeboende"]
@@ -781,7 +785,8 @@ def ydelse_efter_grundsatserne(f, idag, forklaring):
         fakta = {k: _j(f[k]) for k in (
             "antal_børn_med_bidragspligt", "barn_født_under_forløbet", "barns_fødselsdato",
             "beslutning_om_fremadrettet_indsats_dato", "bevilget_slutdato",
-            "forudgående_forsørgelse", "fødselsdato", "har_forsørgelsespligt_over_for_barn",
+            "forsørgelsespligt_ophørt_dato", "forudgående_forsørgelse", "fødselsdato",
+            "har_forsørgelsespligt_over_for_barn",
             "sygedagpengeniveau_ophører", "under_25_og_hjemmeboende", "ydelse_startdato")}
         fakta["hidtidig_ydelse_pr_måned"] = _j_beloeb(f["hidtidig_ydelse_pr_måned"])
         fakta["månedlig_ydelse_før_fradrag"] = _j_beloeb(udbetalt)

@@ -34,7 +34,9 @@ WITH v AS (
     "orlovsperioder" AS orlov,
     "fritagelsesperioder" AS fritagelse,
     "forudgående_forsørgelse" AS forud,
-    "har_forsørgelsespligt_over_for_barn" AS pligt_h,
+    -- the forsørgelsespligt from the start holds until a registered end
+    "har_forsørgelsespligt_over_for_barn"
+      AND NOT coalesce("forsørgelsespligt_ophørt_dato" <= beregningsdato, false) AS pligt_h,
     "barn_født_under_forløbet" AS barn_b,
     "barns_fødselsdato" AS barn_d,
     "under_25_og_hjemmeboende" AS ung,

@@ -84,6 +84,10 @@ def _domain(rng: random.Random, params: dict) -> dict:
     # --- person and family
     s["fødselsdato"] = foedt.isoformat()
     s["har_forsørgelsespligt_over_for_barn"] = rng.random() < 0.35
+    # now and then the child from the start turns 18 or moves out during the course
+    ophoert = (_dag(rng, start, b + 100 * DAG)
+               if s["har_forsørgelsespligt_over_for_barn"] and rng.random() < 0.1 else None)
+    s["forsørgelsespligt_ophørt_dato"] = ophoert.isoformat() if ophoert else None
     barn = rng.random() < 0.08
     s["barn_født_under_forløbet"] = barn
     if barn:
@@ -249,7 +253,8 @@ def _domain(rng: random.Random, params: dict) -> dict:
         s["hidtidig_ydelse_pr_måned"] = _kr(rng, hidtidig)
         s["sygedagpengeniveau_ophører"] = (start + rng.randint(30, 400) * DAG).isoformat()
     barn_nu = barn and dt.date.fromisoformat(s["barns_fødselsdato"]) <= b
-    if s["har_forsørgelsespligt_over_for_barn"] or barn_nu:
+    pligt_fra_start = s["har_forsørgelsespligt_over_for_barn"] and not (ophoert and ophoert <= b)
+    if pligt_fra_start or barn_nu:
         sats = _sats(params, "ydelse_med_barn", b)
     elif ung:
         ung_sats = _sats(params, "ydelse_ung_hjemmeboende", b)
