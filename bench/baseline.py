@@ -672,24 +672,14 @@ def indsats_inden_seks_maaneder(f, idag, forklaring):
                   _gt(idag, sidste_dag))
     i_tide = None
     if forklaring or gaelder is True:
-        if indsatser.__class__ is Mangler:
-            i_tide = indsatser
-        else:
-            i_tide, ukendt = False, None
-            for i in indsatser:
-                sd, grundlag = i["startdato"], i["grundlag"]
-                ok = _og(_og(_og(_og(i["påbegyndt"], i["i_indsatsplan"]),
-                                 grundlag if grundlag.__class__ is Mangler
-                                 else grundlag in _TAELLER),
-                             _ge(sd, start)),
-                         _eller(_le(sd, grundfrist), _le(sd, sidste_dag)))
-                if ok is True:
-                    i_tide = True
-                    break
-                if ok.__class__ is Mangler:
-                    ukendt = ok if ukendt is None else _flet(ukendt, ok)
-            if i_tide is False and ukendt is not None:
-                i_tide = ukendt
+        def i_tide_for(i):
+            sd, grundlag = i["startdato"], i["grundlag"]
+            return _og(_og(_og(_og(i["påbegyndt"], i["i_indsatsplan"]),
+                               grundlag if grundlag.__class__ is Mangler
+                               else grundlag in _TAELLER),
+                           _ge(sd, start)),
+                       _eller(_le(sd, grundfrist), _le(sd, sidste_dag)))
+        i_tide = _nogen(indsatser, i_tide_for)
     fakta = definitioner = {}
     if forklaring:
         fakta = {"forløb_startdato": _j(start), "fritagelsesperioder": _j_poster(fritaget),
