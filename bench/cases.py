@@ -126,6 +126,9 @@ def _domain(rng: random.Random, params: dict) -> dict:
                                  "erfaringer_og_cv", "personlige_ressourcer", "udfordringer",
                                  "helbredssituation", "helbredets_betydning",
                                  "forsørgelseshistorik", "hidtidig_indsats")}}
+    s["indstillingens_indhold"] = {f: rng.random() < 0.95 for f in (
+        "vægtede_forhold", "begrundelse", "job_eller_uddannelsesmål", "indsatser",
+        "opfølgning_og_mentorbehov", "se_sagen_igen", "sundhedskoordinatorens_vurdering")}
     s["ønskede_bisidder"] = rng.random() < 0.2
     s["helbredsoplysninger_tilstrækkelige"] = rng.random() < 0.5
 
@@ -290,7 +293,9 @@ def _domain(rng: random.Random, params: dict) -> dict:
                                   "tilsidesat_oplysningspligt"]),
          "rimelig_grund": rng.random() < 0.5, "mod_bedre_vidende": rng.random() < 0.1,
          "personlig_kontakt_forsøgt": rng.random() < 0.8,
-         "indstillet_til_sanktion": rng.random() < 0.4}
+         "indstillet_til_sanktion": rng.random() < 0.4,
+         "samlet_månedlig_opgørelse": rng.random() < 0.3,
+         "partshørt_ved_opgørelsen": rng.random() < 0.9}
         for _ in range(rng.choice([0, 0, 0, 1, 2]))]
     return s
 

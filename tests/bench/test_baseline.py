@@ -101,11 +101,16 @@ def _set_or_drop(sag, name, value):
 
 
 def _unpaid_benefit_case(compiled):
-    """A course on kontanthjælp's rates that ended on 2026-11-30, with nothing paid."""
+    """A course on kontanthjælp's rates that ended on 2026-11-30, with nothing paid.
+
+    Every fact the rate depends on is set here, so the case does not move with the
+    generator's draw when the pack gains a fact."""
     sag = cases.make_case(3, compiled.program.facts, cases.rates(compiled.program))
     sag.update({"ydelse_startdato": "2024-03-01", "bevilget_slutdato": "2026-11-30",
                 "orlovsperioder": [], "forudgående_forsørgelse": "kontanthjælp",
-                "månedlig_ydelse_før_fradrag": "0.00"})
+                "månedlig_ydelse_før_fradrag": "0.00", "fødselsdato": "1967-04-12",
+                "har_forsørgelsespligt_over_for_barn": False,
+                "under_25_og_hjemmeboende": False})
     return sag
 
 
