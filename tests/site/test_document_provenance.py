@@ -47,10 +47,11 @@ def test_every_seed_has_its_provenance(national):
     assert meta["004"]["art"] == "kommerciel" and meta["004"]["udaterede_tal"] is True
 
 
-def test_sources_page_titles_are_real_titles_not_page_chrome(pages):
+def test_sources_page_titles_are_real_titles_not_page_chrome(pages, national):
     page = pages["genereret/ressourceforloeb/kilder.md"]
     headings = [line for line in page.splitlines() if line.startswith("## Kildedokument")]
-    assert len(headings) == 8
+    # one heading per source document, whatever the pack holds
+    assert len(headings) == len(national.pack.documents) >= 9
     assert not [h for h in headings if "hovedindhold" in h or "Kontakt os" in h]
     assert any("Frederiksberg Kommune" in h for h in headings)
     html = _html(page)
