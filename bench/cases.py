@@ -227,7 +227,8 @@ def _domain(rng: random.Random, params: dict) -> dict:
         s[navn] = rng.random() < 0.15
     if s["genforelagt_rehabiliteringsteamet"]:
         s["genforelæggelsens_indstilling"] = {f: rng.random() < 0.95 for f in (
-            "årsagen_drøftet", "indsatser", "opfølgning", "sundhedskoordinatorens_vurdering")}
+            "grundlag", "årsagen_drøftet", "indsatser", "opfølgning",
+            "sundhedskoordinatorens_vurdering")}
 
     # --- conversations: every few weeks from the benefit start, planned ones not yet held
     samtaler = []
