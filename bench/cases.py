@@ -108,7 +108,8 @@ def _domain(rng: random.Random, params: dict) -> dict:
         s[navn] = rng.random() < 0.9
     for navn in ("arbejdsevne_kan_ikke_forbedres_dokumenteret",
                  "behandlet_uden_borger_fordi_formålsløst", "bisidder_afvist",
-                 "forelagt_igen_før_afgørelse", "afsluttet_før_tid"):
+                 "forelagt_igen_før_afgørelse", "afsluttet_før_tid",
+                 "lægeattest_betalt_af_personen"):
         s[navn] = rng.random() < 0.08
     s["rehabiliteringsteam_mødedato"] = moede.isoformat()
     udfald = "ressourceforløb" if rng.random() < 0.93 else rng.choice(
