@@ -161,9 +161,7 @@ class RuleFile(pytest.File):
                 owners.setdefault(ex.owner, []).append((entry, ex))
         # In file order, as a reader of the YAML meets them.
         for owner, items in sorted(owners.items(), key=lambda kv: kv[1][0][1].span.line):
-            # Plain str: the YAML loader's position-carrying strings become report
-            # keywords, which pytest-xdist must serialize to send between processes.
-            yield Owner.from_parent(self, name=str(owner), items=items)
+            yield Owner.from_parent(self, name=owner, items=items)
 
 
 class Owner(pytest.Collector):
@@ -173,7 +171,7 @@ class Owner(pytest.Collector):
 
     def collect(self):
         for entry, ex in self._items:
-            yield ExampleItem.from_parent(self, name=str(ex.name), entry=entry, example=ex)
+            yield ExampleItem.from_parent(self, name=ex.name, entry=entry, example=ex)
 
 
 class ExampleItem(pytest.Item):

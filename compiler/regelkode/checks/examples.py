@@ -96,7 +96,10 @@ def collect(compiled) -> list[ExampleCase]:
                         problem = problem or "sagens beregningsdato er ikke en dato"
                 if date is None and problem is None:
                     problem = "eksemplet har ingen `dato`, og sagen ingen `beregningsdato`"
-                out.append(ExampleCase(kind, owner, ex.name, ex.span, ex.file or decl.file,
+                # The id as a plain str: the table's keys are the YAML loader's
+                # position-carrying strings, which e.g. pytest-xdist cannot send
+                # between processes once they name a test.
+                out.append(ExampleCase(kind, str(owner), ex.name, ex.span, ex.file or decl.file,
                                        ex.expected,
                                        case, date, problem))
     return out
